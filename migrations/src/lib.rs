@@ -1,0 +1,28 @@
+//! Tambang's schema, one migration per feature area.
+//!
+//! Every migration has a working `down`, so `tambang migrate down` walks the schema back step
+//! by step on SQLite and PostgreSQL alike. Tables are created with sea-query's builder so one
+//! definition serves both backends.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261125_000001_directory;
+mod m20261125_000002_accounts;
+mod m20261125_000003_reports;
+mod m20261125_000004_mentions_imports_audit;
+mod util;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261125_000001_directory::Migration),
+            Box::new(m20261125_000002_accounts::Migration),
+            Box::new(m20261125_000003_reports::Migration),
+            Box::new(m20261125_000004_mentions_imports_audit::Migration),
+        ]
+    }
+}

@@ -1,0 +1,115 @@
+//! The `tambang` command line: serve, migrate and demo.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use migration::{Migrator, MigratorTrait};
+
+use crate::config::Config;
+use crate::error::AppError;
+
+/// Tambang (탐방) — directory and field-visit log of the social economy.
+#[derive(Debug, Parser)]
+#[command(name = "tambang", version, about)]
+pub struct Cli {
+    /// Database URL: postgres://USER@HOST/DB or sqlite://FILE. Default: tambang.db in --data-dir.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Folder for the default SQLite database file.
+    #[arg(long, env = "TAMBANG_DATA_DIR", default_value = ".", global = true)]
+    pub data_dir: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// What to do.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Migrate, load the demo data into an empty database, and serve the web app.
+    Serve {
+        /// Address and port to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        bind: SocketAddr,
+        /// Do not load the demo data into an empty database.
+        #[arg(long)]
+        no_demo: bool,
+    },
+    /// Apply, revert or list schema migrations.
+    Migrate {
+        #[arg(value_enum, default_value_t = MigrateAction::Up)]
+        action: MigrateAction,
+        /// With `down`: how many migrations to revert (default 1).
+        #[arg(long, conflicts_with = "all")]
+        steps: Option<u32>,
+        /// With `down`: revert every migration.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Load the demo data (Seoul's districts and the founding visit report). Safe to repeat.
+    Demo,
+}
+
+/// `migrate` sub-actions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateAction {
+    Up,
+    Down,
+    Status,
+}
+
+/// Runs a parsed command line.
+pub async fn run(cli: Cli) -> Result<(), AppError> {
+    let config = Config {
+        database_url: cli.database_url,
+        data_dir: cli.data_dir,
+    };
+    let url = config.database_url();
+    match cli.command {
+        Command::Serve { bind, no_demo } => crate::app::serve(&url, bind, !no_demo).await,
+        Command::Migrate { action, steps, all } => migrate(&url, action, steps, all).await,
+        Command::Demo => {
+            let db = crate::db::connect_and_migrate(&url).await?;
+            let summary = crate::demo::load(&db).await?;
+            println!("{summary}");
+            Ok(())
+        }
+    }
+}
+
+async fn migrate(
+    url: &str,
+    action: MigrateAction,
+    steps: Option<u32>,
+    all: bool,
+) -> Result<(), AppError> {
+    let db = crate::db::connect(url).await?;
+    let fail = |e: sea_orm::DbErr| AppError::Config(format!("migration failed: {e}"));
+    match action {
+        MigrateAction::Up => {
+            Migrator::up(&db, None).await.map_err(fail)?;
+            println!("schema is up to date");
+        }
+        MigrateAction::Down => {
+            let steps = if all { None } else { Some(steps.unwrap_or(1)) };
+            Migrator::down(&db, steps).await.map_err(fail)?;
+            println!(
+                "reverted {}",
+                steps.map_or("all migrations".into(), |n| format!("{n} migration(s)"))
+            );
+        }
+        MigrateAction::Status => {
+            for m in Migrator::get_migration_with_status(&db)
+                .await
+                .map_err(fail)?
+            {
+                println!(
+                    "{:<10} {}",
+                    format!("{:?}", m.status()).to_lowercase(),
+                    m.name()
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! Connecting to the database and keeping the schema current.
+//!
+//! SQLite gets WAL, foreign keys and a busy timeout on every pooled connection (pragmas are
+//! per connection, so they are set through the connect options, not once after connecting).
+//! Connection failures become one readable sentence naming the database, not a pool timeout.
+
+use std::path::Path;
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+
+use crate::error::AppError;
+
+/// Opens a pool for `url` (sqlite:// or postgres://).
+pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
+    let backend = backend_of(url)?;
+    if backend == DbBackend::Sqlite {
+        ensure_sqlite_dir(url)?;
+    }
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(5))
+        .acquire_timeout(Duration::from_secs(10));
+    if backend == DbBackend::Sqlite {
+        opts.max_connections(8)
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(|o| {
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+            });
+    } else {
+        opts.max_connections(16);
+    }
+    Database::connect(opts)
+        .await
+        .map_err(|e| AppError::Config(format!("cannot reach the database at {}: {e}", redact(url))))
+}
+
+/// Connects and applies every pending migration.
+pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, AppError> {
+    let db = connect(url).await?;
+    Migrator::up(&db, None)
+        .await
+        .map_err(|e| AppError::Config(format!("migrating the database failed: {e}")))?;
+    Ok(db)
+}
+
+fn backend_of(url: &str) -> Result<DbBackend, AppError> {
+    if url.starts_with("sqlite:") {
+        Ok(DbBackend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(DbBackend::Postgres)
+    } else {
+        Err(AppError::Config(format!(
+            "unsupported DATABASE_URL {:?}: use sqlite://FILE or postgres://USER@HOST/DB",
+            redact(url)
+        )))
+    }
+}
+
+/// Checks that the SQLite file's folder exists (creating it) and is writable, so the user gets
+/// "cannot write to …" instead of an opaque driver error.
+fn ensure_sqlite_dir(url: &str) -> Result<(), AppError> {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:")
+        .split('?')
+        .next()
+        .unwrap_or_default();
+    if path.is_empty() || path == ":memory:" {
+        return Ok(());
+    }
+    let dir = Path::new(path)
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty());
+    let dir = dir.unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| {
+        AppError::Config(format!(
+            "cannot create data directory {}: {e}",
+            dir.display()
+        ))
+    })?;
+    let probe = dir.join(format!(".tambang-write-test-{}", std::process::id()));
+    std::fs::write(&probe, b"")
+        .and_then(|()| std::fs::remove_file(&probe))
+        .map_err(|e| {
+            AppError::Config(format!(
+                "data directory {} is not writable: {e}",
+                dir.display()
+            ))
+        })
+}
+
+/// Hides a password in a URL before it is printed.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_password_only() {
+        assert_eq!(redact("postgres://u:secret@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact("sqlite://x.db"), "sqlite://x.db");
+    }
+
+    #[test]
+    fn unknown_scheme_is_a_config_error() {
+        assert!(matches!(backend_of("mysql://x"), Err(AppError::Config(_))));
+        assert!(backend_of("sqlite://a.db").is_ok());
+        assert!(backend_of("postgresql://a/b").is_ok());
+    }
+}

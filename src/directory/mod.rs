@@ -1,0 +1,5 @@
+//! The directory: entries of every kind, their details, aliases and links.
+
+pub mod queries;
+pub mod routes;
+pub mod views;

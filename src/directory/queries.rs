@@ -1,0 +1,291 @@
+//! Reading the directory. Every function takes `&impl ConnectionTrait` so it runs inside or
+//! outside a transaction; related rows are fetched in batches, never one query per row.
+
+use std::collections::HashMap;
+
+use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::domain::{EntryKind, ReportState};
+use crate::entities::{
+    alias, center_detail, district_detail, enterprise_detail, entry, link, outlet_detail,
+    program_detail, report, report_entry, report_stop,
+};
+use crate::error::AppResult;
+use crate::web::pagination::Pager;
+
+/// Number of entries of each kind, in `EntryKind::ALL` order (zero where none).
+pub async fn count_by_kind(db: &impl ConnectionTrait) -> AppResult<Vec<(EntryKind, i64)>> {
+    let rows: Vec<(String, i64)> = entry::Entity::find()
+        .select_only()
+        .column(entry::Column::Kind)
+        .column_as(
+            SimpleExpr::from(Func::count(Expr::col(entry::Column::Id))),
+            "n",
+        )
+        .group_by(entry::Column::Kind)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let counts: HashMap<String, i64> = rows.into_iter().collect();
+    Ok(EntryKind::ALL
+        .iter()
+        .map(|k| (*k, counts.get(k.as_str()).copied().unwrap_or(0)))
+        .collect())
+}
+
+/// One row of a list page.
+#[derive(Debug, Clone)]
+pub struct ListedEntry {
+    pub entry: entry::Model,
+    pub district: Option<entry::Model>,
+}
+
+/// A page of entries of one kind, by name.
+pub async fn list_entries(
+    db: &impl ConnectionTrait,
+    kind: EntryKind,
+    page: u64,
+    per_page: u64,
+) -> AppResult<(Vec<ListedEntry>, Pager)> {
+    let query = entry::Entity::find().filter(entry::Column::Kind.eq(kind.as_str()));
+    let total = query.clone().count(db).await?;
+    let pager = Pager {
+        page,
+        per_page,
+        total,
+    };
+    let rows = query
+        .order_by_asc(entry::Column::Name)
+        .order_by_asc(entry::Column::Id)
+        .offset(pager.offset())
+        .limit(per_page)
+        .all(db)
+        .await?;
+    let districts = entries_by_id(db, rows.iter().filter_map(|e| e.district_id)).await?;
+    let listed = rows
+        .into_iter()
+        .map(|e| ListedEntry {
+            district: e.district_id.and_then(|d| districts.get(&d).cloned()),
+            entry: e,
+        })
+        .collect();
+    Ok((listed, pager))
+}
+
+/// Entries by id, for resolving references in one query.
+pub async fn entries_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<HashMap<i64, entry::Model>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = entry::Entity::find()
+        .filter(entry::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|e| (e.id, e)).collect())
+}
+
+/// The entry with this slug, if any.
+pub async fn find_by_slug(
+    db: &impl ConnectionTrait,
+    slug: &str,
+) -> AppResult<Option<entry::Model>> {
+    Ok(entry::Entity::find()
+        .filter(entry::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
+}
+
+/// Kind-specific facts of an entry, with the entries they point to.
+#[derive(Debug, Clone)]
+pub enum Details {
+    District(district_detail::Model),
+    Center(center_detail::Model, Option<entry::Model>),
+    Enterprise(enterprise_detail::Model),
+    Outlet(outlet_detail::Model, Option<entry::Model>),
+    Program(program_detail::Model, Option<entry::Model>),
+    None,
+}
+
+/// A link seen from one side: its type, the entry on the other side, and its direction.
+#[derive(Debug, Clone)]
+pub struct LinkView {
+    pub link: link::Model,
+    pub other: entry::Model,
+    pub outgoing: bool,
+}
+
+/// A report that involves an entry, and how.
+#[derive(Debug, Clone)]
+pub struct ReportRef {
+    pub report: report::Model,
+    pub roles: Vec<&'static str>,
+}
+
+/// Everything the entry page shows.
+#[derive(Debug, Clone)]
+pub struct EntryPage {
+    pub entry: entry::Model,
+    pub district: Option<entry::Model>,
+    pub details: Details,
+    pub aliases: Vec<alias::Model>,
+    pub links: Vec<LinkView>,
+    pub reports: Vec<ReportRef>,
+}
+
+/// Loads the entry page for `slug`, or `None` when no entry has it.
+pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<EntryPage>> {
+    let Some(entry) = find_by_slug(db, slug).await? else {
+        return Ok(None);
+    };
+    let details = details_of(db, &entry).await?;
+    let aliases = alias::Entity::find()
+        .filter(alias::Column::EntryId.eq(entry.id))
+        .order_by_asc(alias::Column::Name)
+        .all(db)
+        .await?;
+    let raw_links = link::Entity::find()
+        .filter(
+            link::Column::FromId
+                .eq(entry.id)
+                .or(link::Column::ToId.eq(entry.id)),
+        )
+        .order_by_asc(link::Column::LinkType)
+        .order_by_asc(link::Column::Id)
+        .all(db)
+        .await?;
+    let others = entries_by_id(
+        db,
+        raw_links
+            .iter()
+            .map(|l| {
+                if l.from_id == entry.id {
+                    l.to_id
+                } else {
+                    l.from_id
+                }
+            })
+            .chain(entry.district_id),
+    )
+    .await?;
+    let links = raw_links
+        .into_iter()
+        .filter_map(|l| {
+            let outgoing = l.from_id == entry.id;
+            let other_id = if outgoing { l.to_id } else { l.from_id };
+            others.get(&other_id).cloned().map(|other| LinkView {
+                link: l,
+                other,
+                outgoing,
+            })
+        })
+        .collect();
+    let district = entry.district_id.and_then(|d| others.get(&d).cloned());
+    let reports = reports_involving(db, entry.id).await?;
+    Ok(Some(EntryPage {
+        entry,
+        district,
+        details,
+        aliases,
+        links,
+        reports,
+    }))
+}
+
+async fn details_of(db: &impl ConnectionTrait, entry: &entry::Model) -> AppResult<Details> {
+    let kind = entry.kind.parse::<EntryKind>().ok();
+    let id = entry.id;
+    let one = |e: Option<i64>| async move {
+        match e {
+            Some(id) => entry::Entity::find_by_id(id).one(db).await,
+            None => Ok(None),
+        }
+    };
+    Ok(match kind {
+        Some(EntryKind::District) => match district_detail::Entity::find_by_id(id).one(db).await? {
+            Some(d) => Details::District(d),
+            None => Details::None,
+        },
+        Some(EntryKind::Center) => match center_detail::Entity::find_by_id(id).one(db).await? {
+            Some(d) => {
+                let op = one(d.operator_id).await?;
+                Details::Center(d, op)
+            }
+            None => Details::None,
+        },
+        Some(EntryKind::Enterprise) => {
+            match enterprise_detail::Entity::find_by_id(id).one(db).await? {
+                Some(d) => Details::Enterprise(d),
+                None => Details::None,
+            }
+        }
+        Some(EntryKind::Outlet) => match outlet_detail::Entity::find_by_id(id).one(db).await? {
+            Some(d) => {
+                let op = one(d.operator_id).await?;
+                Details::Outlet(d, op)
+            }
+            None => Details::None,
+        },
+        Some(EntryKind::Program) => match program_detail::Entity::find_by_id(id).one(db).await? {
+            Some(d) => {
+                let sponsor = one(d.sponsor_id).await?;
+                Details::Program(d, sponsor)
+            }
+            None => Details::None,
+        },
+        _ => Details::None,
+    })
+}
+
+/// Published and planned reports in which the entry is a host, a visitor or an itinerary
+/// stop, newest visit first. Drafts stay private.
+async fn reports_involving(db: &impl ConnectionTrait, entry_id: i64) -> AppResult<Vec<ReportRef>> {
+    let mut roles: HashMap<i64, Vec<&'static str>> = HashMap::new();
+    for re in report_entry::Entity::find()
+        .filter(report_entry::Column::EntryId.eq(entry_id))
+        .all(db)
+        .await?
+    {
+        let role = if re.role == "host" {
+            "방문 받음 (host)"
+        } else {
+            "방문함 (visitor)"
+        };
+        roles.entry(re.report_id).or_default().push(role);
+    }
+    for stop in report_stop::Entity::find()
+        .filter(report_stop::Column::EntryId.eq(entry_id))
+        .all(db)
+        .await?
+    {
+        let list = roles.entry(stop.report_id).or_default();
+        if !list.contains(&"탐방 일정 (stop)") {
+            list.push("탐방 일정 (stop)");
+        }
+    }
+    if roles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reports = report::Entity::find()
+        .filter(report::Column::Id.is_in(roles.keys().copied().collect::<Vec<_>>()))
+        .filter(report::Column::State.ne(ReportState::Draft.as_str()))
+        .order_by_desc(report::Column::VisitedAt)
+        .order_by_desc(report::Column::Id)
+        .all(db)
+        .await?;
+    Ok(reports
+        .into_iter()
+        .map(|r| ReportRef {
+            roles: roles.remove(&r.id).unwrap_or_default(),
+            report: r,
+        })
+        .collect())
+}

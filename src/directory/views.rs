@@ -1,0 +1,180 @@
+//! Pure view functions for directory pages: data in, markup out.
+
+use maud::{Markup, html};
+
+use crate::directory::queries::{Details, EntryPage, LinkView, ListedEntry};
+use crate::domain::{
+    AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
+};
+use crate::entities::entry;
+use crate::web::format::date_ko;
+use crate::web::layout::page;
+use crate::web::pagination::Pager;
+
+/// Korean label of a stored enumeration value; the raw value if it is unknown.
+fn label<T: std::str::FromStr + Copy>(raw: &str, ko: fn(T) -> &'static str) -> String {
+    raw.parse::<T>()
+        .map(|v| ko(v).to_string())
+        .unwrap_or_else(|_| raw.to_string())
+}
+
+/// A link to an entry page.
+pub fn entry_link(e: &entry::Model) -> Markup {
+    html! { a href={ "/e/" (e.slug) } { (e.name) } }
+}
+
+/// `GET /{kind plural}`: one page of entries of a kind.
+pub fn list_page(kind: EntryKind, rows: &[ListedEntry], pager: Pager) -> Markup {
+    let title = format!("{} 목록", kind.label_ko());
+    page(
+        &title,
+        html! {
+            h1 { (kind.label_ko()) " " span.en { (kind.label_en()) } }
+            p.muted { "모두 " (pager.total) "곳" }
+            @if rows.is_empty() {
+                p { "등록된 항목이 없습니다." }
+            } @else {
+                table {
+                    thead { tr { th { "이름" } th { "자치구" } th { "상태" } } }
+                    tbody {
+                        @for row in rows {
+                            tr {
+                                td {
+                                    (entry_link(&row.entry))
+                                    @if let Some(en) = &row.entry.name_en { br; span.en { (en) } }
+                                }
+                                td { @if let Some(d) = &row.district { (entry_link(d)) } }
+                                td { (label::<EntryStatus>(&row.entry.status, EntryStatus::label_ko)) }
+                            }
+                        }
+                    }
+                }
+            }
+            (pager_nav(&format!("/{}", kind.plural()), pager))
+        },
+    )
+}
+
+fn pager_nav(base: &str, pager: Pager) -> Markup {
+    html! {
+        @if pager.pages() > 1 {
+            nav.pager aria-label="쪽 이동" {
+                @if pager.has_prev() { a href={ (base) "?page=" (pager.page - 1) } rel="prev" { "← 이전" } }
+                span { (pager.page) " / " (pager.pages()) }
+                @if pager.has_next() { a href={ (base) "?page=" (pager.page + 1) } rel="next" { "다음 →" } }
+            }
+        }
+    }
+}
+
+/// `GET /e/{slug}`: an entry with its details, aliases, links both ways and reports.
+pub fn entry_page(p: &EntryPage) -> Markup {
+    let e = &p.entry;
+    let kind = e.kind.parse::<EntryKind>().ok();
+    page(
+        &e.name,
+        html! {
+            p.muted {
+                @if let Some(k) = kind { a href={ "/" (k.plural()) } { (k.label_ko()) } }
+                " · " (label::<EntryStatus>(&e.status, EntryStatus::label_ko))
+            }
+            h1 { (e.name) @if let Some(en) = &e.name_en { " " span.en { (en) } } }
+            @if let Some(desc) = &e.description { p { (desc) } }
+            dl.facts {
+                @if let Some(d) = &p.district { dt { "자치구" } dd { (entry_link(d)) } }
+                @if let Some(a) = &e.address { dt { "주소" } dd { (a) } }
+                @if let (Some(lat), Some(lng)) = (e.lat, e.lng) { dt { "좌표" } dd { (format!("{lat:.5}, {lng:.5}")) } }
+                @if let Some(w) = &e.website { dt { "웹사이트" } dd { (external_link(w)) } }
+                @if let Some(d) = e.founded_on { dt { "설립" } dd { (date_ko(d)) } }
+                @if let Some(d) = e.last_verified_on { dt { "최근 확인" } dd { (date_ko(d)) } }
+                (details(&p.details))
+                @if let Some(s) = &e.source { dt { "출처" } dd { (s) } }
+            }
+            @if !p.aliases.is_empty() {
+                h2 { "다른 이름 " span.en { "Aliases" } }
+                p {
+                    @for a in &p.aliases {
+                        span.chip title=(label::<AliasType>(&a.alias_type, AliasType::label_ko)) { (a.name) }
+                    }
+                }
+            }
+            h2 { "연결 " span.en { "Links" } }
+            @if p.links.is_empty() { p.muted { "연결된 항목이 없습니다." } }
+            @else { ul.plain { @for l in &p.links { li { (link_line(l)) } } } }
+            h2 { "탐방 보고서 " span.en { "Reports" } }
+            @if p.reports.is_empty() { p.muted { "이 항목이 나오는 보고서가 아직 없습니다." } }
+            @else {
+                ul.plain {
+                    @for r in &p.reports {
+                        li {
+                            a href={ "/reports/" (r.report.slug) } { (r.report.title) }
+                            @for role in &r.roles { " " span.chip { (role) } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// Only http(s) URLs become links; anything else (e.g. `javascript:`) is shown as text.
+fn external_link(url: &str) -> Markup {
+    let lower = url.trim().to_ascii_lowercase();
+    html! {
+        @if lower.starts_with("https://") || lower.starts_with("http://") {
+            a href=(url.trim()) rel="noopener noreferrer" { (url) }
+        } @else { (url) }
+    }
+}
+
+fn link_line(l: &LinkView) -> Markup {
+    let ty = l.link.link_type.parse::<LinkType>().ok();
+    let phrase = match (ty, l.outgoing) {
+        (Some(t), true) => t.label_ko().to_string(),
+        (Some(t), false) => t.reverse_label_ko().to_string(),
+        (None, _) => l.link.link_type.clone(),
+    };
+    html! {
+        span.chip { (phrase) } " " (entry_link(&l.other))
+        @if let Some(since) = l.link.since { " " span.muted { "(" (date_ko(since)) "부터)" } }
+    }
+}
+
+fn details(d: &Details) -> Markup {
+    html! {
+        @match d {
+            Details::District(dd) => {
+                dt { "행정구역 코드" } dd { (dd.code) }
+                dt { "시·도" } dd { (dd.city) }
+                @if let Some(p) = dd.population { dt { "인구" } dd { (p) "명" @if let Some(y) = dd.population_year { " (" (y) ")" } } }
+            }
+            Details::Center(c, operator) => {
+                @if let Some(m) = &c.operating_mode { dt { "운영 방식" } dd { (label::<CenterMode>(m, CenterMode::label_ko)) } }
+                @if let Some(op) = operator { dt { "운영 기관" } dd { (entry_link(op)) } }
+                @if let Some(h) = &c.head { dt { "센터장" } dd { (h) } }
+                @if let Some(o) = c.opened_on { dt { "개소" } dd { (date_ko(o)) } }
+                @if let Some(f) = &c.focus_areas { dt { "중점 분야" } dd { @for a in f.split(',') { span.chip { (a.trim()) } } } }
+            }
+            Details::Enterprise(en) => {
+                dt { "기업 유형" } dd { (label::<CertType>(&en.cert_type, CertType::label_ko)) }
+                @if let Some(n) = &en.cert_no { dt { "인증번호" } dd { (n) } }
+                @if let Some(n) = &en.biz_reg_no { dt { "사업자등록번호" } dd { (n) } }
+                @if let Some(d) = en.cert_date { dt { "인증일" } dd { (date_ko(d)) @if let Some(r) = en.cert_round { " (" (r) "차)" } } }
+                @if let Some(r) = &en.representative { dt { "대표자" } dd { (r) } }
+                @if let Some(s) = &en.social_purpose { dt { "사회적 목적 유형" } dd { (label::<SocialPurpose>(s, SocialPurpose::label_ko)) } }
+                @if let Some(s) = &en.service_field { dt { "사회서비스 분야" } dd { (s) } }
+                @if let Some(b) = &en.business { dt { "사업 내용" } dd { (b) } }
+            }
+            Details::Outlet(o, operator) => {
+                dt { "판로 유형" } dd { (label::<OutletChannel>(&o.channel, OutletChannel::label_ko)) }
+                @if let Some(op) = operator { dt { "운영 기관" } dd { (entry_link(op)) } }
+                @if let Some(u) = &o.url { dt { "온라인 주소" } dd { (external_link(u)) } }
+            }
+            Details::Program(pr, sponsor) => {
+                @if let Some(s) = sponsor { dt { "후원·운영" } dd { (entry_link(s)) } }
+                @if let Some(p) = &pr.period { dt { "기간" } dd { (p) } }
+            }
+            Details::None => {}
+        }
+    }
+}

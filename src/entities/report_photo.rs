@@ -1,0 +1,25 @@
+//! The `report_photos` table.
+
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "report_photos")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub report_id: i64,
+    pub position: i32,
+    pub file_name: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub content_type: Option<String>,
+    pub byte_size: Option<i64>,
+    pub data: Option<Vec<u8>>,
+    pub thumbnail: Option<Vec<u8>>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

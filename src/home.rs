@@ -1,0 +1,52 @@
+//! The home page: what the directory holds and the latest visits.
+
+use axum::extract::State;
+use maud::{Markup, html};
+
+use crate::app::AppState;
+use crate::directory::queries::count_by_kind;
+use crate::domain::{EntryKind, ReportState};
+use crate::entities::report;
+use crate::error::AppResult;
+use crate::reports::queries::latest;
+use crate::reports::views::report_line;
+use crate::web::layout::page;
+
+/// `GET /`
+pub async fn show_home(State(state): State<AppState>) -> AppResult<Markup> {
+    let counts = count_by_kind(&state.db).await?;
+    let recent = latest(&state.db, ReportState::Published, 5).await?;
+    let upcoming = latest(&state.db, ReportState::Planned, 5).await?;
+    Ok(home_page(&counts, &recent, &upcoming))
+}
+
+fn home_page(
+    counts: &[(EntryKind, i64)],
+    recent: &[report::Model],
+    upcoming: &[report::Model],
+) -> Markup {
+    page(
+        "첫 화면",
+        html! {
+            h1 { "사회적경제 디렉터리와 현장 탐방 기록" }
+            p.muted { "Directory and field-visit log of the social economy" }
+            ul.kind-grid {
+                @for (kind, n) in counts {
+                    li {
+                        a href={ "/" (kind.plural()) } {
+                            span.count { (n) }
+                            (kind.label_ko()) " " span.en { (kind.label_en()) }
+                        }
+                    }
+                }
+            }
+            h2 { "최근 탐방 보고서 " span.en { "Recent reports" } }
+            @if recent.is_empty() { p.muted { "아직 공개된 보고서가 없습니다." } }
+            @else { ul.plain { @for r in recent { li { (report_line(r)) } } } }
+            @if !upcoming.is_empty() {
+                h2 { "예정된 탐방 " span.en { "Upcoming visits" } }
+                ul.plain { @for r in upcoming { li { (report_line(r)) } } }
+            }
+        },
+    )
+}

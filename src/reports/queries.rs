@@ -1,0 +1,161 @@
+//! Reading reports with everything their page shows, in a fixed number of queries.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+use crate::directory::queries::entries_by_id;
+use crate::domain::ReportState;
+use crate::entities::{entry, report, report_entry, report_photo, report_stop, takeaway};
+use crate::error::AppResult;
+use crate::web::pagination::Pager;
+
+/// Reports anyone may read: published ones and planned visits. Drafts stay with their authors.
+fn public() -> sea_orm::Select<report::Entity> {
+    report::Entity::find().filter(report::Column::State.ne(ReportState::Draft.as_str()))
+}
+
+/// A page of public reports, newest visit first.
+pub async fn list_reports(
+    db: &impl ConnectionTrait,
+    page: u64,
+    per_page: u64,
+) -> AppResult<(Vec<report::Model>, Pager)> {
+    let total = public().count(db).await?;
+    let pager = Pager {
+        page,
+        per_page,
+        total,
+    };
+    let rows = public()
+        .order_by_desc(report::Column::VisitedAt)
+        .order_by_desc(report::Column::Id)
+        .offset(pager.offset())
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, pager))
+}
+
+/// The newest `n` public reports in `state`.
+pub async fn latest(
+    db: &impl ConnectionTrait,
+    state: ReportState,
+    n: u64,
+) -> AppResult<Vec<report::Model>> {
+    let query = report::Entity::find().filter(report::Column::State.eq(state.as_str()));
+    let query = match state {
+        ReportState::Planned => query.order_by_asc(report::Column::VisitedAt),
+        _ => query.order_by_desc(report::Column::VisitedAt),
+    };
+    Ok(query
+        .order_by_desc(report::Column::Id)
+        .limit(n)
+        .all(db)
+        .await?)
+}
+
+/// A photo's description without its bytes.
+#[derive(Debug, Clone)]
+pub struct PhotoMeta {
+    pub id: i64,
+    pub file_name: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// Everything a report page shows.
+#[derive(Debug, Clone)]
+pub struct ReportPage {
+    pub report: report::Model,
+    pub hosts: Vec<entry::Model>,
+    pub visitors: Vec<entry::Model>,
+    pub stops: Vec<(report_stop::Model, Option<entry::Model>)>,
+    pub photos: Vec<PhotoMeta>,
+    pub takeaways: Vec<(takeaway::Model, Option<entry::Model>)>,
+}
+
+/// The public report with this slug, with its related rows.
+pub async fn report_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<ReportPage>> {
+    let Some(report) = public()
+        .filter(report::Column::Slug.eq(slug))
+        .one(db)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let roles = report_entry::Entity::find()
+        .filter(report_entry::Column::ReportId.eq(report.id))
+        .all(db)
+        .await?;
+    let stops = report_stop::Entity::find()
+        .filter(report_stop::Column::ReportId.eq(report.id))
+        .order_by_asc(report_stop::Column::Position)
+        .all(db)
+        .await?;
+    // Image bytes are not needed to list photos: select the metadata columns only.
+    let photos: Vec<PhotoMeta> = report_photo::Entity::find()
+        .select_only()
+        .columns([
+            report_photo::Column::Id,
+            report_photo::Column::FileName,
+            report_photo::Column::Caption,
+            report_photo::Column::Credit,
+        ])
+        .filter(report_photo::Column::ReportId.eq(report.id))
+        .order_by_asc(report_photo::Column::Position)
+        .into_tuple::<(i64, String, Option<String>, Option<String>)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, file_name, caption, credit)| PhotoMeta {
+            id,
+            file_name,
+            caption,
+            credit,
+        })
+        .collect();
+    let takeaways = takeaway::Entity::find()
+        .filter(takeaway::Column::ReportId.eq(report.id))
+        .order_by_asc(takeaway::Column::Position)
+        .all(db)
+        .await?;
+    let entries: HashMap<i64, entry::Model> = entries_by_id(
+        db,
+        roles
+            .iter()
+            .map(|r| r.entry_id)
+            .chain(stops.iter().filter_map(|s| s.entry_id))
+            .chain(takeaways.iter().filter_map(|t| t.entry_id)),
+    )
+    .await?;
+    let pick = |role: &str| -> Vec<entry::Model> {
+        roles
+            .iter()
+            .filter(|r| r.role == role)
+            .filter_map(|r| entries.get(&r.entry_id).cloned())
+            .collect()
+    };
+    Ok(Some(ReportPage {
+        hosts: pick("host"),
+        visitors: pick("visitor"),
+        stops: stops
+            .into_iter()
+            .map(|s| {
+                let e = s.entry_id.and_then(|id| entries.get(&id).cloned());
+                (s, e)
+            })
+            .collect(),
+        photos,
+        takeaways: takeaways
+            .into_iter()
+            .map(|t| {
+                let e = t.entry_id.and_then(|id| entries.get(&id).cloned());
+                (t, e)
+            })
+            .collect(),
+        report,
+    }))
+}

@@ -1,0 +1,36 @@
+//! Report routes: the list and the report page.
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::routing::get;
+use maud::Markup;
+
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::reports::{queries, views};
+use crate::web::pagination::{PER_PAGE, PageQuery};
+
+/// `/reports` and `/reports/{slug}`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/reports", get(list_reports))
+        .route("/reports/{slug}", get(show_report))
+}
+
+/// Lists public reports, newest visit first.
+async fn list_reports(
+    State(state): State<AppState>,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Markup> {
+    let (rows, pager) = queries::list_reports(&state.db, query.number(), PER_PAGE).await?;
+    Ok(views::list_page(&rows, pager))
+}
+
+/// Shows one report.
+async fn show_report(State(state): State<AppState>, Path(slug): Path<String>) -> AppResult<Markup> {
+    let slug = crate::domain::text::nfc(&slug);
+    let page = queries::report_page(&state.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(views::report_page(&page))
+}

@@ -1,0 +1,122 @@
+//! Pure view functions for report pages.
+
+use maud::{Markup, html};
+
+use crate::directory::views::entry_link;
+use crate::domain::ReportState;
+use crate::entities::report;
+use crate::reports::queries::ReportPage;
+use crate::web::format::{date_ko, datetime_ko};
+use crate::web::layout::page;
+use crate::web::pagination::Pager;
+
+fn state_badge(raw: &str) -> Markup {
+    let label = raw
+        .parse::<ReportState>()
+        .map(|s| s.label_ko())
+        .unwrap_or(raw);
+    html! { span.badge { (label) } }
+}
+
+/// One line describing a report in a list.
+pub fn report_line(r: &report::Model) -> Markup {
+    html! {
+        a href={ "/reports/" (r.slug) } { (r.title) } " " (state_badge(&r.state))
+        @if let Some(v) = r.visited_at { " " span.muted { (date_ko(v.date())) } }
+    }
+}
+
+/// `GET /reports`
+pub fn list_page(rows: &[report::Model], pager: Pager) -> Markup {
+    page(
+        "탐방 보고서",
+        html! {
+            h1 { "탐방 보고서 " span.en { "Visit reports" } }
+            @if rows.is_empty() { p { "아직 보고서가 없습니다." } }
+            @else { ul.plain { @for r in rows { li { (report_line(r)) } } } }
+            @if pager.pages() > 1 {
+                nav.pager {
+                    @if pager.has_prev() { a href={ "/reports?page=" (pager.page - 1) } { "← 이전" } }
+                    span { (pager.page) " / " (pager.pages()) }
+                    @if pager.has_next() { a href={ "/reports?page=" (pager.page + 1) } { "다음 →" } }
+                }
+            }
+        },
+    )
+}
+
+/// `GET /reports/{slug}`
+pub fn report_page(p: &ReportPage) -> Markup {
+    let r = &p.report;
+    let tags: Vec<String> = r
+        .tags
+        .as_ref()
+        .and_then(|t| serde_json::from_value(t.clone()).ok())
+        .unwrap_or_default();
+    page(
+        &r.title,
+        html! {
+            p.muted { a href="/reports" { "탐방 보고서" } " · " (state_badge(&r.state)) }
+            h1 { (r.title) }
+            dl.facts {
+                @if let Some(a) = &r.author { dt { "작성" } dd { (a) } }
+                @if let Some(d) = r.published_on { dt { "작성일" } dd { (date_ko(d)) } }
+                @if let Some(v) = r.visited_at { dt { "탐방 일시" } dd { (datetime_ko(v)) } }
+                @if !p.hosts.is_empty() {
+                    dt { "방문한 곳" } dd { @for (i, e) in p.hosts.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
+                }
+                @if !p.visitors.is_empty() {
+                    dt { "방문한 기관" } dd { @for (i, e) in p.visitors.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
+                }
+                @if let Some(n) = r.participant_count { dt { "참가자" } dd { (n) "명" } }
+                @if !tags.is_empty() { dt { "태그" } dd { @for t in &tags { span.chip { (t) } } } }
+            }
+            @if !p.stops.is_empty() {
+                h2 { "탐방 일정 " span.en { "Itinerary" } }
+                ol.itinerary {
+                    @for (stop, e) in &p.stops {
+                        li {
+                            @if let Some(t) = stop.at_time { strong { (t.format("%H:%M")) } " " }
+                            @if let Some(e) = e { (entry_link(e)) } @else if let Some(l) = &stop.label { (l) }
+                            @if let Some(n) = &stop.note { br; span.muted { (n) } }
+                        }
+                    }
+                }
+            }
+            h2 { "본문 " span.en { "Report" } }
+            div.body-text {
+                @for para in r.body.split("\n\n").filter(|p| !p.trim().is_empty()) {
+                    p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } }
+                }
+            }
+            @if !p.photos.is_empty() {
+                h2 { "사진 " span.en { "Photos" } }
+                ul.plain {
+                    @for ph in &p.photos {
+                        li {
+                            (ph.caption.as_deref().unwrap_or(&ph.file_name))
+                            @if let Some(c) = &ph.credit { " " span.muted { "(사진출처: " (c) ")" } }
+                        }
+                    }
+                }
+            }
+            @if !p.takeaways.is_empty() {
+                h2 { "배운 점과 할 일 " span.en { "Takeaways" } }
+                table {
+                    thead { tr { th { "내용" } th { "관련 항목" } th { "담당" } th { "기한" } th { "상태" } } }
+                    tbody {
+                        @for (t, e) in &p.takeaways {
+                            tr {
+                                td { (t.lesson) }
+                                td { @if let Some(e) = e { (entry_link(e)) } }
+                                td { @if let Some(o) = &t.owner { (o) } }
+                                td { @if let Some(d) = t.due_on { (date_ko(d)) } }
+                                td { @if t.done { "완료" } @else { "진행 중" } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,36 @@
+//! Small formatting helpers shared by views.
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+
+const WEEKDAYS_KO: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
+
+/// 2023년 12월 11일 (월)
+pub fn date_ko(d: NaiveDate) -> String {
+    format!(
+        "{}년 {}월 {}일 ({})",
+        d.year(),
+        d.month(),
+        d.day(),
+        WEEKDAYS_KO[d.weekday().num_days_from_monday() as usize]
+    )
+}
+
+/// 2023년 12월 11일 (월) 10:00
+pub fn datetime_ko(dt: NaiveDateTime) -> String {
+    format!("{} {}", date_ko(dt.date()), dt.format("%H:%M"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn korean_dates_carry_the_weekday() {
+        let d = NaiveDate::from_ymd_opt(2023, 12, 11).unwrap();
+        assert_eq!(date_ko(d), "2023년 12월 11일 (월)");
+        assert_eq!(
+            datetime_ko(d.and_hms_opt(10, 0, 0).unwrap()),
+            "2023년 12월 11일 (월) 10:00"
+        );
+    }
+}

@@ -1,0 +1,6 @@
+//! Shared web pieces: the page layout, small view helpers, the stylesheet and pagination.
+
+pub mod assets;
+pub mod format;
+pub mod layout;
+pub mod pagination;
