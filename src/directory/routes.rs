@@ -1,7 +1,7 @@
 //! Directory routes: a list page per kind and the entry page.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::get;
 use maud::Markup;
 
@@ -10,6 +10,7 @@ use crate::directory::{queries, views};
 use crate::domain::EntryKind;
 use crate::error::{AppError, AppResult};
 use crate::web::pagination::{PER_PAGE, PageQuery};
+use crate::web::slug_path::SlugPath;
 
 /// `/{kind plural}` for every kind, and `/e/{slug}`.
 pub fn routes() -> Router<AppState> {
@@ -37,8 +38,7 @@ async fn list_entries(
 }
 
 /// Shows one entry.
-async fn show_entry(State(state): State<AppState>, Path(slug): Path<String>) -> AppResult<Markup> {
-    let slug = crate::domain::text::nfc(&slug);
+async fn show_entry(State(state): State<AppState>, SlugPath(slug): SlugPath) -> AppResult<Markup> {
     let page = queries::entry_page(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;

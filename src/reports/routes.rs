@@ -1,7 +1,7 @@
 //! Report routes: the list and the report page.
 
 use axum::Router;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::routing::get;
 use maud::Markup;
 
@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::reports::{queries, views};
 use crate::web::pagination::{PER_PAGE, PageQuery};
+use crate::web::slug_path::SlugPath;
 
 /// `/reports` and `/reports/{slug}`.
 pub fn routes() -> Router<AppState> {
@@ -27,8 +28,7 @@ async fn list_reports(
 }
 
 /// Shows one report.
-async fn show_report(State(state): State<AppState>, Path(slug): Path<String>) -> AppResult<Markup> {
-    let slug = crate::domain::text::nfc(&slug);
+async fn show_report(State(state): State<AppState>, SlugPath(slug): SlugPath) -> AppResult<Markup> {
     let page = queries::report_page(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -4,3 +4,4 @@ pub mod assets;
 pub mod format;
 pub mod layout;
 pub mod pagination;
+pub mod slug_path;

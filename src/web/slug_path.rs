@@ -1,0 +1,21 @@
+//! `SlugPath`: the `{slug}` in a URL, NFC-normalised. A segment that is not even valid UTF-8
+//! cannot name anything, so it is a styled 404 rather than axum's plain-text rejection.
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
+
+use crate::error::AppError;
+
+/// The slug segment of the path.
+pub struct SlugPath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SlugPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        Ok(SlugPath(crate::domain::text::nfc(&raw)))
+    }
+}

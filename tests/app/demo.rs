@@ -1,0 +1,50 @@
+//! Demo data: loads completely and loading twice changes nothing.
+
+use sea_orm::{EntityTrait, PaginatorTrait};
+use tambang::demo::DemoSummary;
+use tambang::entities::{alias, entry, link, report, report_stop, takeaway};
+
+use crate::both_backends;
+use crate::helpers::{Backend, fresh_db};
+
+async fn counts(db: &sea_orm::DatabaseConnection) -> [u64; 6] {
+    [
+        entry::Entity::find().count(db).await.unwrap(),
+        alias::Entity::find().count(db).await.unwrap(),
+        link::Entity::find().count(db).await.unwrap(),
+        report::Entity::find().count(db).await.unwrap(),
+        report_stop::Entity::find().count(db).await.unwrap(),
+        takeaway::Entity::find().count(db).await.unwrap(),
+    ]
+}
+
+both_backends!(demo_load_is_idempotent);
+
+async fn demo_load_is_idempotent(backend: Backend) {
+    let (db, _url, _guard) = fresh_db(backend).await;
+    assert!(tambang::demo::is_empty(&db).await.unwrap());
+    let first = tambang::demo::load(&db).await.unwrap();
+    assert_eq!(first.districts, 25);
+    assert!(
+        first.entries >= 20 && first.links >= 10 && first.reports >= 1,
+        "{first:?}"
+    );
+    assert!(!tambang::demo::is_empty(&db).await.unwrap());
+    let before = counts(&db).await;
+
+    let second = tambang::demo::load(&db).await.unwrap();
+    assert_eq!(second, DemoSummary::default(), "second load adds nothing");
+    assert_eq!(counts(&db).await, before);
+    assert_eq!(tambang::demo::ensure_districts(&db).await.unwrap(), 0);
+}
+
+both_backends!(districts_alone_do_not_make_the_database_non_empty);
+
+async fn districts_alone_do_not_make_the_database_non_empty(backend: Backend) {
+    let (db, _url, _guard) = fresh_db(backend).await;
+    assert_eq!(tambang::demo::ensure_districts(&db).await.unwrap(), 25);
+    assert!(
+        tambang::demo::is_empty(&db).await.unwrap(),
+        "serve still loads the demo after districts"
+    );
+}

@@ -1,0 +1,9 @@
+//! Tambang's one integration test binary. Every database test runs twice: on a fresh SQLite
+//! file and, when `TEST_DATABASE_URL` is set, on a fresh PostgreSQL database.
+
+mod helpers;
+
+mod cli;
+mod demo;
+mod migrations;
+mod pages;

@@ -1,0 +1,194 @@
+//! Every read-only page renders, speaks Korean and shows the demo's facts.
+
+use axum::http::StatusCode;
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, Set};
+use tambang::domain::EntryKind;
+use tambang::entities::entry;
+
+use crate::both_backends;
+use crate::helpers::{Backend, encode, spawn_app};
+
+both_backends!(home_lists_all_kinds_with_counts_and_recent_reports);
+
+async fn home_lists_all_kinds_with_counts_and_recent_reports(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let html = app.get_html("/").await;
+    for kind in EntryKind::ALL {
+        assert!(
+            html.contains(&format!("href=\"/{}\"", kind.plural())),
+            "{kind} missing"
+        );
+        assert!(html.contains(kind.label_ko()), "{kind} label missing");
+    }
+    assert!(
+        html.contains("<span class=\"count\">25</span>자치구"),
+        "25 districts counted"
+    );
+    assert!(
+        html.contains("성동구 사회적경제 현장 탐방"),
+        "recent report listed"
+    );
+    assert!(html.contains("예정된 탐방"), "planned visit listed");
+}
+
+both_backends!(every_list_page_renders_korean_names);
+
+async fn every_list_page_renders_korean_names(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let expectations = [
+        (EntryKind::District, "성동구"),
+        (EntryKind::Center, "성동구사회적경제지원센터"),
+        (EntryKind::Enterprise, "바른참"),
+        (EntryKind::Outlet, "소영씨스토어"),
+        (EntryKind::Partner, "아모레퍼시픽"),
+        (EntryKind::Program, "내 생의 가장 아름다운 하루"),
+        (EntryKind::Place, "서울숲"),
+    ];
+    for (kind, name) in expectations {
+        let html = app.get_html(&format!("/{}", kind.plural())).await;
+        assert!(html.contains(name), "/{} lacks {name}", kind.plural());
+        assert!(html.contains(kind.label_ko()));
+    }
+    let districts = app.get_html("/districts").await;
+    assert!(districts.contains("모두 25곳"));
+}
+
+both_backends!(entry_page_shows_operator_district_aliases_and_links_both_ways);
+
+async fn entry_page_shows_operator_district_aliases_and_links_both_ways(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let store = app
+        .get_html(&format!("/e/{}", encode("소영씨스토어")))
+        .await;
+    assert!(store.contains("운영 기관"), "operator row");
+    assert!(store.contains("㈜오엠인터렉트"), "operator name");
+    assert!(
+        store.contains(&format!("href=\"/e/성동구\"")),
+        "district link"
+    );
+    assert!(store.contains("소영씨 스토어"), "alias");
+    assert!(store.contains("운영 주체"), "reverse label of operates");
+    assert!(
+        store.contains("성동구 사회적경제 현장 탐방"),
+        "report that stops here"
+    );
+
+    let operator = app
+        .get_html(&format!("/e/{}", encode("오엠인터렉트")))
+        .await;
+    assert!(
+        operator.contains("<span class=\"chip\">운영</span>"),
+        "forward label"
+    );
+    assert!(operator.contains("href=\"/e/소영씨스토어\""));
+
+    let center = app
+        .get_html(&format!("/e/{}", encode("성동구사회적경제지원센터")))
+        .await;
+    assert!(center.contains("성동사경센터") && center.contains("차문희"));
+    assert!(center.contains("방문 받음"), "hosted the visit");
+}
+
+both_backends!(report_page_shows_visit_itinerary_photos_and_takeaways);
+
+async fn report_page_shows_visit_itinerary_photos_and_takeaways(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let list = app.get_html("/reports").await;
+    assert!(list.contains("/reports/seongdong-visit-2023-12"));
+    let html = app.get_html("/reports/seongdong-visit-2023-12").await;
+    assert!(
+        html.contains("2023년 12월 11일 (월) 10:00"),
+        "visit date and time"
+    );
+    assert!(html.contains("2024년 1월 11일"), "publication date");
+    assert!(html.contains("7명"));
+    assert!(html.contains("탐방 일정") && html.contains("href=\"/e/소영씨스토어\""));
+    assert!(html.contains("사진출처: 서울경제"), "photo credit");
+    assert!(html.contains("배운 점과 할 일"));
+    assert!(
+        html.contains("href=\"/e/성동구사회적경제지원센터\""),
+        "host linked"
+    );
+}
+
+both_backends!(unknown_things_are_styled_404s);
+
+async fn unknown_things_are_styled_404s(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in [
+        "/e/없는-항목",
+        "/reports/no-such-report",
+        "/no/such/page",
+        "/e/%FF%FE",
+    ] {
+        let (status, html) = app.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(
+            html.contains("페이지를 찾을 수 없습니다"),
+            "{path}: styled page"
+        );
+        assert!(html.contains("/static/style-v1.css"));
+    }
+}
+
+both_backends!(odd_page_numbers_never_fail);
+
+async fn odd_page_numbers_never_fail(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for q in [
+        "-1",
+        "0",
+        "abc",
+        "99999999999999999999",
+        "1000000",
+        "%27%20OR%201=1",
+    ] {
+        let html = app.get_html(&format!("/districts?page={q}")).await;
+        assert!(html.contains("자치구"));
+        app.get_html(&format!("/reports?page={q}")).await;
+    }
+    let beyond = app.get_html("/districts?page=5").await;
+    assert!(beyond.contains("모두 25곳") && !beyond.contains("href=\"/e/성동구\""));
+}
+
+both_backends!(health_and_stylesheet);
+
+async fn health_and_stylesheet(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert_eq!(
+        app.get("/healthz").await,
+        (StatusCode::OK, "ok".to_string())
+    );
+    let (status, css) = app.get("/static/style-v1.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(css.contains("body"));
+}
+
+both_backends!(hostile_names_render_inert);
+
+async fn hostile_names_render_inert(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let now = Utc::now();
+    entry::ActiveModel {
+        kind: Set("place".into()),
+        slug: Set("hostile".into()),
+        name: Set("<script>alert(1)</script>\"><img src=x onerror=alert(2)>".into()),
+        website: Set(Some("javascript:alert(3)".into())),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    for path in ["/places", "/e/hostile"] {
+        let html = app.get_html(path).await;
+        assert!(!html.contains("<script>alert"), "{path}");
+        assert!(!html.contains("<img src=x"), "{path}");
+        assert!(!html.contains("href=\"javascript:"), "{path}");
+        assert!(html.contains("&lt;script&gt;"), "{path}: shown as text");
+    }
+}
