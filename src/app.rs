@@ -1,21 +1,44 @@
 //! Application state, the whole URL map in one place, and the server loop.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::get;
 use sea_orm::DatabaseConnection;
 
+use crate::auth::guard::{guard, security_headers};
+use crate::auth::policy::FORM_LIMIT;
 use crate::error::AppError;
 use crate::web::assets::{STYLESHEET_PATH, stylesheet};
+
+/// Settings fixed at start-up.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// Mark cookies `Secure` even when no proxy says the request came over https.
+    pub secure_cookies: bool,
+}
 
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
 }
 
-/// The full router.
+impl AppState {
+    /// State with default settings.
+    pub fn new(db: DatabaseConnection) -> Self {
+        AppState {
+            db,
+            settings: Arc::new(Settings::default()),
+        }
+    }
+}
+
+/// The full router: pages, API, and the guard and security headers around all of them.
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(crate::home::show_home))
@@ -23,14 +46,18 @@ pub fn router(state: AppState) -> Router {
         .route(STYLESHEET_PATH, get(stylesheet))
         .merge(crate::directory::routes::routes())
         .merge(crate::reports::routes::routes())
+        .merge(crate::auth::routes::routes())
+        .merge(crate::admin::routes::routes())
+        .nest("/api/v1", crate::api::routes())
         .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), guard))
+        .layer(DefaultBodyLimit::max(FORM_LIMIT))
+        .layer(from_fn(security_headers))
         .with_state(state)
 }
 
 /// `GET /healthz`: 200 when the database answers.
-async fn healthz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> Result<&'static str, AppError> {
+async fn healthz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     state.db.ping().await?;
     Ok("ok")
 }
@@ -40,21 +67,38 @@ async fn not_found() -> AppError {
 }
 
 /// Migrates, optionally loads the demo into an empty database, and serves until Ctrl-C.
-pub async fn serve(url: &str, bind: SocketAddr, load_demo: bool) -> Result<(), AppError> {
+pub async fn serve(
+    url: &str,
+    bind: SocketAddr,
+    load_demo: bool,
+    settings: Settings,
+) -> Result<(), AppError> {
     let db = crate::db::connect_and_migrate(url).await?;
     crate::demo::ensure_districts(&db).await?;
     if load_demo && crate::demo::is_empty(&db).await? {
         let summary = crate::demo::load(&db).await?;
         tracing::info!("{summary}");
     }
+    crate::auth::sessions::purge_expired(&db).await?;
+    if crate::auth::users::count(&db).await? == 0 {
+        println!("No users yet. Create the first admin with:");
+        println!("  tambang user add you@example.org --role admin");
+    }
     let listener = tokio::net::TcpListener::bind(bind)
         .await
         .map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;
     println!("Tambang is serving on http://{bind}/ (Ctrl-C to stop)");
-    axum::serve(listener, router(AppState { db }))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("server stopped: {e}")))
+    let state = AppState {
+        db,
+        settings: Arc::new(settings),
+    };
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("server stopped: {e}")))
 }

@@ -34,6 +34,10 @@ pub enum Command {
         /// Do not load the demo data into an empty database.
         #[arg(long)]
         no_demo: bool,
+        /// Always mark cookies Secure (set this when users reach Tambang over https; behind a
+        /// proxy that sends `X-Forwarded-Proto: https` it happens per request anyway).
+        #[arg(long, env = "TAMBANG_SECURE_COOKIES")]
+        secure_cookies: bool,
     },
     /// Apply, revert or list schema migrations.
     Migrate {
@@ -48,6 +52,16 @@ pub enum Command {
     },
     /// Load the demo data (Seoul's districts and the founding visit report). Safe to repeat.
     Demo,
+    /// Manage user accounts.
+    User {
+        #[command(subcommand)]
+        action: crate::cli_accounts::UserAction,
+    },
+    /// Manage API tokens for scripts.
+    Token {
+        #[command(subcommand)]
+        action: crate::cli_accounts::TokenAction,
+    },
 }
 
 /// `migrate` sub-actions.
@@ -66,7 +80,14 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
     };
     let url = config.database_url();
     match cli.command {
-        Command::Serve { bind, no_demo } => crate::app::serve(&url, bind, !no_demo).await,
+        Command::Serve {
+            bind,
+            no_demo,
+            secure_cookies,
+        } => {
+            let settings = crate::app::Settings { secure_cookies };
+            crate::app::serve(&url, bind, !no_demo, settings).await
+        }
         Command::Migrate { action, steps, all } => migrate(&url, action, steps, all).await,
         Command::Demo => {
             let db = crate::db::connect_and_migrate(&url).await?;
@@ -74,6 +95,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             println!("{summary}");
             Ok(())
         }
+        Command::User { action } => crate::cli_accounts::user(&url, action).await,
+        Command::Token { action } => crate::cli_accounts::token(&url, action).await,
     }
 }
 

@@ -11,6 +11,15 @@ pub enum AppError {
     /// The thing asked for does not exist.
     #[error("찾을 수 없습니다")]
     NotFound,
+    /// Signed in, but not allowed to do this.
+    #[error("권한이 없습니다")]
+    Forbidden,
+    /// The form's CSRF token is missing or wrong (an old page, or a forged request).
+    #[error("보안 토큰이 없거나 맞지 않습니다")]
+    Csrf,
+    /// The request body is larger than the route accepts.
+    #[error("요청이 너무 큽니다")]
+    TooLarge,
     /// The request itself is wrong; the message is safe to show.
     #[error("{0}")]
     BadRequest(String),
@@ -30,6 +39,8 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Config(_) | AppError::Db(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -49,9 +60,48 @@ impl IntoResponse for AppError {
         if status.is_server_error() {
             tracing::error!(error = %self, "request failed");
         }
-        let markup = crate::web::layout::error_page(status);
+        let markup = crate::web::layout::error_page(status, &self);
         (status, markup).into_response()
     }
+}
+
+impl AppError {
+    /// A stable machine-readable code for the JSON envelope.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::TooLarge => "too_large",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Config(_) | AppError::Db(_) | AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The message a user may see (internals are replaced by a generic sentence).
+    pub fn public_message(&self) -> String {
+        if self.status().is_server_error() {
+            "일시적인 오류가 발생했습니다 (internal error)".to_string()
+        } else {
+            self.to_string()
+        }
+    }
+
+    /// The JSON error envelope used under `/api`:
+    /// `{"error": {"code": "...", "message": "..."}}`.
+    pub fn into_json_response(self) -> Response {
+        let status = self.status();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "API request failed");
+        }
+        json_error(status, self.code(), &self.public_message())
+    }
+}
+
+/// A JSON error envelope with any status, code and message.
+pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    (status, axum::Json(body)).into_response()
 }
 
 /// Result alias used by handlers and queries.

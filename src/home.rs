@@ -4,6 +4,7 @@ use axum::extract::State;
 use maud::{Markup, html};
 
 use crate::app::AppState;
+use crate::auth::extract::Ctx;
 use crate::directory::queries::count_by_kind;
 use crate::domain::{EntryKind, ReportState};
 use crate::entities::report;
@@ -13,19 +14,21 @@ use crate::reports::views::report_line;
 use crate::web::layout::page;
 
 /// `GET /`
-pub async fn show_home(State(state): State<AppState>) -> AppResult<Markup> {
+pub async fn show_home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
     let counts = count_by_kind(&state.db).await?;
     let recent = latest(&state.db, ReportState::Published, 5).await?;
     let upcoming = latest(&state.db, ReportState::Planned, 5).await?;
-    Ok(home_page(&counts, &recent, &upcoming))
+    Ok(home_page(&ctx, &counts, &recent, &upcoming))
 }
 
 fn home_page(
+    ctx: &Ctx,
     counts: &[(EntryKind, i64)],
     recent: &[report::Model],
     upcoming: &[report::Model],
 ) -> Markup {
     page(
+        ctx,
         "첫 화면",
         html! {
             h1 { "사회적경제 디렉터리와 현장 탐방 기록" }

@@ -3,8 +3,13 @@
 //! Modules are cut by feature (see DESIGN.md): `directory` and `reports` own their queries,
 //! views and routes; `domain` holds pure types; `web` the shared layout; `app` wires routes.
 
+pub mod admin;
+pub mod api;
 pub mod app;
+pub mod audit;
+pub mod auth;
 pub mod cli;
+pub mod cli_accounts;
 pub mod config;
 pub mod db;
 pub mod demo;

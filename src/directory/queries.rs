@@ -10,8 +10,8 @@ use sea_orm::{
 
 use crate::domain::{EntryKind, ReportState};
 use crate::entities::{
-    alias, center_detail, district_detail, enterprise_detail, entry, link, outlet_detail,
-    program_detail, report, report_entry, report_stop,
+    alias, audit_log, center_detail, district_detail, enterprise_detail, entry, link,
+    outlet_detail, program_detail, report, report_entry, report_stop,
 };
 use crate::error::AppResult;
 use crate::web::pagination::Pager;
@@ -139,7 +139,18 @@ pub struct EntryPage {
     pub aliases: Vec<alias::Model>,
     pub links: Vec<LinkView>,
     pub reports: Vec<ReportRef>,
+    pub history: Vec<audit_log::Model>,
 }
+
+/// Tables whose rows are keyed by the entry id and make up an entry's history.
+pub const ENTRY_TABLES: &[&str] = &[
+    "entries",
+    "district_details",
+    "center_details",
+    "enterprise_details",
+    "outlet_details",
+    "program_details",
+];
 
 /// Loads the entry page for `slug`, or `None` when no entry has it.
 pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<EntryPage>> {
@@ -190,6 +201,7 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         .collect();
     let district = entry.district_id.and_then(|d| others.get(&d).cloned());
     let reports = reports_involving(db, entry.id).await?;
+    let history = crate::audit::queries::history(db, ENTRY_TABLES, entry.id, 50).await?;
     Ok(Some(EntryPage {
         entry,
         district,
@@ -197,6 +209,7 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         aliases,
         links,
         reports,
+        history,
     }))
 }
 

@@ -6,6 +6,7 @@ use axum::routing::get;
 use maud::Markup;
 
 use crate::app::AppState;
+use crate::auth::extract::Ctx;
 use crate::directory::{queries, views};
 use crate::domain::EntryKind;
 use crate::error::{AppError, AppResult};
@@ -19,9 +20,11 @@ pub fn routes() -> Router<AppState> {
         let kind = *kind;
         router = router.route(
             &format!("/{}", kind.plural()),
-            get(move |state: State<AppState>, query: Query<PageQuery>| {
-                list_entries(state, kind, query)
-            }),
+            get(
+                move |state: State<AppState>, ctx: Ctx, query: Query<PageQuery>| {
+                    list_entries(state, ctx, kind, query)
+                },
+            ),
         );
     }
     router
@@ -30,17 +33,22 @@ pub fn routes() -> Router<AppState> {
 /// Lists entries of one kind, 50 a page.
 async fn list_entries(
     State(state): State<AppState>,
+    ctx: Ctx,
     kind: EntryKind,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Markup> {
     let (rows, pager) = queries::list_entries(&state.db, kind, query.number(), PER_PAGE).await?;
-    Ok(views::list_page(kind, &rows, pager))
+    Ok(views::list_page(&ctx, kind, &rows, pager))
 }
 
 /// Shows one entry.
-async fn show_entry(State(state): State<AppState>, SlugPath(slug): SlugPath) -> AppResult<Markup> {
+async fn show_entry(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    SlugPath(slug): SlugPath,
+) -> AppResult<Markup> {
     let page = queries::entry_page(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(views::entry_page(&page))
+    Ok(views::entry_page(&ctx, &page))
 }

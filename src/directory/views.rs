@@ -2,11 +2,12 @@
 
 use maud::{Markup, html};
 
+use crate::auth::extract::Ctx;
 use crate::directory::queries::{Details, EntryPage, LinkView, ListedEntry};
 use crate::domain::{
     AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
 };
-use crate::entities::entry;
+use crate::entities::{audit_log, entry};
 use crate::web::format::date_ko;
 use crate::web::layout::page;
 use crate::web::pagination::Pager;
@@ -24,9 +25,10 @@ pub fn entry_link(e: &entry::Model) -> Markup {
 }
 
 /// `GET /{kind plural}`: one page of entries of a kind.
-pub fn list_page(kind: EntryKind, rows: &[ListedEntry], pager: Pager) -> Markup {
+pub fn list_page(ctx: &Ctx, kind: EntryKind, rows: &[ListedEntry], pager: Pager) -> Markup {
     let title = format!("{} 목록", kind.label_ko());
     page(
+        ctx,
         &title,
         html! {
             h1 { (kind.label_ko()) " " span.en { (kind.label_en()) } }
@@ -68,10 +70,11 @@ fn pager_nav(base: &str, pager: Pager) -> Markup {
 }
 
 /// `GET /e/{slug}`: an entry with its details, aliases, links both ways and reports.
-pub fn entry_page(p: &EntryPage) -> Markup {
+pub fn entry_page(ctx: &Ctx, p: &EntryPage) -> Markup {
     let e = &p.entry;
     let kind = e.kind.parse::<EntryKind>().ok();
     page(
+        ctx,
         &e.name,
         html! {
             p.muted {
@@ -85,6 +88,10 @@ pub fn entry_page(p: &EntryPage) -> Markup {
                 @if let Some(a) = &e.address { dt { "주소" } dd { (a) } }
                 @if let (Some(lat), Some(lng)) = (e.lat, e.lng) { dt { "좌표" } dd { (format!("{lat:.5}, {lng:.5}")) } }
                 @if let Some(w) = &e.website { dt { "웹사이트" } dd { (external_link(w)) } }
+                @if ctx.can_see_contacts() {
+                    @if let Some(ph) = &e.phone { dt { "전화" } dd { (ph) } }
+                    @if let Some(m) = &e.email { dt { "이메일" } dd { (m) } }
+                }
                 @if let Some(d) = e.founded_on { dt { "설립" } dd { (date_ko(d)) } }
                 @if let Some(d) = e.last_verified_on { dt { "최근 확인" } dd { (date_ko(d)) } }
                 (details(&p.details))
@@ -101,6 +108,7 @@ pub fn entry_page(p: &EntryPage) -> Markup {
             h2 { "연결 " span.en { "Links" } }
             @if p.links.is_empty() { p.muted { "연결된 항목이 없습니다." } }
             @else { ul.plain { @for l in &p.links { li { (link_line(l)) } } } }
+            (history(&p.history))
             h2 { "탐방 보고서 " span.en { "Reports" } }
             @if p.reports.is_empty() { p.muted { "이 항목이 나오는 보고서가 아직 없습니다." } }
             @else {
@@ -175,6 +183,30 @@ fn details(d: &Details) -> Markup {
                 @if let Some(p) = &pr.period { dt { "기간" } dd { (p) } }
             }
             Details::None => {}
+        }
+    }
+}
+
+/// The change history of a page's rows, newest first.
+pub fn history(rows: &[audit_log::Model]) -> Markup {
+    html! {
+        details.history {
+            summary { "변경 기록 " span.en { "History" } " (" (rows.len()) ")" }
+            @if rows.is_empty() { p.muted { "기록된 변경이 없습니다." } }
+            @else {
+                table {
+                    thead { tr { th { "때" } th { "누가" } th { "바뀐 내용" } } }
+                    tbody {
+                        @for r in rows {
+                            tr {
+                                td { (r.at.format("%Y-%m-%d %H:%M")) br; span.muted { (r.table_name) } }
+                                td { (r.actor) }
+                                td { (crate::admin::views::change_lines(r)) }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -332,6 +332,17 @@ string_enum! {
     }
 }
 
+impl Role {
+    /// Privilege level, so that checks read "at least editor": viewer 1 < editor 2 < admin 3.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Viewer => 1,
+            Role::Editor => 2,
+            Role::Admin => 3,
+        }
+    }
+}
+
 string_enum! {
     /// The kind of change recorded in the audit trail.
     pub enum AuditAction as "audit action" {

@@ -8,6 +8,7 @@
 pub mod biz_reg_no;
 pub mod cert_no;
 pub mod district_code;
+pub mod email;
 pub mod kinds;
 pub mod latlng;
 pub mod slug;
@@ -16,6 +17,7 @@ pub mod text;
 pub use biz_reg_no::{BizRegNo, BizRegNoError};
 pub use cert_no::{CertNo, CertNoError};
 pub use district_code::{DistrictCode, DistrictCodeError};
+pub use email::{Email, EmailError};
 pub use kinds::{
     AliasType, AuditAction, CenterMode, CertType, EntryKind, EntryStatus, LinkType, MentionMethod,
     MentionState, OutletChannel, ReportState, Role, SocialPurpose, UnknownValue,

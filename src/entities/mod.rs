@@ -2,11 +2,14 @@
 //! feature modules turn them into `crate::domain` types at the edges.
 
 pub mod alias;
+pub mod api_token;
+pub mod audit_log;
 pub mod center_detail;
 pub mod district_detail;
 pub mod enterprise_detail;
 pub mod entry;
 pub mod link;
+pub mod login_attempt;
 pub mod outlet_detail;
 pub mod program_detail;
 pub mod report;
@@ -14,4 +17,6 @@ pub mod report_entry;
 pub mod report_participant;
 pub mod report_photo;
 pub mod report_stop;
+pub mod session;
 pub mod takeaway;
+pub mod user;

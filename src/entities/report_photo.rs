@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel, serde::Serialize)]
 #[sea_orm(table_name = "report_photos")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -14,7 +14,9 @@ pub struct Model {
     pub credit: Option<String>,
     pub content_type: Option<String>,
     pub byte_size: Option<i64>,
+    #[serde(skip)]
     pub data: Option<Vec<u8>>,
+    #[serde(skip)]
     pub thumbnail: Option<Vec<u8>>,
     pub created_at: DateTimeUtc,
 }

@@ -8,7 +8,9 @@ use sea_orm::{
 
 use crate::directory::queries::entries_by_id;
 use crate::domain::ReportState;
-use crate::entities::{entry, report, report_entry, report_photo, report_stop, takeaway};
+use crate::entities::{
+    audit_log, entry, report, report_entry, report_participant, report_photo, report_stop, takeaway,
+};
 use crate::error::AppResult;
 use crate::web::pagination::Pager;
 
@@ -75,6 +77,8 @@ pub struct ReportPage {
     pub stops: Vec<(report_stop::Model, Option<entry::Model>)>,
     pub photos: Vec<PhotoMeta>,
     pub takeaways: Vec<(takeaway::Model, Option<entry::Model>)>,
+    pub participants: Vec<report_participant::Model>,
+    pub history: Vec<audit_log::Model>,
 }
 
 /// The public report with this slug, with its related rows.
@@ -122,6 +126,12 @@ pub async fn report_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opt
         .order_by_asc(takeaway::Column::Position)
         .all(db)
         .await?;
+    let participants = report_participant::Entity::find()
+        .filter(report_participant::Column::ReportId.eq(report.id))
+        .order_by_asc(report_participant::Column::Position)
+        .all(db)
+        .await?;
+    let history = crate::audit::queries::history(db, &["reports"], report.id, 50).await?;
     let entries: HashMap<i64, entry::Model> = entries_by_id(
         db,
         roles
@@ -149,6 +159,8 @@ pub async fn report_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opt
             })
             .collect(),
         photos,
+        participants,
+        history,
         takeaways: takeaways
             .into_iter()
             .map(|t| {

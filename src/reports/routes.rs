@@ -6,6 +6,7 @@ use axum::routing::get;
 use maud::Markup;
 
 use crate::app::AppState;
+use crate::auth::extract::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::reports::{queries, views};
 use crate::web::pagination::{PER_PAGE, PageQuery};
@@ -21,16 +22,21 @@ pub fn routes() -> Router<AppState> {
 /// Lists public reports, newest visit first.
 async fn list_reports(
     State(state): State<AppState>,
+    ctx: Ctx,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Markup> {
     let (rows, pager) = queries::list_reports(&state.db, query.number(), PER_PAGE).await?;
-    Ok(views::list_page(&rows, pager))
+    Ok(views::list_page(&ctx, &rows, pager))
 }
 
 /// Shows one report.
-async fn show_report(State(state): State<AppState>, SlugPath(slug): SlugPath) -> AppResult<Markup> {
+async fn show_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    SlugPath(slug): SlugPath,
+) -> AppResult<Markup> {
     let page = queries::report_page(&state.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(views::report_page(&page))
+    Ok(views::report_page(&ctx, &page))
 }

@@ -2,7 +2,8 @@
 
 use maud::{Markup, html};
 
-use crate::directory::views::entry_link;
+use crate::auth::extract::Ctx;
+use crate::directory::views::{entry_link, history};
 use crate::domain::ReportState;
 use crate::entities::report;
 use crate::reports::queries::ReportPage;
@@ -27,8 +28,9 @@ pub fn report_line(r: &report::Model) -> Markup {
 }
 
 /// `GET /reports`
-pub fn list_page(rows: &[report::Model], pager: Pager) -> Markup {
+pub fn list_page(ctx: &Ctx, rows: &[report::Model], pager: Pager) -> Markup {
     page(
+        ctx,
         "탐방 보고서",
         html! {
             h1 { "탐방 보고서 " span.en { "Visit reports" } }
@@ -46,7 +48,7 @@ pub fn list_page(rows: &[report::Model], pager: Pager) -> Markup {
 }
 
 /// `GET /reports/{slug}`
-pub fn report_page(p: &ReportPage) -> Markup {
+pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
     let r = &p.report;
     let tags: Vec<String> = r
         .tags
@@ -54,6 +56,7 @@ pub fn report_page(p: &ReportPage) -> Markup {
         .and_then(|t| serde_json::from_value(t.clone()).ok())
         .unwrap_or_default();
     page(
+        ctx,
         &r.title,
         html! {
             p.muted { a href="/reports" { "탐방 보고서" } " · " (state_badge(&r.state)) }
@@ -69,6 +72,12 @@ pub fn report_page(p: &ReportPage) -> Markup {
                     dt { "방문한 기관" } dd { @for (i, e) in p.visitors.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
                 }
                 @if let Some(n) = r.participant_count { dt { "참가자" } dd { (n) "명" } }
+                @if ctx.can_see_contacts() && !p.participants.is_empty() {
+                    dt { "참가자 명단" }
+                    dd { @for (i, pt) in p.participants.iter().enumerate() {
+                        @if i > 0 { ", " } (pt.name) @if let Some(a) = &pt.affiliation { " (" (a) ")" }
+                    } }
+                }
                 @if !tags.is_empty() { dt { "태그" } dd { @for t in &tags { span.chip { (t) } } } }
             }
             @if !p.stops.is_empty() {
@@ -117,6 +126,7 @@ pub fn report_page(p: &ReportPage) -> Markup {
                     }
                 }
             }
+            (history(&p.history))
         },
     )
 }

@@ -3,10 +3,17 @@
 use axum::http::StatusCode;
 use maud::{DOCTYPE, Markup, html};
 
+use crate::auth::extract::Ctx;
 use crate::domain::EntryKind;
+use crate::error::AppError;
 
-/// Wraps `body` in the site's layout: head, navigation, footer.
-pub fn page(title: &str, body: Markup) -> Markup {
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(ctx: &Ctx) -> Markup {
+    html! { input type="hidden" name="csrf" value=(ctx.csrf); }
+}
+
+/// Wraps `body` in the site's layout: head, navigation (with the signed-in user), footer.
+pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="ko" {
@@ -25,6 +32,18 @@ pub fn page(title: &str, body: Markup) -> Markup {
                         }
                         a href="/reports" { "탐방 보고서" }
                     }
+                    div.account {
+                        @if let Some(user) = &ctx.user {
+                            a href="/account" { (user.email) } " " span.muted { (user.role.label_ko()) }
+                            @if user.role == crate::domain::Role::Admin { " " a href="/admin" { "관리" } }
+                            form.inline method="post" action="/logout" {
+                                (csrf_field(ctx))
+                                button type="submit" { "로그아웃" }
+                            }
+                        } @else {
+                            a href="/login" { "로그인" }
+                        }
+                    }
                 }
                 main { (body) }
                 footer.site {
@@ -35,14 +54,27 @@ pub fn page(title: &str, body: Markup) -> Markup {
     }
 }
 
-/// A styled error page; details never reach the user (they are logged by the caller).
-pub fn error_page(status: StatusCode) -> Markup {
-    let (title, message) = match status {
-        StatusCode::NOT_FOUND => (
+/// A styled error page; internal details never reach the user (they are logged).
+pub fn error_page(status: StatusCode, err: &AppError) -> Markup {
+    let (title, message): (&str, &str) = match err {
+        AppError::NotFound => (
             "페이지를 찾을 수 없습니다",
             "주소가 바뀌었거나 삭제된 항목일 수 있습니다. (Not found)",
         ),
-        StatusCode::BAD_REQUEST => (
+        AppError::Csrf => (
+            "보안 확인에 실패했습니다",
+            "페이지를 새로 고친 뒤 다시 제출해 주세요. (CSRF token missing or invalid)",
+        ),
+        AppError::Forbidden => (
+            "권한이 없습니다",
+            "이 작업을 할 수 있는 역할이 아닙니다. (Forbidden)",
+        ),
+        AppError::TooLarge => (
+            "요청이 너무 큽니다",
+            "보낸 내용이 허용된 크기를 넘습니다. (Payload too large)",
+        ),
+        AppError::BadRequest(msg) => ("잘못된 요청입니다", msg.as_str()),
+        _ if status.is_client_error() => (
             "잘못된 요청입니다",
             "입력한 주소나 값을 확인해 주세요. (Bad request)",
         ),
@@ -52,6 +84,7 @@ pub fn error_page(status: StatusCode) -> Markup {
         ),
     };
     page(
+        &Ctx::anonymous(),
         title,
         html! {
             section.error {

@@ -1,7 +1,9 @@
 //! Shared web pieces: the page layout, small view helpers, the stylesheet and pagination.
 
 pub mod assets;
+pub mod form;
 pub mod format;
 pub mod layout;
 pub mod pagination;
 pub mod slug_path;
+pub mod url;

@@ -19,3 +19,21 @@ impl<S: Send + Sync> FromRequestParts<S> for SlugPath {
         Ok(SlugPath(crate::domain::text::nfc(&raw)))
     }
 }
+
+/// A numeric `{id}` segment; anything that is not a positive integer is a styled 404.
+pub struct IdPath(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        raw.parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .map(IdPath)
+            .ok_or(AppError::NotFound)
+    }
+}

@@ -149,7 +149,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let (db, url, guard) = fresh_db(backend).await;
     tambang::demo::load(&db).await.expect("demo data loads");
     TestApp {
-        router: router(AppState { db: db.clone() }),
+        router: router(AppState::new(db.clone())),
         db,
         url,
         _guard: guard,

@@ -1,0 +1,162 @@
+//! Admin views.
+
+use maud::{Markup, html};
+
+use crate::audit::queries::RecentFilter;
+use crate::auth::extract::Ctx;
+use crate::domain::Role;
+use crate::entities::{audit_log, user};
+use crate::web::form::{FieldErrors, input};
+use crate::web::layout::{csrf_field, page};
+
+/// What the new-user form shows again after a failed submit.
+#[derive(Debug, Default)]
+pub struct NewUserForm {
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub errors: FieldErrors,
+}
+
+/// `GET /admin`
+pub fn admin_index(ctx: &Ctx) -> Markup {
+    page(
+        ctx,
+        "관리",
+        html! {
+            h1 { "관리 " span.en { "Administration" } }
+            ul.plain {
+                li { a href="/admin/users" { "사용자와 역할" } " " span.en { "Users and roles" } }
+                li { a href="/admin/audit" { "최근 변경 기록" } " " span.en { "Recent changes" } }
+            }
+        },
+    )
+}
+
+fn role_select(name: &str, current: &str) -> Markup {
+    html! {
+        select name=(name) {
+            @for r in Role::ALL {
+                option value=(r.as_str()) selected[r.as_str() == current] { (r.label_ko()) " (" (r.label_en()) ")" }
+            }
+        }
+    }
+}
+
+/// `GET /admin/users`
+pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Markup {
+    page(
+        ctx,
+        "사용자와 역할",
+        html! {
+            h1 { "사용자와 역할 " span.en { "Users and roles" } }
+            table {
+                thead { tr { th { "이메일" } th { "이름" } th { "역할" } th { "마지막 로그인" } } }
+                tbody {
+                    @for u in users {
+                        tr {
+                            td { (u.email) }
+                            td { @if let Some(n) = &u.display_name { (n) } }
+                            td {
+                                form.inline method="post" action={ "/admin/users/" (u.id) "/role" } {
+                                    (csrf_field(ctx))
+                                    (role_select("role", &u.role)) " "
+                                    button type="submit" { "바꾸기" }
+                                }
+                            }
+                            td { @if let Some(t) = u.last_login_at { (t.format("%Y-%m-%d %H:%M")) } @else { "—" } }
+                        }
+                    }
+                }
+            }
+            h2 { "새 사용자 " span.en { "New user" } }
+            form.stacked method="post" action="/admin/users" {
+                (csrf_field(ctx))
+                (input("이메일", "email", "email", &form.email, &form.errors))
+                (input("이름 (선택)", "display_name", "text", &form.display_name, &form.errors))
+                div class=[form.errors.get("role").map(|_| "field-error")] {
+                    label { "역할" (role_select("role", if form.role.is_empty() { "viewer" } else { &form.role }))
+                        @if let Some(e) = form.errors.get("role") { span.error-text { (e) } } }
+                }
+                (input("처음 비밀번호 (10자 이상)", "password", "password", "", &form.errors))
+                div { button type="submit" { "만들기" } }
+            }
+        },
+    )
+}
+
+/// One audit row's changes as `field: old → new` lines.
+pub fn change_lines(row: &audit_log::Model) -> Markup {
+    let fields = row
+        .changes
+        .as_ref()
+        .and_then(|c| c.as_object().cloned())
+        .unwrap_or_default();
+    html! {
+        ul.plain {
+            @for (field, pair) in &fields {
+                li {
+                    code { (field) } ": "
+                    (short(pair.get(0))) " → " (short(pair.get(1)))
+                }
+            }
+        }
+    }
+}
+
+fn short(v: Option<&serde_json::Value>) -> String {
+    let text = match v {
+        None | Some(serde_json::Value::Null) => "∅".to_string(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    };
+    if text.chars().count() > 120 {
+        format!("{}…", text.chars().take(120).collect::<String>())
+    } else {
+        text
+    }
+}
+
+/// `GET /admin/audit`
+pub fn changes_page(
+    ctx: &Ctx,
+    rows: &[audit_log::Model],
+    users: &[user::Model],
+    filter: &RecentFilter,
+) -> Markup {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    page(
+        ctx,
+        "최근 변경 기록",
+        html! {
+            h1 { "최근 변경 기록 " span.en { "Recent changes" } }
+            form.stacked method="get" action="/admin/audit" {
+                label { "사용자"
+                    select name="user" {
+                        option value="" { "모두" }
+                        @for u in users { option value=(u.id) selected[filter.user_id == Some(u.id)] { (u.email) } }
+                    }
+                }
+                label { "시작일" input type="date" name="from" value=(date(filter.from)); }
+                label { "종료일" input type="date" name="to" value=(date(filter.to)); }
+                div { button type="submit" { "보기" } }
+            }
+            @if rows.is_empty() { p.muted { "해당하는 변경이 없습니다." } }
+            @else {
+                table {
+                    thead { tr { th { "때" } th { "누가" } th { "무엇" } th { "바뀐 내용" } } }
+                    tbody {
+                        @for r in rows {
+                            tr {
+                                td { (r.at.format("%Y-%m-%d %H:%M:%S")) }
+                                td { (r.actor) }
+                                td { (r.table_name) " #" (r.row_id) " " span.chip { (r.action.parse::<crate::domain::AuditAction>().map(|a| a.label_ko()).unwrap_or(&r.action)) } }
+                                td { (change_lines(r)) }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}

@@ -1,0 +1,217 @@
+//! The audit trail: one mechanism for every write. `insert`, `update` and `delete` perform the
+//! write and record who did it, when, and the changed fields old → new, on the same connection
+//! — so inside a transaction the write and its audit row commit or roll back together.
+
+pub mod queries;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ConnectionTrait, EntityName, EntityTrait,
+    IntoActiveModel, ModelTrait, Set,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::domain::AuditAction;
+use crate::entities::audit_log;
+use crate::error::{AppError, AppResult};
+
+/// Who is making a change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// The signed-in user, when there is one.
+    pub user_id: Option<i64>,
+    /// A readable name: the user's e-mail, or `cli`, `demo`, `system`.
+    pub name: String,
+}
+
+impl Actor {
+    /// A change made by a process rather than a person (`cli`, `demo`, …).
+    pub fn system(name: &str) -> Self {
+        Actor {
+            user_id: None,
+            name: name.to_string(),
+        }
+    }
+}
+
+/// Fields whose values never enter the audit trail in clear.
+const SECRET_FIELDS: &[&str] = &["password_hash", "token_hash", "id_hash", "csrf_token"];
+/// Bookkeeping fields that change on every write and say nothing by themselves.
+const NOISE_FIELDS: &[&str] = &["updated_at", "version"];
+
+fn as_object<T: Serialize>(model: &T) -> AppResult<Map<String, Value>> {
+    match serde_json::to_value(model).map_err(AppError::internal)? {
+        Value::Object(map) => Ok(map),
+        other => Err(AppError::internal(format!(
+            "audited model is not an object: {other}"
+        ))),
+    }
+}
+
+/// `{field: [old, new]}` for every field that differs (secrets masked, noise skipped).
+pub fn diff(old: &Map<String, Value>, new: &Map<String, Value>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, new_value) in new {
+        if NOISE_FIELDS.contains(&key.as_str()) {
+            continue;
+        }
+        let old_value = old.get(key).unwrap_or(&Value::Null);
+        if old_value != new_value {
+            let pair = if SECRET_FIELDS.contains(&key.as_str()) {
+                serde_json::json!(["***", "***"])
+            } else {
+                serde_json::json!([old_value, new_value])
+            };
+            out.insert(key.clone(), pair);
+        }
+    }
+    out
+}
+
+fn row_id(map: &Map<String, Value>) -> AppResult<i64> {
+    ["id", "entry_id", "report_id"]
+        .iter()
+        .find_map(|k| map.get(*k).and_then(Value::as_i64))
+        .ok_or_else(|| AppError::internal("audited row has no integer id"))
+}
+
+/// Writes one audit row.
+pub async fn record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    table: &str,
+    row_id: i64,
+    action: AuditAction,
+    changes: Map<String, Value>,
+) -> AppResult<()> {
+    audit_log::ActiveModel {
+        at: Set(Utc::now()),
+        user_id: Set(actor.user_id),
+        actor: Set(actor.name.clone()),
+        table_name: Set(table.to_string()),
+        row_id: Set(row_id),
+        action: Set(action.as_str().to_string()),
+        changes: Set(Some(Value::Object(changes))),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Inserts a row and records its creation with every field as `[null, value]`.
+pub async fn insert<A, C>(
+    db: &C,
+    actor: &Actor,
+    model: A,
+) -> AppResult<<A::Entity as EntityTrait>::Model>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+    C: ConnectionTrait,
+{
+    let row = model.insert(db).await?;
+    let new = as_object(&row)?;
+    let table = A::Entity::default().table_name().to_string();
+    record(
+        db,
+        actor,
+        &table,
+        row_id(&new)?,
+        AuditAction::Create,
+        diff(&Map::new(), &new),
+    )
+    .await?;
+    Ok(row)
+}
+
+/// Updates a row (given as it was before) and records the changed fields.
+pub async fn update<A, C>(
+    db: &C,
+    actor: &Actor,
+    before: &<A::Entity as EntityTrait>::Model,
+    model: A,
+) -> AppResult<<A::Entity as EntityTrait>::Model>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+    C: ConnectionTrait,
+{
+    let row = model.update(db).await?;
+    let (old, new) = (as_object(before)?, as_object(&row)?);
+    let changes = diff(&old, &new);
+    if !changes.is_empty() {
+        let table = A::Entity::default().table_name().to_string();
+        record(
+            db,
+            actor,
+            &table,
+            row_id(&new)?,
+            AuditAction::Update,
+            changes,
+        )
+        .await?;
+    }
+    Ok(row)
+}
+
+/// Deletes a row and records every field as `[value, null]`.
+pub async fn delete<M, C>(db: &C, actor: &Actor, row: M) -> AppResult<()>
+where
+    M: ModelTrait
+        + Serialize
+        + IntoActiveModel<<<M as ModelTrait>::Entity as EntityTrait>::ActiveModel>
+        + Send,
+    <<M as ModelTrait>::Entity as EntityTrait>::ActiveModel: ActiveModelBehavior + Send,
+    C: ConnectionTrait,
+{
+    let old = as_object(&row)?;
+    let table = <M as ModelTrait>::Entity::default()
+        .table_name()
+        .to_string();
+    let id = row_id(&old)?;
+    row.delete(db).await?;
+    let gone: Map<String, Value> = old.keys().map(|k| (k.clone(), Value::Null)).collect();
+    record(
+        db,
+        actor,
+        &table,
+        id,
+        AuditAction::Delete,
+        diff(&old, &gone),
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn diff_lists_changed_fields_only_and_masks_secrets() {
+        let old = obj(
+            json!({"id": 1, "name": "가", "role": "viewer", "password_hash": "a", "version": 1}),
+        );
+        let new = obj(
+            json!({"id": 1, "name": "가", "role": "editor", "password_hash": "b", "version": 2}),
+        );
+        let d = diff(&old, &new);
+        assert_eq!(d.get("role"), Some(&json!(["viewer", "editor"])));
+        assert_eq!(d.get("password_hash"), Some(&json!(["***", "***"])));
+        assert!(!d.contains_key("name") && !d.contains_key("version"));
+    }
+
+    #[test]
+    fn creation_diff_has_every_field_from_null() {
+        let new = obj(json!({"id": 7, "name": "바른참"}));
+        let d = diff(&Map::new(), &new);
+        assert_eq!(d.get("name"), Some(&json!([null, "바른참"])));
+        assert_eq!(row_id(&new).unwrap(), 7);
+    }
+}

@@ -1,0 +1,77 @@
+//! Who may use which write route — the one table the guard enforces. A state-changing request
+//! to a route missing from this table is refused outright, so a new write route cannot be
+//! reachable without someone deciding who may use it (and the authorization matrix test
+//! walks this table).
+
+use axum::http::Method;
+
+use crate::domain::Role;
+
+/// The least privilege a route needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (the sign-in form itself).
+    Anyone,
+    /// Any signed-in user.
+    SignedIn,
+    /// Editors and admins.
+    Editor,
+    /// Admins only.
+    Admin,
+}
+
+impl Access {
+    /// The role rank required (`Role::rank`); 0 for anyone.
+    pub fn min_rank(self) -> u8 {
+        match self {
+            Access::Anyone => 0,
+            Access::SignedIn => Role::Viewer.rank(),
+            Access::Editor => Role::Editor.rank(),
+            Access::Admin => Role::Admin.rank(),
+        }
+    }
+}
+
+/// Request bodies of ordinary forms and JSON are limited to this.
+pub const FORM_LIMIT: usize = 1024 * 1024;
+
+/// One write route: method, axum path pattern, access, and the body size it accepts.
+#[derive(Debug, Clone)]
+pub struct WriteRoute {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub max_body: usize,
+}
+
+const fn post(path: &'static str, access: Access) -> WriteRoute {
+    WriteRoute {
+        method: Method::POST,
+        path,
+        access,
+        max_body: FORM_LIMIT,
+    }
+}
+
+/// Every state-changing route of the app.
+pub const WRITE_ROUTES: &[WriteRoute] = &[
+    post("/login", Access::Anyone),
+    post("/logout", Access::SignedIn),
+    post("/account/password", Access::SignedIn),
+    post("/account/tokens", Access::Editor),
+    post("/account/tokens/{id}/revoke", Access::Editor),
+    post("/admin/users", Access::Admin),
+    post("/admin/users/{id}/role", Access::Admin),
+];
+
+/// The rule for a request's method and matched route pattern.
+pub fn lookup(method: &Method, path: &str) -> Option<&'static WriteRoute> {
+    WRITE_ROUTES
+        .iter()
+        .find(|r| r.method == *method && r.path == path)
+}
+
+/// Safe methods change nothing and need no rule.
+pub fn is_safe(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}

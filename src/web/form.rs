@@ -1,0 +1,66 @@
+//! Form helpers: a labelled input that shows its error next to it and keeps what was typed.
+
+use std::collections::BTreeMap;
+
+use maud::{Markup, html};
+
+/// Field name → message, for re-rendering a form after a failed submit.
+#[derive(Debug, Default, Clone)]
+pub struct FieldErrors(BTreeMap<&'static str, String>);
+
+impl FieldErrors {
+    /// Adds an error for `field`.
+    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+        self.0.insert(field, message.into());
+    }
+    /// The error for `field`, if any.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0.get(field).map(String::as_str)
+    }
+    /// True when there is nothing to report.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// One labelled input. Passwords are never echoed back (`keep` is ignored for them).
+pub fn input(label: &str, name: &str, kind: &str, keep: &str, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    let value = if kind == "password" { "" } else { keep };
+    let id = format!("f-{name}");
+    let err_id = format!("{id}-error");
+    html! {
+        div class=[error.map(|_| "field-error")] {
+            label for=(id) {
+                (label)
+                input id=(id) name=(name) type=(kind) value=(value)
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| err_id.as_str())];
+                @if let Some(e) = error { span.error-text id=(err_id) { (e) } }
+            }
+        }
+    }
+}
+
+/// `axum::Form` whose rejection (wrong content type, invalid UTF-8, a field that does not
+/// parse) is a styled 400 page instead of plain text.
+pub struct HtmlForm<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for HtmlForm<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = crate::error::AppError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|axum::Form(v)| HtmlForm(v))
+            .map_err(|e| {
+                crate::error::AppError::BadRequest(format!(
+                    "양식을 읽을 수 없습니다 (form could not be read): {}",
+                    e.body_text()
+                ))
+            })
+    }
+}
