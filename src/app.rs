@@ -40,6 +40,12 @@ impl AppState {
 
 /// The full router: pages, API, and the guard and security headers around all of them.
 pub fn router(state: AppState) -> Router {
+    router_with(state, Router::new())
+}
+
+/// The full router with `extra` routes merged in *inside* the guard — the seam the tests use
+/// to prove that a write route missing from the policy table is refused.
+pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     Router::new()
         .route("/", get(crate::home::show_home))
         .route("/healthz", get(healthz))
@@ -49,6 +55,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())
         .nest("/api/v1", crate::api::routes())
+        .merge(extra)
         .fallback(not_found)
         .layer(from_fn_with_state(state.clone(), guard))
         .layer(DefaultBodyLimit::max(FORM_LIMIT))

@@ -10,11 +10,12 @@ use std::fmt;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QuerySelect, Set, TransactionTrait,
 };
 use serde::Deserialize;
 
+use crate::audit::{self, Actor};
 use crate::domain::{
     AliasType, BizRegNo, CenterMode, CertNo, CertType, DistrictCode, EntryKind, EntryStatus,
     LatLng, LinkType, OutletChannel, ReportState, Slug, SocialPurpose,
@@ -204,6 +205,11 @@ impl fmt::Display for DemoSummary {
     }
 }
 
+/// Demo and reference rows are recorded in the audit trail as written by `demo`.
+fn demo_actor() -> Actor {
+    Actor::system("demo")
+}
+
 fn bad_data(what: impl fmt::Display) -> AppError {
     AppError::Internal(format!("built-in demo data is invalid: {what}"))
 }
@@ -291,32 +297,38 @@ async fn insert_districts(db: &impl ConnectionTrait) -> AppResult<usize> {
             )));
         }
         let centroid = LatLng::new(d.lat, d.lng).map_err(bad_data)?;
-        let row = entry::ActiveModel {
-            kind: Set(EntryKind::District.as_str().into()),
-            slug: Set(slug.as_str().into()),
-            name: Set(d.name.clone()),
-            name_en: Set(Some(d.name_en.clone())),
-            lat: Set(Some(centroid.lat())),
-            lng: Set(Some(centroid.lng())),
-            status: Set(EntryStatus::Active.as_str().into()),
-            source: Set(Some(
-                "행정안전부 행정구역 코드(SIG_CD), 면적 가중 중심점".into(),
-            )),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(db)
+        let row = audit::insert(
+            db,
+            &demo_actor(),
+            entry::ActiveModel {
+                kind: Set(EntryKind::District.as_str().into()),
+                slug: Set(slug.as_str().into()),
+                name: Set(d.name.clone()),
+                name_en: Set(Some(d.name_en.clone())),
+                lat: Set(Some(centroid.lat())),
+                lng: Set(Some(centroid.lng())),
+                status: Set(EntryStatus::Active.as_str().into()),
+                source: Set(Some(
+                    "행정안전부 행정구역 코드(SIG_CD), 면적 가중 중심점".into(),
+                )),
+                created_at: Set(now),
+                updated_at: Set(now),
+                version: Set(1),
+                ..Default::default()
+            },
+        )
         .await?;
-        district_detail::ActiveModel {
-            entry_id: Set(row.id),
-            code: Set(d.code.as_str().into()),
-            city: Set("서울특별시".into()),
-            kostat_code: Set(Some(d.kostat_code.clone())),
-            ..Default::default()
-        }
-        .insert(db)
+        audit::insert(
+            db,
+            &demo_actor(),
+            district_detail::ActiveModel {
+                entry_id: Set(row.id),
+                code: Set(d.code.as_str().into()),
+                city: Set("서울특별시".into()),
+                kostat_code: Set(Some(d.kostat_code.clone())),
+                ..Default::default()
+            },
+        )
         .await?;
         added += 1;
     }
@@ -359,37 +371,43 @@ async fn insert_entry(
         _ => return Err(bad_data(format!("{}: lat and lng go together", seed.slug))),
     };
     let now = Utc::now();
-    let row = entry::ActiveModel {
-        kind: Set(seed.kind.as_str().into()),
-        slug: Set(seed.slug.as_str().into()),
-        name: Set(crate::domain::text::clean_line(&seed.name)),
-        name_en: Set(seed.name_en.clone()),
-        description: Set(seed.description.clone()),
-        address: Set(seed.address.clone()),
-        lat: Set(location.map(|l| l.lat())),
-        lng: Set(location.map(|l| l.lng())),
-        district_id: Set(district_id),
-        website: Set(seed.website.clone()),
-        phone: Set(seed.phone.clone()),
-        status: Set(seed.status.unwrap_or(EntryStatus::Active).as_str().into()),
-        founded_on: Set(seed.founded_on),
-        source: Set(seed.source.clone()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
+    let row = audit::insert(
+        db,
+        &demo_actor(),
+        entry::ActiveModel {
+            kind: Set(seed.kind.as_str().into()),
+            slug: Set(seed.slug.as_str().into()),
+            name: Set(crate::domain::text::clean_line(&seed.name)),
+            name_en: Set(seed.name_en.clone()),
+            description: Set(seed.description.clone()),
+            address: Set(seed.address.clone()),
+            lat: Set(location.map(|l| l.lat())),
+            lng: Set(location.map(|l| l.lng())),
+            district_id: Set(district_id),
+            website: Set(seed.website.clone()),
+            phone: Set(seed.phone.clone()),
+            status: Set(seed.status.unwrap_or(EntryStatus::Active).as_str().into()),
+            founded_on: Set(seed.founded_on),
+            source: Set(seed.source.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        },
+    )
     .await?;
     for a in &seed.aliases {
-        alias::ActiveModel {
-            entry_id: Set(row.id),
-            name: Set(crate::domain::text::clean_line(&a.name)),
-            alias_type: Set(a.alias_type.as_str().into()),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
+        audit::insert(
+            db,
+            &demo_actor(),
+            alias::ActiveModel {
+                entry_id: Set(row.id),
+                name: Set(crate::domain::text::clean_line(&a.name)),
+                alias_type: Set(a.alias_type.as_str().into()),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     Ok(row.id)
@@ -419,16 +437,19 @@ async fn insert_details(
             .await?
             .is_none()
         {
-            center_detail::ActiveModel {
-                entry_id: Set(id),
-                operating_mode: Set(c.operating_mode.map(|m| m.as_str().into())),
-                operator_id: Set(opt_id(ids, &c.operator)?),
-                head: Set(c.head.clone()),
-                opened_on: Set(c.opened_on),
-                closed_on: Set(None),
-                focus_areas: Set(c.focus_areas.clone()),
-            }
-            .insert(db)
+            audit::insert(
+                db,
+                &demo_actor(),
+                center_detail::ActiveModel {
+                    entry_id: Set(id),
+                    operating_mode: Set(c.operating_mode.map(|m| m.as_str().into())),
+                    operator_id: Set(opt_id(ids, &c.operator)?),
+                    head: Set(c.head.clone()),
+                    opened_on: Set(c.opened_on),
+                    closed_on: Set(None),
+                    focus_areas: Set(c.focus_areas.clone()),
+                },
+            )
             .await?;
         }
     }
@@ -439,19 +460,22 @@ async fn insert_details(
             .await?
             .is_none()
         {
-            enterprise_detail::ActiveModel {
-                entry_id: Set(id),
-                cert_type: Set(e.cert_type.as_str().into()),
-                cert_no: Set(e.cert_no.as_ref().map(|c| c.as_str().into())),
-                biz_reg_no: Set(e.biz_reg_no.as_ref().map(|b| b.to_string())),
-                cert_date: Set(e.cert_date),
-                cert_round: Set(e.cert_round),
-                representative: Set(e.representative.clone()),
-                service_field: Set(e.service_field.clone()),
-                social_purpose: Set(e.social_purpose.map(|s| s.as_str().into())),
-                business: Set(e.business.clone()),
-            }
-            .insert(db)
+            audit::insert(
+                db,
+                &demo_actor(),
+                enterprise_detail::ActiveModel {
+                    entry_id: Set(id),
+                    cert_type: Set(e.cert_type.as_str().into()),
+                    cert_no: Set(e.cert_no.as_ref().map(|c| c.as_str().into())),
+                    biz_reg_no: Set(e.biz_reg_no.as_ref().map(|b| b.to_string())),
+                    cert_date: Set(e.cert_date),
+                    cert_round: Set(e.cert_round),
+                    representative: Set(e.representative.clone()),
+                    service_field: Set(e.service_field.clone()),
+                    social_purpose: Set(e.social_purpose.map(|s| s.as_str().into())),
+                    business: Set(e.business.clone()),
+                },
+            )
             .await?;
         }
     }
@@ -462,13 +486,16 @@ async fn insert_details(
             .await?
             .is_none()
         {
-            outlet_detail::ActiveModel {
-                entry_id: Set(id),
-                channel: Set(o.channel.as_str().into()),
-                operator_id: Set(opt_id(ids, &o.operator)?),
-                url: Set(o.url.clone()),
-            }
-            .insert(db)
+            audit::insert(
+                db,
+                &demo_actor(),
+                outlet_detail::ActiveModel {
+                    entry_id: Set(id),
+                    channel: Set(o.channel.as_str().into()),
+                    operator_id: Set(opt_id(ids, &o.operator)?),
+                    url: Set(o.url.clone()),
+                },
+            )
             .await?;
         }
     }
@@ -479,14 +506,17 @@ async fn insert_details(
             .await?
             .is_none()
         {
-            program_detail::ActiveModel {
-                entry_id: Set(id),
-                sponsor_id: Set(opt_id(ids, &p.sponsor)?),
-                period: Set(p.period.clone()),
-                starts_on: Set(None),
-                ends_on: Set(None),
-            }
-            .insert(db)
+            audit::insert(
+                db,
+                &demo_actor(),
+                program_detail::ActiveModel {
+                    entry_id: Set(id),
+                    sponsor_id: Set(opt_id(ids, &p.sponsor)?),
+                    period: Set(p.period.clone()),
+                    starts_on: Set(None),
+                    ends_on: Set(None),
+                },
+            )
             .await?;
         }
     }
@@ -509,17 +539,20 @@ async fn insert_link(
     if exists {
         return Ok(false);
     }
-    link::ActiveModel {
-        from_id: Set(from),
-        to_id: Set(to),
-        link_type: Set(seed.link_type.as_str().into()),
-        since: Set(seed.since),
-        until: Set(None),
-        source: Set(seed.source.clone()),
-        created_at: Set(Utc::now()),
-        ..Default::default()
-    }
-    .insert(db)
+    audit::insert(
+        db,
+        &demo_actor(),
+        link::ActiveModel {
+            from_id: Set(from),
+            to_id: Set(to),
+            link_type: Set(seed.link_type.as_str().into()),
+            since: Set(seed.since),
+            until: Set(None),
+            source: Set(seed.source.clone()),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        },
+    )
     .await?;
     Ok(true)
 }
@@ -541,33 +574,39 @@ async fn insert_report(
         return Err(bad_data("demo reports carry no named participants"));
     }
     let now = Utc::now();
-    let row = report::ActiveModel {
-        slug: Set(seed.slug.as_str().into()),
-        title: Set(crate::domain::text::clean_line(&seed.title)),
-        author: Set(seed.author.clone()),
-        published_on: Set(seed.published_on),
-        visited_at: Set(seed.visited_at),
-        state: Set(seed.state.as_str().into()),
-        participant_count: Set(seed.participant_count),
-        body: Set(crate::domain::text::clean_text(&seed.body)),
-        source_url: Set(seed.source_url.clone()),
-        tags: Set(Some(serde_json::json!(seed.tags))),
-        created_by: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(db)
+    let row = audit::insert(
+        db,
+        &demo_actor(),
+        report::ActiveModel {
+            slug: Set(seed.slug.as_str().into()),
+            title: Set(crate::domain::text::clean_line(&seed.title)),
+            author: Set(seed.author.clone()),
+            published_on: Set(seed.published_on),
+            visited_at: Set(seed.visited_at),
+            state: Set(seed.state.as_str().into()),
+            participant_count: Set(seed.participant_count),
+            body: Set(crate::domain::text::clean_text(&seed.body)),
+            source_url: Set(seed.source_url.clone()),
+            tags: Set(Some(serde_json::json!(seed.tags))),
+            created_by: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        },
+    )
     .await?;
     for (role, slugs) in [("host", &seed.hosts), ("visitor", &seed.visitors)] {
         for slug in slugs {
-            report_entry::ActiveModel {
-                report_id: Set(row.id),
-                entry_id: Set(id_of(ids, slug)?),
-                role: Set(role.into()),
-            }
-            .insert(db)
+            audit::insert(
+                db,
+                &demo_actor(),
+                report_entry::ActiveModel {
+                    report_id: Set(row.id),
+                    entry_id: Set(id_of(ids, slug)?),
+                    role: Set(role.into()),
+                },
+            )
             .await?;
         }
     }
@@ -583,48 +622,57 @@ async fn insert_report(
         if stop.entry.is_none() && stop.label.is_none() {
             return Err(bad_data("a stop needs an entry or a label"));
         }
-        report_stop::ActiveModel {
-            report_id: Set(row.id),
-            position: Set(pos as i32),
-            entry_id: Set(opt_id(ids, &stop.entry)?),
-            label: Set(stop.label.clone()),
-            at_time: Set(at_time),
-            note: Set(stop.note.clone()),
-            ..Default::default()
-        }
-        .insert(db)
+        audit::insert(
+            db,
+            &demo_actor(),
+            report_stop::ActiveModel {
+                report_id: Set(row.id),
+                position: Set(pos as i32),
+                entry_id: Set(opt_id(ids, &stop.entry)?),
+                label: Set(stop.label.clone()),
+                at_time: Set(at_time),
+                note: Set(stop.note.clone()),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     for (pos, t) in seed.takeaways.iter().enumerate() {
-        takeaway::ActiveModel {
-            report_id: Set(row.id),
-            position: Set(pos as i32),
-            lesson: Set(t.lesson.clone()),
-            entry_id: Set(opt_id(ids, &t.entry)?),
-            owner: Set(t.owner.clone()),
-            due_on: Set(t.due_on),
-            done: Set(t.done),
-            done_at: Set(None),
-            ..Default::default()
-        }
-        .insert(db)
+        audit::insert(
+            db,
+            &demo_actor(),
+            takeaway::ActiveModel {
+                report_id: Set(row.id),
+                position: Set(pos as i32),
+                lesson: Set(t.lesson.clone()),
+                entry_id: Set(opt_id(ids, &t.entry)?),
+                owner: Set(t.owner.clone()),
+                due_on: Set(t.due_on),
+                done: Set(t.done),
+                done_at: Set(None),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     for (pos, p) in seed.photos.iter().enumerate() {
-        report_photo::ActiveModel {
-            report_id: Set(row.id),
-            position: Set(pos as i32),
-            file_name: Set(p.file_name.clone()),
-            caption: Set(p.caption.clone()),
-            credit: Set(p.credit.clone()),
-            content_type: Set(None),
-            byte_size: Set(None),
-            data: Set(None),
-            thumbnail: Set(None),
-            created_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db)
+        audit::insert(
+            db,
+            &demo_actor(),
+            report_photo::ActiveModel {
+                report_id: Set(row.id),
+                position: Set(pos as i32),
+                file_name: Set(p.file_name.clone()),
+                caption: Set(p.caption.clone()),
+                credit: Set(p.credit.clone()),
+                content_type: Set(None),
+                byte_size: Set(None),
+                data: Set(None),
+                thumbnail: Set(None),
+                created_at: Set(now),
+                ..Default::default()
+            },
+        )
         .await?;
     }
     Ok(true)

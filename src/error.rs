@@ -17,6 +17,9 @@ pub enum AppError {
     /// The form's CSRF token is missing or wrong (an old page, or a forged request).
     #[error("보안 토큰이 없거나 맞지 않습니다")]
     Csrf,
+    /// No write is allowed on this route with this method.
+    #[error("허용되지 않는 요청입니다")]
+    MethodNotAllowed,
     /// The request body is larger than the route accepts.
     #[error("요청이 너무 큽니다")]
     TooLarge,
@@ -41,6 +44,7 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Config(_) | AppError::Db(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
@@ -73,6 +77,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::TooLarge => "too_large",
+            AppError::MethodNotAllowed => "method_not_allowed",
             AppError::BadRequest(_) => "bad_request",
             AppError::Config(_) | AppError::Db(_) | AppError::Internal(_) => "internal",
         }

@@ -105,8 +105,13 @@ async fn require(parts: &mut Parts, rank: u8) -> Result<SessionUser, Response> {
     match ctx.user {
         Some(u) if u.has_rank(rank) => Ok(u),
         other => {
-            let path = parts.uri.path().to_string();
-            let next = parts.uri.path_and_query().map(|pq| pq.as_str().to_string());
+            // Inside a nested router `parts.uri` lacks the prefix (`/api/v1`): use the original.
+            let uri = parts
+                .extensions
+                .get::<axum::extract::OriginalUri>()
+                .map_or_else(|| parts.uri.clone(), |o| o.0.clone());
+            let path = uri.path().to_string();
+            let next = uri.path_and_query().map(|pq| pq.as_str().to_string());
             Err(deny(&path, other.as_ref(), next.as_deref()))
         }
     }

@@ -106,8 +106,10 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             .and_then(|m| policy::lookup(req.method(), m))
         else {
             if matched.is_some() {
-                tracing::error!(%path, method = %req.method(), "write route missing from policy::WRITE_ROUTES");
-                return error_for(&path, AppError::Forbidden);
+                // Either the route has no such method, or someone added a write route without
+                // deciding who may use it: refuse both.
+                tracing::warn!(%path, method = %req.method(), "no write policy for this route (policy::WRITE_ROUTES)");
+                return error_for(&path, AppError::MethodNotAllowed);
             }
             return error_for(&path, AppError::NotFound);
         };

@@ -147,3 +147,190 @@ fn serve_answers_over_http() {
         "demo loaded on first start"
     );
 }
+
+fn tambang_stdin(args: &[&str], stdin: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tambang"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run tambang");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn users_and_tokens_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let serve_hint = tambang(&["--data-dir", d, "migrate"], None);
+    assert!(serve_hint.status.success());
+
+    let add = tambang_stdin(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "Admin@Example.org",
+            "--role",
+            "admin",
+            "--password-stdin",
+        ],
+        "a long enough password\n",
+    );
+    assert!(add.status.success(), "{}", stderr(&add));
+    assert!(String::from_utf8_lossy(&add.stdout).contains("created admin@example.org (admin)"));
+
+    let dup = tambang_stdin(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "admin@example.org",
+            "--password-stdin",
+        ],
+        "another long password\n",
+    );
+    assert_one_line_error(&dup, "이미 등록된 이메일입니다");
+    let short = tambang_stdin(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "v@example.org",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert_one_line_error(&short, "10자 이상");
+    let bad_role = tambang_stdin(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "v@example.org",
+            "--role",
+            "boss",
+            "--password-stdin",
+        ],
+        "x\n",
+    );
+    assert_one_line_error(&bad_role, "unknown role");
+
+    let viewer = tambang_stdin(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "add",
+            "v@example.org",
+            "--password-stdin",
+        ],
+        "viewer password ok\n",
+    );
+    assert!(viewer.status.success());
+    let refused = tambang(
+        &[
+            "--data-dir",
+            d,
+            "token",
+            "create",
+            "v@example.org",
+            "--name",
+            "x",
+        ],
+        None,
+    );
+    assert_one_line_error(&refused, "only editors and admins get tokens");
+
+    let token = tambang(
+        &[
+            "--data-dir",
+            d,
+            "token",
+            "create",
+            "admin@example.org",
+            "--name",
+            "backup script",
+        ],
+        None,
+    );
+    assert!(token.status.success(), "{}", stderr(&token));
+    let stdout = String::from_utf8_lossy(&token.stdout).into_owned();
+    let last = stdout.trim_end().lines().last().unwrap();
+    assert!(
+        last.starts_with("tambang_") && last.len() == "tambang_".len() + 64,
+        "{stdout}"
+    );
+
+    let list = tambang(&["--data-dir", d, "token", "list"], None);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("backup script"));
+    let revoke = tambang(&["--data-dir", d, "token", "revoke", "1"], None);
+    assert!(revoke.status.success(), "{}", stderr(&revoke));
+    assert!(
+        String::from_utf8_lossy(&tambang(&["--data-dir", d, "token", "list"], None).stdout)
+            .contains("revoked")
+    );
+    assert_one_line_error(
+        &tambang(&["--data-dir", d, "token", "revoke", "99"], None),
+        "no token with id 99",
+    );
+
+    let role = tambang(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "set-role",
+            "v@example.org",
+            "editor",
+        ],
+        None,
+    );
+    assert!(role.status.success());
+    let users = String::from_utf8_lossy(&tambang(&["--data-dir", d, "user", "list"], None).stdout)
+        .into_owned();
+    assert!(
+        users.contains("editor") && users.contains("v@example.org"),
+        "{users}"
+    );
+    let reset = tambang_stdin(
+        &[
+            "--data-dir",
+            d,
+            "user",
+            "reset-password",
+            "v@example.org",
+            "--password-stdin",
+        ],
+        "brand new password\n",
+    );
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    assert_one_line_error(
+        &tambang(
+            &[
+                "--data-dir",
+                d,
+                "user",
+                "set-role",
+                "nobody@example.org",
+                "admin",
+            ],
+            None,
+        ),
+        "no user",
+    );
+}

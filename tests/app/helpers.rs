@@ -212,3 +212,162 @@ fn with_database_swaps_the_path() {
     );
     assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
 }
+
+/// A browser-like client: keeps cookies, sends the CSRF token with every form.
+pub struct Client<'a> {
+    app: &'a TestApp,
+    pub cookies: std::collections::BTreeMap<String, String>,
+}
+
+/// A response as the tests look at it.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    /// The redirect target, if any.
+    pub fn location(&self) -> Option<&str> {
+        self.headers.get("location").and_then(|v| v.to_str().ok())
+    }
+}
+
+impl TestApp {
+    /// A new client with an empty cookie jar.
+    pub fn client(&self) -> Client<'_> {
+        Client {
+            app: self,
+            cookies: Default::default(),
+        }
+    }
+
+    /// Creates a user directly (as the CLI would).
+    pub async fn add_user(
+        &self,
+        email: &str,
+        role: tambang::domain::Role,
+    ) -> tambang::entities::user::Model {
+        let email = tambang::domain::Email::parse(email).unwrap();
+        tambang::auth::users::create(
+            &self.db,
+            &tambang::audit::Actor::system("test"),
+            &email,
+            None,
+            role,
+            PASSWORD,
+        )
+        .await
+        .unwrap()
+    }
+
+    /// A signed-in client for a new user with `role`.
+    pub async fn signed_in(&self, email: &str, role: tambang::domain::Role) -> Client<'_> {
+        self.add_user(email, role).await;
+        let mut c = self.client();
+        let r = c.login(email, PASSWORD).await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {email}: {}",
+            r.body
+        );
+        c
+    }
+}
+
+/// The password every test user gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+impl Client<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn absorb(&mut self, headers: &axum::http::HeaderMap) {
+        for v in headers.get_all("set-cookie") {
+            let v = v.to_str().unwrap();
+            let pair = v.split(';').next().unwrap();
+            let (k, val) = pair.split_once('=').unwrap();
+            if v.contains("Max-Age=0") || val.is_empty() {
+                self.cookies.remove(k);
+            } else {
+                self.cookies.insert(k.to_string(), val.to_string());
+            }
+        }
+    }
+
+    /// Sends any request with the jar's cookies; stores the cookies it sets.
+    pub async fn send(&mut self, mut request: Request<Body>) -> Reply {
+        let jar = self.cookie_header();
+        if !jar.is_empty() {
+            request.headers_mut().insert("cookie", jar.parse().unwrap());
+        }
+        let response = self
+            .app
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("response");
+        let status = response.status();
+        let headers = response.headers().clone();
+        self.absorb(&headers);
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// GET a path.
+    pub async fn get(&mut self, path: &str) -> Reply {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    /// The CSRF token, fetching a page first if the jar has none yet.
+    pub async fn csrf(&mut self) -> String {
+        if !self.cookies.contains_key("tambang_csrf") {
+            self.get("/healthz").await;
+        }
+        self.cookies
+            .get("tambang_csrf")
+            .cloned()
+            .expect("csrf cookie issued")
+    }
+
+    /// POST a form without touching the CSRF field (for CSRF tests).
+    pub async fn post_raw(&mut self, path: &str, body: String) -> Reply {
+        let request = Request::post(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// POST a form with the right CSRF token.
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let csrf = self.csrf().await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        let body = serde_urlencoded::to_string(&all).unwrap();
+        self.post_raw(path, body).await
+    }
+
+    /// Signs in through the form.
+    pub async fn login(&mut self, email: &str, password: &str) -> Reply {
+        self.post_form("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}

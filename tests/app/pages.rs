@@ -63,10 +63,7 @@ async fn entry_page_shows_operator_district_aliases_and_links_both_ways(backend:
         .await;
     assert!(store.contains("운영 기관"), "operator row");
     assert!(store.contains("㈜오엠인터렉트"), "operator name");
-    assert!(
-        store.contains("href=\"/e/성동구\""),
-        "district link"
-    );
+    assert!(store.contains("href=\"/e/성동구\""), "district link");
     assert!(store.contains("소영씨 스토어"), "alias");
     assert!(store.contains("운영 주체"), "reverse label of operates");
     assert!(
