@@ -51,6 +51,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route(STYLESHEET_PATH, get(stylesheet))
         .merge(crate::directory::routes::routes())
+        .merge(crate::directory::edit_routes::routes())
         .merge(crate::reports::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())

@@ -46,6 +46,8 @@ pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, AppErr
     Migrator::up(&db, None)
         .await
         .map_err(|e| AppError::Config(format!("migrating the database failed: {e}")))?;
+    // Data fix-ups whose rules live in Rust, not SQL.
+    crate::directory::write::backfill_name_keys(&db).await?;
     Ok(db)
 }
 

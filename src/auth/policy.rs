@@ -62,6 +62,15 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/account/tokens/{id}/revoke", Access::Editor),
     post("/admin/users", Access::Admin),
     post("/admin/users/{id}/role", Access::Admin),
+    post("/entries", Access::Editor),
+    post("/e/{slug}/edit", Access::Editor),
+    post("/e/{slug}/archive", Access::Editor),
+    post("/e/{slug}/delete", Access::Admin),
+    post("/e/{slug}/aliases", Access::Editor),
+    post("/e/{slug}/aliases/{id}/delete", Access::Editor),
+    post("/e/{slug}/links", Access::Editor),
+    post("/e/{slug}/links/{id}/delete", Access::Editor),
+    post("/e/{slug}/merge", Access::Admin),
 ];
 
 /// The rule for a request's method and matched route pattern.

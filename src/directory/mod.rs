@@ -1,5 +1,11 @@
 //! The directory: entries of every kind, their details, aliases and links.
 
+pub mod duplicates;
+pub mod edit_routes;
+pub mod edit_views;
+pub mod input;
+pub mod merge;
 pub mod queries;
 pub mod routes;
 pub mod views;
+pub mod write;

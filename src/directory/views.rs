@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 use crate::auth::extract::Ctx;
+use crate::directory::edit_views::{EditPanel, edit_panel};
 use crate::directory::queries::{Details, EntryPage, LinkView, ListedEntry};
 use crate::domain::{
     AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
@@ -32,7 +33,12 @@ pub fn list_page(ctx: &Ctx, kind: EntryKind, rows: &[ListedEntry], pager: Pager)
         &title,
         html! {
             h1 { (kind.label_ko()) " " span.en { (kind.label_en()) } }
-            p.muted { "모두 " (pager.total) "곳" }
+            p.muted {
+                "모두 " (pager.total) "곳"
+                @if ctx.user.as_ref().is_some_and(|u| u.role.rank() >= crate::domain::Role::Editor.rank()) {
+                    " · " a href={ "/entries/new?kind=" (kind.as_str()) } { "새 " (kind.label_ko()) " 등록" }
+                }
+            }
             @if rows.is_empty() {
                 p { "등록된 항목이 없습니다." }
             } @else {
@@ -71,6 +77,24 @@ fn pager_nav(base: &str, pager: Pager) -> Markup {
 
 /// `GET /e/{slug}`: an entry with its details, aliases, links both ways and reports.
 pub fn entry_page(ctx: &Ctx, p: &EntryPage) -> Markup {
+    let is_admin = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role == crate::domain::Role::Admin);
+    entry_page_with_panel(ctx, p, Some((&EditPanel::default(), is_admin)))
+}
+
+/// The entry page; editors also see the edit panel (`panel`: its state, and whether the user
+/// is an admin).
+pub fn entry_page_with_panel(
+    ctx: &Ctx,
+    p: &EntryPage,
+    panel: Option<(&EditPanel, bool)>,
+) -> Markup {
+    let can_edit = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| u.role.rank() >= crate::domain::Role::Editor.rank());
     let e = &p.entry;
     let kind = e.kind.parse::<EntryKind>().ok();
     page(
@@ -101,14 +125,36 @@ pub fn entry_page(ctx: &Ctx, p: &EntryPage) -> Markup {
                 h2 { "다른 이름 " span.en { "Aliases" } }
                 p {
                     @for a in &p.aliases {
-                        span.chip title=(label::<AliasType>(&a.alias_type, AliasType::label_ko)) { (a.name) }
+                        span.chip title=(label::<AliasType>(&a.alias_type, AliasType::label_ko)) {
+                            (a.name)
+                            @if can_edit {
+                                form.inline method="post" action={ "/e/" (e.slug) "/aliases/" (a.id) "/delete" } {
+                                    (crate::web::layout::csrf_field(ctx))
+                                    button type="submit" title="별칭 지우기" aria-label={ (a.name) " 지우기" } { "×" }
+                                }
+                            }
+                        }
                     }
                 }
             }
             h2 { "연결 " span.en { "Links" } }
             @if p.links.is_empty() { p.muted { "연결된 항목이 없습니다." } }
-            @else { ul.plain { @for l in &p.links { li { (link_line(l)) } } } }
-            (history(&p.history))
+            @else {
+                ul.plain {
+                    @for l in &p.links {
+                        li {
+                            (link_line(l))
+                            @if can_edit {
+                                " "
+                                form.inline method="post" action={ "/e/" (e.slug) "/links/" (l.link.id) "/delete" } {
+                                    (crate::web::layout::csrf_field(ctx))
+                                    button type="submit" { "연결 끊기" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             h2 { "탐방 보고서 " span.en { "Reports" } }
             @if p.reports.is_empty() { p.muted { "이 항목이 나오는 보고서가 아직 없습니다." } }
             @else {
@@ -121,6 +167,10 @@ pub fn entry_page(ctx: &Ctx, p: &EntryPage) -> Markup {
                     }
                 }
             }
+            @if can_edit && let Some((state, is_admin)) = panel {
+                (edit_panel(ctx, e, state, is_admin))
+            }
+            (history(&p.history))
         },
     )
 }

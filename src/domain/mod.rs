@@ -7,6 +7,7 @@
 
 pub mod biz_reg_no;
 pub mod cert_no;
+pub mod date;
 pub mod district_code;
 pub mod email;
 pub mod kinds;
@@ -16,6 +17,7 @@ pub mod text;
 
 pub use biz_reg_no::{BizRegNo, BizRegNoError};
 pub use cert_no::{CertNo, CertNoError};
+pub use date::{DateError, parse_date};
 pub use district_code::{DistrictCode, DistrictCodeError};
 pub use email::{Email, EmailError};
 pub use kinds::{
@@ -23,4 +25,4 @@ pub use kinds::{
     MentionState, OutletChannel, ReportState, Role, SocialPurpose, UnknownValue,
 };
 pub use latlng::{LatLng, LatLngError};
-pub use slug::{Slug, SlugError};
+pub use slug::{Slug, SlugError, name_key};

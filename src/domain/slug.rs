@@ -352,3 +352,41 @@ mod tests {
         assert!(SlugError::TooLong.to_string().contains("80자"));
     }
 }
+
+/// The comparison key of a name for duplicate checks: company-form markers (㈜, (주),
+/// 주식회사, (사), (재) …), spaces, middle dots and punctuation folded away, Latin letters
+/// lowercased. "㈜오엠인터렉트", "오엠인터렉트 (주)" and "오엠 인터렉트" share one key.
+/// Empty when nothing comparable is left.
+pub fn name_key(name: &str) -> String {
+    let slug = Slug::from_name(name);
+    if slug.as_str() == FALLBACK && !name.to_lowercase().contains(FALLBACK) {
+        return String::new();
+    }
+    slug.as_str().replace('-', "")
+}
+
+#[cfg(test)]
+mod name_key_tests {
+    use super::name_key;
+
+    #[test]
+    fn company_markers_and_spacing_fold_away() {
+        let key = name_key("㈜오엠인터렉트");
+        assert_eq!(key, "오엠인터렉트");
+        for variant in [
+            "(주)오엠인터렉트",
+            "오엠인터렉트 (주)",
+            "주식회사 오엠 인터렉트",
+            "오엠·인터렉트",
+        ] {
+            assert_eq!(name_key(variant), key, "{variant}");
+        }
+        assert_eq!(name_key("소영씨 스토어"), name_key("소영씨스토어"));
+        assert_ne!(
+            name_key("둥근숲 사회적협동조합"),
+            name_key("둥근숲"),
+            "협동조합 is part of the name"
+        );
+        assert_eq!(name_key("「」"), "");
+    }
+}

@@ -64,3 +64,60 @@ where
             })
     }
 }
+
+/// A labelled `<select>`; `options` are (value, label) pairs, the first may be an empty choice.
+pub fn select(
+    label: &str,
+    name: &str,
+    options: &[(String, String)],
+    keep: &str,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get(name);
+    let id = format!("f-{name}");
+    html! {
+        div class=[error.map(|_| "field-error")] {
+            label for=(id) {
+                (label)
+                select id=(id) name=(name) aria-invalid=[error.map(|_| "true")] {
+                    @for (value, text) in options {
+                        option value=(value) selected[value == keep] { (text) }
+                    }
+                }
+                @if let Some(e) = error { span.error-text { (e) } }
+            }
+        }
+    }
+}
+
+/// A labelled `<textarea>`.
+pub fn textarea(label: &str, name: &str, keep: &str, errors: &FieldErrors) -> Markup {
+    let error = errors.get(name);
+    let id = format!("f-{name}");
+    html! {
+        div class=[error.map(|_| "field-error")] {
+            label for=(id) {
+                (label)
+                textarea id=(id) name=(name) rows="5" aria-invalid=[error.map(|_| "true")] { (keep) }
+                @if let Some(e) = error { span.error-text { (e) } }
+            }
+        }
+    }
+}
+
+/// Options for a string enum: an optional empty choice, then each value with its Korean label.
+pub fn enum_options<T: Copy>(
+    all: &[T],
+    value: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    empty: Option<&str>,
+) -> Vec<(String, String)> {
+    empty
+        .map(|e| (String::new(), e.to_string()))
+        .into_iter()
+        .chain(
+            all.iter()
+                .map(|v| (value(*v).to_string(), label(*v).to_string())),
+        )
+        .collect()
+}

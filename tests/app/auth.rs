@@ -24,23 +24,37 @@ both_backends!(authorization_matrix_covers_every_write_route);
 async fn authorization_matrix_covers_every_write_route(backend: Backend) {
     let app = spawn_app(backend).await;
     let target = app.add_user("target@example.org", Role::Viewer).await;
+    let now = Utc::now();
+    entry::ActiveModel {
+        kind: Set("place".into()),
+        slug: Set("matrix-target".into()),
+        name: Set("매트릭스 장소".into()),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
     let roles = [
         None,
         Some(Role::Viewer),
         Some(Role::Editor),
         Some(Role::Admin),
     ];
-    for rule in WRITE_ROUTES {
-        let path = rule.path.replace("{id}", &target.id.to_string());
+    for (route_no, rule) in WRITE_ROUTES.iter().enumerate() {
+        let path = rule
+            .path
+            .replace("{id}", &target.id.to_string())
+            .replace("{slug}", "matrix-target");
         for (n, role) in roles.iter().enumerate() {
             let mut client = match role {
                 None => app.client(),
                 Some(r) => {
-                    app.signed_in(
-                        &format!("{}-{n}-{}@example.org", r.as_str(), path.len()),
-                        *r,
-                    )
-                    .await
+                    app.signed_in(&format!("{}-{n}-{route_no}@example.org", r.as_str()), *r)
+                        .await
                 }
             };
             let r = client.post_form(&path, &[]).await;
