@@ -51,7 +51,7 @@ pub fn similar(a: &str, b: &str) -> bool {
     }
     let shorter = a.chars().count().min(b.chars().count());
     (shorter >= 2 && (a.contains(b) || b.contains(a)))
-        || edit_distance(a, b) <= (shorter / 4).max(1).min(2)
+        || edit_distance(a, b) <= (shorter / 4).clamp(1, 2)
 }
 
 /// Likely duplicates of `draft` (placed in `district_id`), other than `exclude` itself.

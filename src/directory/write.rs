@@ -23,7 +23,7 @@ use crate::web::form::FieldErrors;
 /// What saving an entry came to.
 #[derive(Debug)]
 pub enum SaveOutcome {
-    Saved(entry::Model),
+    Saved(Box<entry::Model>),
     /// Field errors (unknown references, a taken slug, …).
     Invalid(FieldErrors),
     /// Likely duplicates; saving again with confirmation goes ahead.
@@ -212,7 +212,7 @@ pub async fn create_entry(
     let row = audit::insert(&txn, actor, model).await?;
     write_details(&txn, actor, row.id, draft, refs).await?;
     txn.commit().await?;
-    Ok(SaveOutcome::Saved(row))
+    Ok(SaveOutcome::Saved(Box::new(row)))
 }
 
 /// Updates `current` if nobody saved a newer version than `expected_version` meanwhile.
@@ -286,7 +286,7 @@ pub async fn update_entry(
     let row = audit::update(&txn, actor, current, model).await?;
     write_details(&txn, actor, row.id, draft, refs).await?;
     txn.commit().await?;
-    Ok(SaveOutcome::Saved(row))
+    Ok(SaveOutcome::Saved(Box::new(row)))
 }
 
 macro_rules! upsert_detail {
