@@ -24,6 +24,7 @@ use crate::entities::{
 use crate::error::{AppError, AppResult};
 use crate::web::form::{FieldErrors, HtmlForm};
 use crate::web::slug_path::SlugPath;
+use crate::web::url::entry_path;
 
 /// The editing routes.
 pub fn routes() -> Router<AppState> {
@@ -106,7 +107,7 @@ async fn render_outcome(
     let no_errors = FieldErrors::default();
     let (errors, warnings, theirs) = match &outcome {
         Ok(SaveOutcome::Saved(e)) => {
-            return Ok(Redirect::to(&format!("/e/{}", e.slug)).into_response());
+            return Ok(Redirect::to(&entry_path(&e.slug)).into_response());
         }
         Err(errors) | Ok(SaveOutcome::Invalid(errors)) => (errors, Vec::new(), None),
         Ok(SaveOutcome::Duplicates(w)) => (&no_errors, w.clone(), None),
@@ -273,7 +274,7 @@ async fn archive_entry(
 ) -> AppResult<Redirect> {
     let e = find_entry(&state, &slug).await?;
     write::archive_entry(&state.db, &user.actor(), &e).await?;
-    Ok(Redirect::to(&format!("/e/{}", e.slug)))
+    Ok(Redirect::to(&entry_path(&e.slug)))
 }
 
 /// Deletes an entry (admins).
@@ -329,7 +330,7 @@ async fn add_alias(
     )
     .await?
     {
-        Ok(_) => Ok(Redirect::to(&format!("/e/{}", e.slug)).into_response()),
+        Ok(_) => Ok(Redirect::to(&entry_path(&e.slug)).into_response()),
         Err(errors) => {
             let panel = EditPanel {
                 alias_name: input.alias_name,
@@ -351,7 +352,7 @@ async fn remove_alias(
     let e = find_entry(&state, &crate::domain::text::nfc(&slug)).await?;
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     write::remove_alias(&state.db, &user.actor(), &e, id).await?;
-    Ok(Redirect::to(&format!("/e/{}", e.slug)))
+    Ok(Redirect::to(&entry_path(&e.slug)))
 }
 
 /// Adds a link.
@@ -364,7 +365,7 @@ async fn add_link(
 ) -> AppResult<Response> {
     let e = find_entry(&state, &slug).await?;
     match write::add_link(&state.db, &user.actor(), &e, &input).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/e/{}", e.slug)).into_response()),
+        Ok(_) => Ok(Redirect::to(&entry_path(&e.slug)).into_response()),
         Err(errors) => {
             let panel = EditPanel {
                 link: input,
@@ -385,7 +386,7 @@ async fn remove_link(
     let e = find_entry(&state, &crate::domain::text::nfc(&slug)).await?;
     let id = id.parse().map_err(|_| AppError::NotFound)?;
     write::remove_link(&state.db, &user.actor(), &e, id).await?;
-    Ok(Redirect::to(&format!("/e/{}", e.slug)))
+    Ok(Redirect::to(&entry_path(&e.slug)))
 }
 
 /// The merge form (admins).
@@ -417,7 +418,7 @@ async fn merge_entry(
     let mut errors = FieldErrors::default();
     match write::resolve_entry(&state.db, &input.other).await? {
         Ok(other) => match merge::merge_entries(&state.db, &user.actor(), &survivor, other).await {
-            Ok(()) => return Ok(Redirect::to(&format!("/e/{}", survivor.slug)).into_response()),
+            Ok(()) => return Ok(Redirect::to(&entry_path(&survivor.slug)).into_response()),
             Err(AppError::BadRequest(msg)) => errors.add("other", msg),
             Err(e) => return Err(e),
         },

@@ -30,6 +30,12 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The path of an entry page with its slug percent-encoded, as a `Location` header needs
+/// (Korean slugs are not valid header bytes).
+pub fn entry_path(slug: &str) -> String {
+    format!("/e/{}", encode_component(slug))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

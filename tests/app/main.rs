@@ -6,5 +6,6 @@ mod helpers;
 mod auth;
 mod cli;
 mod demo;
+mod directory;
 mod migrations;
 mod pages;

@@ -19,18 +19,17 @@ async fn migrations_go_up_down_and_up_again(backend: Backend) {
     );
     assert_eq!(entry::Entity::find().count(&db).await.unwrap(), 0);
 
-    // One step down removes the last migration only; the directory is still there.
-    Migrator::down(&db, Some(1)).await.expect("one step down");
-    assert_eq!(
-        Migrator::get_pending_migrations(&db).await.unwrap().len(),
-        1
-    );
-    assert!(db.execute_unprepared("SELECT 1 FROM entries").await.is_ok());
-    assert!(
-        db.execute_unprepared("SELECT 1 FROM audit_log")
-            .await
-            .is_err()
-    );
+    // Each step down undoes exactly one migration, and every `down` works.
+    let total = Migrator::migrations().len();
+    for step in 1..total {
+        Migrator::down(&db, Some(1)).await.expect("one step down");
+        let pending = Migrator::get_pending_migrations(&db).await.unwrap();
+        assert_eq!(pending.len(), step);
+        let entries = db.execute_unprepared("SELECT 1 FROM entries").await;
+        assert!(entries.is_ok(), "directory stays");
+    }
+    let audit = db.execute_unprepared("SELECT 1 FROM audit_log").await;
+    assert!(audit.is_err(), "audit trail dropped");
 
     Migrator::down(&db, None).await.expect("all the way down");
     assert!(
