@@ -3,6 +3,7 @@
 pub mod duplicates;
 pub mod edit_routes;
 pub mod edit_views;
+pub mod filters;
 pub mod input;
 pub mod merge;
 pub mod queries;
