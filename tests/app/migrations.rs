@@ -19,12 +19,29 @@ async fn migrations_go_up_down_and_up_again(backend: Backend) {
     );
     assert_eq!(entry::Entity::find().count(&db).await.unwrap(), 0);
 
-    // One step down removes the last migration only; the directory is still there.
+    // One step down removes the last migration only (search); the tables stay.
     Migrator::down(&db, Some(1)).await.expect("one step down");
     assert_eq!(
         Migrator::get_pending_migrations(&db).await.unwrap().len(),
         1
     );
+    assert!(
+        db.execute_unprepared("SELECT 1 FROM audit_log")
+            .await
+            .is_ok()
+    );
+    if backend == Backend::Sqlite {
+        assert!(
+            db.execute_unprepared("SELECT 1 FROM entries_fts")
+                .await
+                .is_err()
+        );
+    }
+
+    // The next step removes mentions, imports and the audit trail; the directory stays.
+    Migrator::down(&db, Some(1))
+        .await
+        .expect("second step down");
     assert!(db.execute_unprepared("SELECT 1 FROM entries").await.is_ok());
     assert!(
         db.execute_unprepared("SELECT 1 FROM audit_log")
