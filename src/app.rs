@@ -52,6 +52,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .route(STYLESHEET_PATH, get(stylesheet))
         .merge(crate::directory::routes::routes())
         .merge(crate::reports::routes::routes())
+        .merge(crate::search::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())
         .nest("/api/v1", crate::api::routes())
