@@ -8,3 +8,4 @@ mod cli;
 mod demo;
 mod migrations;
 mod pages;
+mod search;
