@@ -110,21 +110,40 @@ pub fn segments<'a>(text: &'a str, terms: &[String]) -> Vec<(&'a str, bool)> {
     out
 }
 
-/// About `SNIPPET_CHARS` characters of `text` around the first hit of any term, with line
-/// breaks flattened and `…` where text was cut; `None` when no term occurs.
+/// How far a snippet edge may move to land on a word boundary instead of mid-word.
+const EDGE_SLACK: usize = 12;
+
+/// About `SNIPPET_CHARS` characters of `text` around the first hit, with line breaks
+/// flattened and `…` where text was cut; `None` when no term occurs. The hit is that of the
+/// longest term that occurs: in `성동사경센터 센터` the specific word says more than the
+/// generic one, whichever comes first in the text.
 pub fn snippet(text: &str, terms: &[String]) -> Option<String> {
     let chars: Vec<char> = text
         .chars()
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();
-    let first = terms
+    let mut by_length: Vec<Vec<char>> = terms.iter().map(|t| t.chars().collect()).collect();
+    by_length.sort_by_key(|t| std::cmp::Reverse(t.len()));
+    let (hit, len) = by_length
         .iter()
-        .filter_map(|t| find_chars(&chars, &t.chars().collect::<Vec<_>>()))
-        .min()?;
+        .find_map(|t| find_chars(&chars, t).map(|i| (i, t.len())))?;
     // A little context before the hit, the rest after it; shift left near the end.
     let lead = SNIPPET_CHARS / 3;
-    let end = (first.saturating_sub(lead) + SNIPPET_CHARS).min(chars.len());
-    let start = end.saturating_sub(SNIPPET_CHARS);
+    let mut end = (hit.saturating_sub(lead) + SNIPPET_CHARS).min(chars.len());
+    let mut start = end.saturating_sub(SNIPPET_CHARS);
+    // Start after a space and end before one when one is near, never cutting into the hit.
+    if start > 0 {
+        let to = hit.min(start + EDGE_SLACK).max(start);
+        if let Some(i) = chars[start..to].iter().position(|c| *c == ' ') {
+            start += i + 1;
+        }
+    }
+    if end < chars.len() {
+        let from = (hit + len).max(end.saturating_sub(EDGE_SLACK)).min(end);
+        if let Some(i) = chars[from..end].iter().rposition(|c| *c == ' ') {
+            end = from + i;
+        }
+    }
     let mut out = String::new();
     if start > 0 {
         out.push('…');
@@ -231,6 +250,21 @@ mod tests {
         assert_eq!(snippet("없음", &terms), None);
         let tail = format!("{}끝", "가".repeat(100));
         assert!(snippet(&tail, &["끝".into()]).unwrap().ends_with('끝'));
+    }
+
+    #[test]
+    fn snippet_prefers_the_specific_term_and_whole_words() {
+        let text = format!(
+            "센터 {} 성동사경센터에서 만났다 {}",
+            "말 ".repeat(60),
+            "끝 ".repeat(60)
+        );
+        let s = snippet(&text, &q("센터 성동사경센터")).unwrap();
+        assert!(s.contains("성동사경센터에서"), "{s}");
+        // Cut at spaces: every word is whole.
+        let inner = s.trim_start_matches('…').trim_end_matches('…');
+        assert!(inner.starts_with('말') && inner.ends_with('끝'), "{s:?}");
+        assert!(!inner.starts_with(' ') && !inner.ends_with(' '));
     }
 
     #[test]
