@@ -475,3 +475,26 @@ async fn migration_indexes_existing_rows(backend: Backend) {
     let results = search(&db, &SearchQuery::parse("다회용기")).await.unwrap();
     assert_eq!(results.reports.total, 1);
 }
+
+both_backends!(odd_query_strings_are_handled);
+
+async fn odd_query_strings_are_handled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Invalid UTF-8 is decoded lossily; an unknown parameter is ignored.
+    for path in ["/search?q=%FF%FE", "/search?x=1", "/search?q=%EC%84"] {
+        let (status, html) = app.get(path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+    }
+    // A repeated parameter is the client's error: a styled page, and the API's envelope.
+    let (status, html) = app.get("/search?q=a&q=b").await;
+    assert_eq!(status, 400);
+    assert!(html.contains("검색어를 읽을 수 없습니다"), "{html}");
+    let (status, body) = app.get("/api/v1/search?q=a&q=b").await;
+    assert_eq!(status, 400);
+    let json: Value = serde_json::from_str(&body).expect("json envelope");
+    assert!(json["error"]["code"].is_string(), "{json}");
+    // A very long query is cut to its first terms, not refused.
+    let long = vec!["성수"; 200].join(" ") + &"가".repeat(5000);
+    let (status, _) = app.get(&format!("/search?q={}", encode(&long))).await;
+    assert_eq!(status, 200);
+}
