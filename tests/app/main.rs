@@ -9,3 +9,4 @@ mod demo;
 mod migrations;
 mod pages;
 mod search;
+mod search_robustness;
