@@ -19,5 +19,6 @@ pub mod entities;
 pub mod error;
 pub mod home;
 pub mod reports;
+pub mod search;
 pub mod telemetry;
 pub mod web;

@@ -10,6 +10,7 @@ mod m20261125_000001_directory;
 mod m20261125_000002_accounts;
 mod m20261125_000003_reports;
 mod m20261125_000004_mentions_imports_audit;
+mod m20261125_000005_search;
 mod m20261125_000006_entry_name_keys;
 mod util;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000002_accounts::Migration),
             Box::new(m20261125_000003_reports::Migration),
             Box::new(m20261125_000004_mentions_imports_audit::Migration),
+            Box::new(m20261125_000005_search::Migration),
             Box::new(m20261125_000006_entry_name_keys::Migration),
         ]
     }

@@ -39,6 +39,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/me", get(show_me))
         .route("/entries/{slug}", get(show_entry))
+        .route("/search", get(crate::search::routes::api_search))
         .fallback(|| async { ApiError(AppError::NotFound) })
 }
 

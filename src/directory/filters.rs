@@ -12,7 +12,9 @@ use sea_orm::{
 use serde::Deserialize;
 
 use crate::directory::queries::{ListedEntry, entries_by_id};
-use crate::domain::{CenterMode, CertType, EntryKind, EntryStatus, OutletChannel, SocialPurpose, parse_date};
+use crate::domain::{
+    CenterMode, CertType, EntryKind, EntryStatus, OutletChannel, SocialPurpose, parse_date,
+};
 use crate::entities::{center_detail, enterprise_detail, entry, outlet_detail};
 use crate::error::AppResult;
 use crate::web::pagination::Pager;
@@ -47,14 +49,24 @@ impl Sort {
     pub const ALL: [(Sort, &'static str, &'static str); 3] = [
         (Sort::Name, "name", "이름순"),
         (Sort::RecentlyUpdated, "updated", "최근 수정순"),
-        (Sort::LeastRecentlyVerified, "verified", "오래전에 확인한 순"),
+        (
+            Sort::LeastRecentlyVerified,
+            "verified",
+            "오래전에 확인한 순",
+        ),
     ];
     fn parse(s: &str) -> Self {
-        Sort::ALL.iter().find(|(_, v, _)| *v == s).map_or(Sort::Name, |(s, _, _)| *s)
+        Sort::ALL
+            .iter()
+            .find(|(_, v, _)| *v == s)
+            .map_or(Sort::Name, |(s, _, _)| *s)
     }
     /// The query value.
     pub fn as_str(self) -> &'static str {
-        Sort::ALL.iter().find(|(s, _, _)| *s == self).map_or("name", |(_, v, _)| v)
+        Sort::ALL
+            .iter()
+            .find(|(s, _, _)| *s == self)
+            .map_or("name", |(_, v, _)| v)
     }
 }
 
@@ -105,40 +117,62 @@ enum Facet {
 
 fn filtered(kind: EntryKind, f: &ListFilter, skip: Facet) -> Select<entry::Entity> {
     let mut q = entry::Entity::find().filter(entry::Column::Kind.eq(kind.as_str()));
-    if skip != Facet::District && let Some(d) = f.district {
+    if skip != Facet::District
+        && let Some(d) = f.district
+    {
         q = q.filter(entry::Column::DistrictId.eq(d));
     }
-    if skip != Facet::Status && let Some(s) = f.status {
+    if skip != Facet::Status
+        && let Some(s) = f.status
+    {
         q = q.filter(entry::Column::Status.eq(s.as_str()));
     }
     if let Some(date) = f.not_verified_since {
-        q = q.filter(entry::Column::LastVerifiedOn.lt(date).or(entry::Column::LastVerifiedOn.is_null()));
+        q = q.filter(
+            entry::Column::LastVerifiedOn
+                .lt(date)
+                .or(entry::Column::LastVerifiedOn.is_null()),
+        );
     }
     let mut enterprise: Vec<SimpleExpr> = Vec::new();
-    if skip != Facet::CertType && let Some(v) = f.cert_type {
+    if skip != Facet::CertType
+        && let Some(v) = f.cert_type
+    {
         enterprise.push(enterprise_detail::Column::CertType.eq(v.as_str()));
     }
-    if skip != Facet::SocialPurpose && let Some(v) = f.social_purpose {
+    if skip != Facet::SocialPurpose
+        && let Some(v) = f.social_purpose
+    {
         enterprise.push(enterprise_detail::Column::SocialPurpose.eq(v.as_str()));
     }
-    if skip != Facet::ServiceField && let Some(v) = &f.service_field {
+    if skip != Facet::ServiceField
+        && let Some(v) = &f.service_field
+    {
         enterprise.push(enterprise_detail::Column::ServiceField.eq(v.as_str()));
     }
     if kind == EntryKind::Enterprise && !enterprise.is_empty() {
-        let mut sub = enterprise_detail::Entity::find().select_only().column(enterprise_detail::Column::EntryId);
+        let mut sub = enterprise_detail::Entity::find()
+            .select_only()
+            .column(enterprise_detail::Column::EntryId);
         for cond in enterprise {
             sub = sub.filter(cond);
         }
         q = q.filter(entry::Column::Id.in_subquery(sub.into_query()));
     }
-    if kind == EntryKind::Outlet && skip != Facet::Channel && let Some(v) = f.channel {
+    if kind == EntryKind::Outlet
+        && skip != Facet::Channel
+        && let Some(v) = f.channel
+    {
         let sub = outlet_detail::Entity::find()
             .select_only()
             .column(outlet_detail::Column::EntryId)
             .filter(outlet_detail::Column::Channel.eq(v.as_str()));
         q = q.filter(entry::Column::Id.in_subquery(sub.into_query()));
     }
-    if kind == EntryKind::Center && skip != Facet::OperatingMode && let Some(v) = f.operating_mode {
+    if kind == EntryKind::Center
+        && skip != Facet::OperatingMode
+        && let Some(v) = f.operating_mode
+    {
         let sub = center_detail::Entity::find()
             .select_only()
             .column(center_detail::Column::EntryId)
@@ -168,7 +202,13 @@ pub struct Facets {
     pub operating_mode: HashMap<String, i64>,
 }
 
-async fn group_entries(db: &impl ConnectionTrait, kind: EntryKind, f: &ListFilter, skip: Facet, col: entry::Column) -> AppResult<Vec<(Option<String>, i64)>> {
+async fn group_entries(
+    db: &impl ConnectionTrait,
+    kind: EntryKind,
+    f: &ListFilter,
+    skip: Facet,
+    col: entry::Column,
+) -> AppResult<Vec<(Option<String>, i64)>> {
     Ok(filtered(kind, f, skip)
         .select_only()
         .column_as(Expr::col(col).cast_as("TEXT"), "v")
@@ -190,12 +230,18 @@ macro_rules! group_detail {
             .into_tuple()
             .all($db)
             .await?;
-        rows.into_iter().filter_map(|(v, n)| v.map(|v| (v, n))).collect::<Vec<_>>()
+        rows.into_iter()
+            .filter_map(|(v, n)| v.map(|v| (v, n)))
+            .collect::<Vec<_>>()
     }};
 }
 
 /// The facet counts for a list page.
-pub async fn facets(db: &impl ConnectionTrait, kind: EntryKind, f: &ListFilter) -> AppResult<Facets> {
+pub async fn facets(
+    db: &impl ConnectionTrait,
+    kind: EntryKind,
+    f: &ListFilter,
+) -> AppResult<Facets> {
     let mut out = Facets::default();
     if kind != EntryKind::District {
         out.district = group_entries(db, kind, f, Facet::District, entry::Column::DistrictId)
@@ -211,18 +257,48 @@ pub async fn facets(db: &impl ConnectionTrait, kind: EntryKind, f: &ListFilter) 
         .collect();
     match kind {
         EntryKind::Enterprise => {
-            out.cert_type = group_detail!(db, kind, f, Facet::CertType, enterprise_detail, CertType).into_iter().collect();
-            out.social_purpose = group_detail!(db, kind, f, Facet::SocialPurpose, enterprise_detail, SocialPurpose).into_iter().collect();
-            let mut fields = group_detail!(db, kind, f, Facet::ServiceField, enterprise_detail, ServiceField);
+            out.cert_type =
+                group_detail!(db, kind, f, Facet::CertType, enterprise_detail, CertType)
+                    .into_iter()
+                    .collect();
+            out.social_purpose = group_detail!(
+                db,
+                kind,
+                f,
+                Facet::SocialPurpose,
+                enterprise_detail,
+                SocialPurpose
+            )
+            .into_iter()
+            .collect();
+            let mut fields = group_detail!(
+                db,
+                kind,
+                f,
+                Facet::ServiceField,
+                enterprise_detail,
+                ServiceField
+            );
             fields.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             fields.truncate(50);
             out.service_field = fields;
         }
         EntryKind::Outlet => {
-            out.channel = group_detail!(db, kind, f, Facet::Channel, outlet_detail, Channel).into_iter().collect();
+            out.channel = group_detail!(db, kind, f, Facet::Channel, outlet_detail, Channel)
+                .into_iter()
+                .collect();
         }
         EntryKind::Center => {
-            out.operating_mode = group_detail!(db, kind, f, Facet::OperatingMode, center_detail, OperatingMode).into_iter().collect();
+            out.operating_mode = group_detail!(
+                db,
+                kind,
+                f,
+                Facet::OperatingMode,
+                center_detail,
+                OperatingMode
+            )
+            .into_iter()
+            .collect();
         }
         _ => {}
     }
@@ -239,17 +315,29 @@ pub async fn list_filtered(
 ) -> AppResult<(Vec<ListedEntry>, Pager)> {
     let query = filtered(kind, f, Facet::None);
     let total = query.clone().count(db).await?;
-    let pager = Pager { page, per_page, total };
+    let pager = Pager {
+        page,
+        per_page,
+        total,
+    };
     let ordered = match f.sort {
         Sort::Name => query.order_by_asc(entry::Column::Name),
         Sort::RecentlyUpdated => query.order_by_desc(entry::Column::UpdatedAt),
         Sort::LeastRecentlyVerified => query.order_by_asc(entry::Column::LastVerifiedOn),
     };
-    let rows = ordered.order_by_asc(entry::Column::Id).offset(pager.offset()).limit(per_page).all(db).await?;
+    let rows = ordered
+        .order_by_asc(entry::Column::Id)
+        .offset(pager.offset())
+        .limit(per_page)
+        .all(db)
+        .await?;
     let districts = entries_by_id(db, rows.iter().filter_map(|e| e.district_id)).await?;
     let listed = rows
         .into_iter()
-        .map(|e| ListedEntry { district: e.district_id.and_then(|d| districts.get(&d).cloned()), entry: e })
+        .map(|e| ListedEntry {
+            district: e.district_id.and_then(|d| districts.get(&d).cloned()),
+            entry: e,
+        })
         .collect();
     Ok((listed, pager))
 }

@@ -32,6 +32,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         }
                         a href="/reports" { "탐방 보고서" }
                     }
+                    (crate::search::views::search_form("site-q", ""))
                     div.account {
                         @if let Some(user) = &ctx.user {
                             a href="/account" { (user.email) } " " span.muted { (user.role.label_ko()) }

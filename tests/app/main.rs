@@ -9,3 +9,5 @@ mod demo;
 mod directory;
 mod migrations;
 mod pages;
+mod search;
+mod search_robustness;

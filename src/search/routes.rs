@@ -1,0 +1,57 @@
+//! Search routes: the page and its JSON twin under `/api/v1`.
+
+use axum::Json;
+use axum::Router;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::routing::get;
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::api::{ApiError, ApiResult};
+use crate::app::AppState;
+use crate::auth::extract::Ctx;
+use crate::error::{AppError, AppResult};
+use crate::search::terms::SearchQuery;
+use crate::search::{queries, views};
+
+/// `GET /search`.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/search", get(show_search))
+}
+
+/// The query string of both search routes.
+#[derive(Debug, Default, Deserialize)]
+pub struct SearchParams {
+    /// What the user typed; absent means an empty search.
+    #[serde(default)]
+    pub q: Option<String>,
+}
+
+/// The parsed query; a malformed query string is the client's error, said in Korean.
+fn parse_params(params: Result<Query<SearchParams>, QueryRejection>) -> AppResult<SearchQuery> {
+    let Query(params) = params
+        .map_err(|_| AppError::BadRequest("검색어를 읽을 수 없습니다. (Bad query)".into()))?;
+    Ok(SearchQuery::parse(params.q.as_deref().unwrap_or("")))
+}
+
+/// Shows the search page: the box, and results grouped by kind when a query was given.
+async fn show_search(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> AppResult<Markup> {
+    let query = parse_params(params)?;
+    let results = queries::search(&state.db, &query).await?;
+    Ok(views::search_page(&ctx, &query, &results))
+}
+
+/// `GET /api/v1/search?q=…`: the same search as JSON.
+pub async fn api_search(
+    State(state): State<AppState>,
+    params: Result<Query<SearchParams>, QueryRejection>,
+) -> ApiResult<views::SearchJson> {
+    let query = parse_params(params).map_err(ApiError)?;
+    let results = queries::search(&state.db, &query).await?;
+    Ok(Json(views::search_json(&query, results)))
+}

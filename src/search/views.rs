@@ -1,0 +1,207 @@
+//! Pure view functions for the search page and the search API's JSON.
+
+use maud::{Markup, html};
+use serde::Serialize;
+
+use crate::auth::extract::Ctx;
+use crate::search::queries::{EntryHit, SearchResults};
+use crate::search::terms::{SearchQuery, segments, snippet};
+use crate::web::layout::page;
+
+/// `text` with every occurrence of a term wrapped in `<mark>`. Each run goes through maud's
+/// escaping, so user text never becomes markup.
+pub fn highlight(text: &str, terms: &[String]) -> Markup {
+    html! {
+        @for (run, hit) in segments(text, terms) {
+            @if hit { mark { (run) } } @else { (run) }
+        }
+    }
+}
+
+/// The text shown under an entry: a snippet of the first field (description, address,
+/// English name) that holds a term.
+fn entry_snippet(hit: &EntryHit, terms: &[String]) -> Option<String> {
+    [&hit.description, &hit.address, &hit.name_en]
+        .into_iter()
+        .flatten()
+        .find_map(|text| snippet(text, terms))
+}
+
+/// The search box; `id` keeps labels unique when the header box is on the same page.
+pub fn search_form(id: &str, value: &str) -> Markup {
+    html! {
+        form.search method="get" action="/search" role="search" {
+            label for=(id) { "검색" }
+            input id=(id) type="search" name="q" value=(value) maxlength="800"
+                placeholder="이름, 약칭, 주소, 보고서 내용";
+            button type="submit" { "찾기" }
+        }
+    }
+}
+
+/// `GET /search`
+pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> Markup {
+    let text = query.text();
+    let title = if query.is_empty() {
+        "검색".to_string()
+    } else {
+        format!("‘{text}’ 검색 결과")
+    };
+    let terms = &query.terms;
+    page(
+        ctx,
+        &title,
+        html! {
+            h1 { "검색 " span.en { "Search" } }
+            (search_form("search-q", &text))
+            @if query.is_empty() {
+                p.muted {
+                    "기관·기업 이름이나 약칭(예: 성동사경센터), 주소, 탐방 보고서의 낱말을 입력하세요. "
+                    "여러 낱말을 띄어 쓰면 모두 들어 있는 것만 찾습니다."
+                }
+            } @else if results.is_empty() {
+                p.notice { "검색 결과가 없습니다." }
+            } @else {
+                @for group in &results.groups {
+                    section.search-group {
+                        h2 { (group.kind.label_ko()) " " span.count { (group.total) "건" } }
+                        ul.plain.hits {
+                            @for hit in &group.items {
+                                li {
+                                    a href={ "/e/" (hit.slug) } { (highlight(&hit.name, terms)) }
+                                    @if let Some(alias) = &hit.matched_alias {
+                                        " " span.chip { "별칭 " (highlight(alias, terms)) }
+                                    }
+                                    @if let Some(s) = entry_snippet(hit, terms) {
+                                        br; span.snippet { (highlight(&s, terms)) }
+                                    }
+                                }
+                            }
+                        }
+                        (more_note(group.total, group.items.len()))
+                    }
+                }
+                @if results.reports.total > 0 {
+                    section.search-group {
+                        h2 { "탐방 보고서 " span.count { (results.reports.total) "건" } }
+                        ul.plain.hits {
+                            @for r in &results.reports.items {
+                                li {
+                                    a href={ "/reports/" (r.slug) } { (highlight(&r.title, terms)) }
+                                    @if let Some(s) = snippet(&r.body, terms) {
+                                        br; span.snippet { (highlight(&s, terms)) }
+                                    }
+                                }
+                            }
+                        }
+                        (more_note(results.reports.total, results.reports.items.len()))
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn more_note(total: u64, shown: usize) -> Markup {
+    html! {
+        @if total > shown as u64 {
+            p.muted { "상위 " (shown) "건만 보입니다. 낱말을 더 넣어 좁혀 보세요." }
+        }
+    }
+}
+
+/// `GET /api/v1/search` response.
+#[derive(Debug, Serialize)]
+pub struct SearchJson {
+    pub query: String,
+    pub groups: Vec<GroupJson>,
+    pub reports: ReportsJson,
+}
+
+/// Entries of one kind in the API response.
+#[derive(Debug, Serialize)]
+pub struct GroupJson {
+    pub kind: String,
+    pub total: u64,
+    pub items: Vec<EntryJson>,
+}
+
+/// One entry in the API response.
+#[derive(Debug, Serialize)]
+pub struct EntryJson {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub matched_alias: Option<String>,
+}
+
+/// Reports in the API response.
+#[derive(Debug, Serialize)]
+pub struct ReportsJson {
+    pub total: u64,
+    pub items: Vec<ReportJson>,
+}
+
+/// One report in the API response.
+#[derive(Debug, Serialize)]
+pub struct ReportJson {
+    pub slug: String,
+    pub title: String,
+}
+
+/// The API shape of a search.
+pub fn search_json(query: &SearchQuery, results: SearchResults) -> SearchJson {
+    SearchJson {
+        query: query.text(),
+        groups: results
+            .groups
+            .into_iter()
+            .map(|g| GroupJson {
+                kind: g.kind.as_str().to_string(),
+                total: g.total,
+                items: g
+                    .items
+                    .into_iter()
+                    .map(|h| EntryJson {
+                        slug: h.slug,
+                        name: h.name,
+                        kind: h.kind.as_str().to_string(),
+                        matched_alias: h.matched_alias,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        reports: ReportsJson {
+            total: results.reports.total,
+            items: results
+                .reports
+                .items
+                .into_iter()
+                .map(|r| ReportJson {
+                    slug: r.slug,
+                    title: r.title,
+                })
+                .collect(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn highlight_escapes_user_text() {
+        let html = highlight("<b>x</b> & <b>", &["<b>".to_string()]).into_string();
+        assert_eq!(
+            html,
+            "<mark>&lt;b&gt;</mark>x&lt;/b&gt; &amp; <mark>&lt;b&gt;</mark>"
+        );
+    }
+
+    #[test]
+    fn highlight_marks_latin_case_insensitively() {
+        let html = highlight("Wadiz 와디즈", &["wadiz".into(), "와디".into()]).into_string();
+        assert_eq!(html, "<mark>Wadiz</mark> <mark>와디</mark>즈");
+    }
+}

@@ -1,0 +1,318 @@
+//! Search on both backends: substrings, short terms, aliases, ranking, AND, reports, drafts,
+//! the empty query, the header box, capping and the API. `search_robustness` holds the rest;
+//! the helpers here serve both.
+
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, Set};
+use serde_json::Value;
+use tambang::entities::{entry, report};
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, encode, spawn_app};
+
+/// `GET /api/v1/search?q=…` as JSON.
+pub async fn api(app: &TestApp, q: &str) -> Value {
+    let (status, body) = app.get(&format!("/api/v1/search?q={}", encode(q))).await;
+    assert_eq!(status, 200, "q={q:?}: {body}");
+    serde_json::from_str(&body).expect("json")
+}
+
+/// The names found in the group of `kind`, best first.
+pub fn names(json: &Value, kind: &str) -> Vec<String> {
+    json["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .filter(|g| g["kind"] == kind)
+        .flat_map(|g| g["items"].as_array().cloned().unwrap_or_default())
+        .map(|i| i["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Every entry name found, any kind.
+pub fn all_names(json: &Value) -> Vec<String> {
+    json["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .flat_map(|g| g["items"].as_array().cloned().unwrap_or_default())
+        .map(|i| i["name"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// Titles of the reports found.
+fn report_titles(json: &Value) -> Vec<String> {
+    json["reports"]["items"]
+        .as_array()
+        .expect("reports")
+        .iter()
+        .map(|r| r["title"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// A new entry of `kind` named `name`, written straight through sea-orm.
+pub async fn insert_entry(app: &TestApp, kind: &str, slug: &str, name: &str) -> entry::Model {
+    let now = Utc::now();
+    entry::ActiveModel {
+        kind: Set(kind.into()),
+        slug: Set(slug.into()),
+        name: Set(name.into()),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert entry")
+}
+
+both_backends!(long_term_finds_a_substring);
+
+async fn long_term_finds_a_substring(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let json = api(&app, "사회적경제").await;
+    assert!(names(&json, "center").contains(&"성동구사회적경제지원센터".to_string()));
+    let html = app
+        .get_html(&format!("/search?q={}", encode("사회적경제")))
+        .await;
+    assert!(
+        html.contains("성동구<mark>사회적경제</mark>지원센터"),
+        "{html}"
+    );
+    assert!(html.contains("지원센터"), "kind label");
+    assert!(
+        html.contains("value=\"사회적경제\""),
+        "query kept in the box"
+    );
+}
+
+both_backends!(two_character_terms_match);
+
+async fn two_character_terms_match(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let json = api(&app, "와디").await;
+    assert!(names(&json, "partner").contains(&"와디즈 주식회사".to_string()));
+    let outlets = names(&json, "outlet");
+    assert!(
+        outlets.contains(&"와디즈 성수 매장".to_string()),
+        "{outlets:?}"
+    );
+    assert!(outlets.contains(&"와디즈 크라우드펀딩".to_string()));
+
+    let json = api(&app, "성수").await;
+    let places = names(&json, "place");
+    assert!(places.contains(&"성수동".to_string()), "{places:?}");
+    assert!(places.contains(&"성수동 수제화 거리".to_string()));
+    assert!(!all_names(&json).contains(&"서울숲".to_string()));
+}
+
+both_backends!(alias_finds_its_entry_and_says_so);
+
+async fn alias_finds_its_entry_and_says_so(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let json = api(&app, "성동사경센터").await;
+    let center = &json["groups"][0];
+    assert_eq!(center["kind"], "center", "{json}");
+    assert_eq!(center["items"][0]["name"], "성동구사회적경제지원센터");
+    assert_eq!(center["items"][0]["matched_alias"], "성동사경센터");
+    let html = app
+        .get_html(&format!("/search?q={}", encode("성동사경센터")))
+        .await;
+    assert!(html.contains("별칭 <mark>성동사경센터</mark>"), "{html}");
+
+    // A name hit needs no alias.
+    let json = api(&app, "사회적경제지원센터").await;
+    assert_eq!(json["groups"][0]["items"][0]["matched_alias"], Value::Null);
+}
+
+both_backends!(exact_name_ranks_first_then_prefix_then_contains);
+
+async fn exact_name_ranks_first_then_prefix_then_contains(backend: Backend) {
+    let app = spawn_app(backend).await;
+    insert_entry(&app, "place", "old-seongsu", "가나 성수동 골목").await;
+    insert_entry(&app, "place", "seongsu-zz", "성수동가").await;
+    let json = api(&app, "성수동").await;
+    assert_eq!(
+        names(&json, "place"),
+        // Exact, two prefixes by name, contains, then a hit in the description only.
+        [
+            "성수동",
+            "성수동 수제화 거리",
+            "성수동가",
+            "가나 성수동 골목",
+            "한남동"
+        ]
+    );
+    // An exact alias counts as an exact name.
+    let json = api(&app, "와디즈 매장").await;
+    assert_eq!(names(&json, "outlet")[0], "와디즈 성수 매장");
+}
+
+both_backends!(every_term_must_match);
+
+async fn every_term_must_match(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let found = all_names(&api(&app, "와디즈 매장").await);
+    assert_eq!(
+        found,
+        ["와디즈 성수 매장"],
+        "only the entry with both words"
+    );
+    let found = all_names(&api(&app, "와디즈 크라우드펀딩 용산구").await);
+    assert_eq!(
+        found,
+        [
+            "와디즈 크라우드펀딩",
+            "용산구 사회적경제기업 와디즈 크라우드펀딩"
+        ]
+    );
+    // Short and long terms mixed: both paths must agree.
+    let found = all_names(&api(&app, "성수 수제화").await);
+    for name in [
+        "성수동 수제화 거리",
+        "성수동",
+        "사계절공정여행",
+        "데모수제화 협동조합",
+    ] {
+        assert!(found.contains(&name.to_string()), "{name}: {found:?}");
+    }
+    assert!(
+        !found.contains(&"와디즈 성수 매장".to_string()),
+        "{found:?}"
+    );
+    assert_eq!(
+        api(&app, "성수 서울숲공원없음").await["groups"],
+        serde_json::json!([])
+    );
+}
+
+both_backends!(reports_are_found_by_their_body_but_drafts_are_not);
+
+async fn reports_are_found_by_their_body_but_drafts_are_not(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let visit = "성동구 사회적경제 현장 탐방: 성동사경센터와 성수동 판로 견학";
+    for word in ["다회용기", "풍경", "비바람 하루"] {
+        let json = api(&app, word).await;
+        assert_eq!(report_titles(&json), [visit], "{word}");
+        assert_eq!(json["reports"]["total"], 1);
+    }
+    let html = app
+        .get_html(&format!("/search?q={}", encode("다회용기")))
+        .await;
+    assert!(
+        html.contains("<mark>다회용기</mark>"),
+        "snippet highlighted"
+    );
+    // Planned visits are public too.
+    assert_eq!(report_titles(&api(&app, "네트워크").await).len(), 2);
+
+    let now = Utc::now();
+    report::ActiveModel {
+        slug: Set("secret-draft".into()),
+        title: Set("초안 보고서 비공개제목".into()),
+        state: Set("draft".into()),
+        body: Set("아직 공개하지 않은 비밀낱말 내용".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert draft");
+    for word in ["비밀낱말", "비공개제목", "초안"] {
+        let json = api(&app, word).await;
+        assert_eq!(json["reports"]["total"], 0, "{word}: {json}");
+    }
+}
+
+both_backends!(empty_and_unmatched_queries_explain_themselves);
+
+async fn empty_and_unmatched_queries_explain_themselves(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in ["/search", "/search?q=", "/search?q=%20%E3%80%80"] {
+        let html = app.get_html(path).await;
+        assert!(html.contains("입력하세요"), "{path}: hint");
+        assert!(!html.contains("검색 결과가 없습니다"), "{path}");
+    }
+    let html = app
+        .get_html(&format!("/search?q={}", encode("존재하지않는말")))
+        .await;
+    assert!(html.contains("검색 결과가 없습니다"));
+    let json = api(&app, "").await;
+    assert_eq!(json["query"], "");
+    assert_eq!(json["groups"], serde_json::json!([]));
+}
+
+both_backends!(header_search_box_is_on_every_page);
+
+async fn header_search_box_is_on_every_page(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for path in ["/", "/reports", "/e/성동구"] {
+        let html = app.get_html(&encode_path(path)).await;
+        assert!(
+            html.contains("<form class=\"search\" method=\"get\" action=\"/search\""),
+            "{path}"
+        );
+        assert!(html.contains("type=\"search\" name=\"q\""), "{path}");
+        assert!(html.contains(">검색</label>"), "{path}");
+    }
+}
+
+fn encode_path(path: &str) -> String {
+    path.split('/').map(encode).collect::<Vec<_>>().join("/")
+}
+
+both_backends!(api_returns_groups_in_kind_order);
+
+async fn api_returns_groups_in_kind_order(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let json = api(&app, "성동").await;
+    assert_eq!(json["query"], "성동");
+    let kinds: Vec<&str> = json["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.first(), Some(&"district"), "{json}");
+    assert!(kinds.contains(&"center") && kinds.contains(&"outlet"));
+    let order: Vec<usize> = kinds
+        .iter()
+        .map(|k| {
+            tambang::domain::EntryKind::ALL
+                .iter()
+                .position(|x| x.as_str() == *k)
+                .unwrap()
+        })
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{kinds:?}");
+    for g in json["groups"].as_array().unwrap() {
+        assert!(g["total"].as_u64().unwrap() >= g["items"].as_array().unwrap().len() as u64);
+        for item in g["items"].as_array().unwrap() {
+            assert_eq!(item["kind"], g["kind"]);
+            assert!(item["slug"].is_string() && item["name"].is_string());
+        }
+    }
+    assert!(json["reports"]["total"].as_u64().unwrap() >= 1);
+    assert!(json["reports"]["items"][0]["slug"].is_string());
+}
+
+both_backends!(groups_are_capped_but_counted);
+
+async fn groups_are_capped_but_counted(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Every district's name ends in 구; there are 25 of them.
+    let json = api(&app, "구").await;
+    let districts = &json["groups"][0];
+    assert_eq!(districts["kind"], "district");
+    assert_eq!(districts["total"], 25);
+    assert_eq!(
+        districts["items"].as_array().unwrap().len() as u64,
+        tambang::search::queries::GROUP_CAP
+    );
+    let html = app.get_html(&format!("/search?q={}", encode("구"))).await;
+    assert!(html.contains("25건") && html.contains("상위 20건만"));
+}

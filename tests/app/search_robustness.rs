@@ -1,0 +1,195 @@
+//! Search under stress on both backends: the index follows every write, hostile input stays
+//! text, highlighting escapes HTML, odd query strings are handled, and the migration indexes
+//! rows that existed before it.
+
+use chrono::Utc;
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use serde_json::Value;
+use tambang::entities::{alias, entry, report};
+use tambang::search::queries::search;
+use tambang::search::terms::SearchQuery;
+
+use crate::both_backends;
+use crate::helpers::{Backend, encode, fresh_db, spawn_app};
+use crate::search::{all_names, api, insert_entry, names};
+
+both_backends!(results_follow_inserts_renames_aliases_and_deletes);
+
+async fn results_follow_inserts_renames_aliases_and_deletes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let found = |json: &Value, name: &str| all_names(json).contains(&name.to_string());
+
+    let e = insert_entry(&app, "enterprise", "sync-test", "동기화시험상점").await;
+    assert!(found(&api(&app, "동기화시험").await, "동기화시험상점"));
+
+    let mut active = e.clone().into_active_model();
+    active.name = Set("이름바뀐가게".into());
+    active.description = Set(Some("새로 쓴 소개글입니다".into()));
+    let e = active.update(&app.db).await.expect("rename");
+    assert!(!found(&api(&app, "동기화시험").await, "이름바뀐가게"));
+    assert!(found(&api(&app, "이름바뀐").await, "이름바뀐가게"));
+    assert!(found(&api(&app, "소개글").await, "이름바뀐가게"));
+
+    let now = Utc::now();
+    let mut aliases = Vec::new();
+    for name in ["별칭동기화확인", "둘째별칭가게"] {
+        let a = alias::ActiveModel {
+            entry_id: Set(e.id),
+            name: Set(name.into()),
+            alias_type: Set("other".into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("alias");
+        aliases.push(a);
+    }
+    let json = api(&app, "별칭동기화").await;
+    assert_eq!(json["groups"][0]["items"][0]["name"], "이름바뀐가게");
+    assert_eq!(
+        json["groups"][0]["items"][0]["matched_alias"],
+        "별칭동기화확인"
+    );
+
+    alias::Entity::delete_by_id(aliases[0].id)
+        .exec(&app.db)
+        .await
+        .expect("delete alias");
+    assert!(!found(&api(&app, "별칭동기화").await, "이름바뀐가게"));
+    assert!(found(&api(&app, "둘째별칭").await, "이름바뀐가게"));
+
+    // Deleting the entry cascades to its remaining alias; neither may linger in the index.
+    entry::Entity::delete_by_id(e.id)
+        .exec(&app.db)
+        .await
+        .expect("delete");
+    for word in ["이름바뀐", "소개글", "둘째별칭"] {
+        assert!(!found(&api(&app, word).await, "이름바뀐가게"), "{word}");
+    }
+
+    // Reports too.
+    let r = report::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a report");
+    let mut active = r.into_active_model();
+    active.body = Set("완전히 새로 쓴 본문 교체확인".into());
+    active.update(&app.db).await.expect("report update");
+    assert_eq!(api(&app, "교체확인").await["reports"]["total"], 1);
+}
+
+both_backends!(metacharacters_never_break_search);
+
+async fn metacharacters_never_break_search(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let hostile = [
+        "\"",
+        "'",
+        "%",
+        "_",
+        "*",
+        "NEAR(",
+        "OR",
+        "\\",
+        ";--",
+        "\"\"\"",
+        "%%%",
+        "___",
+        "***",
+        "' OR 1=1 --",
+        "NOT 성수",
+        "성수 OR 서울숲",
+        "NEAR(성수 와디즈)",
+        "사회적경제*",
+        "\"사회적경제",
+        "a\\%b",
+        "^성수",
+        "col:성수",
+        "성수; DROP TABLE entries;--",
+        "{와디즈}",
+        "( )",
+        "+-",
+        "AND",
+        "\u{0}",
+    ];
+    for q in hostile {
+        let json = api(&app, q).await;
+        let (status, html) = app.get(&format!("/search?q={}", encode(q))).await;
+        assert_eq!(status, 200, "{q:?}: {html}");
+        // Wildcards are literal: nothing in the demo contains them.
+        if ["%", "_", "%%%", "___", "\\", "***", "\"\"\"", "a\\%b"].contains(&q) {
+            assert_eq!(json["groups"], serde_json::json!([]), "{q:?}: {json}");
+            assert_eq!(json["reports"]["total"], 0, "{q:?}");
+            assert!(html.contains("검색 결과가 없습니다"), "{q:?}");
+        }
+    }
+    // FTS operators are plain words: `성수 OR 서울숲` needs the letters OR too.
+    assert_eq!(
+        api(&app, "성수 OR 서울숲").await["groups"],
+        serde_json::json!([])
+    );
+    assert_eq!(
+        names(&api(&app, "NOT 성수").await, "place"),
+        Vec::<String>::new()
+    );
+    // A quote inside a term is text, not syntax.
+    insert_entry(&app, "place", "quoted", "따옴표\"가게").await;
+    assert_eq!(all_names(&api(&app, "표\"가").await), ["따옴표\"가게"]);
+    assert_eq!(
+        all_names(&api(&app, "따옴표\"가게").await),
+        ["따옴표\"가게"]
+    );
+    // Entries still there afterwards.
+    assert!(!all_names(&api(&app, "성수").await).is_empty());
+}
+
+both_backends!(highlighting_escapes_html);
+
+async fn highlighting_escapes_html(backend: Backend) {
+    let app = spawn_app(backend).await;
+    insert_entry(&app, "place", "bold", "<b>x</b>").await;
+    let html = app.get_html(&format!("/search?q={}", encode("<b>"))).await;
+    assert!(html.contains("<mark>&lt;b&gt;</mark>x&lt;/b&gt;"), "{html}");
+    assert!(!html.contains("<b>"), "raw tag leaked");
+}
+
+both_backends!(migration_indexes_existing_rows);
+
+async fn migration_indexes_existing_rows(backend: Backend) {
+    let (db, _url, _guard) = fresh_db(backend).await;
+    tambang::demo::load(&db).await.expect("demo");
+    Migrator::down(&db, Some(1)).await.expect("search down");
+    Migrator::up(&db, None).await.expect("search up");
+    let results = search(&db, &SearchQuery::parse("성동사경센터"))
+        .await
+        .expect("search");
+    assert_eq!(results.groups[0].items[0].name, "성동구사회적경제지원센터");
+    let results = search(&db, &SearchQuery::parse("다회용기")).await.unwrap();
+    assert_eq!(results.reports.total, 1);
+}
+
+both_backends!(odd_query_strings_are_handled);
+
+async fn odd_query_strings_are_handled(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Invalid UTF-8 is decoded lossily; an unknown parameter is ignored.
+    for path in ["/search?q=%FF%FE", "/search?x=1", "/search?q=%EC%84"] {
+        let (status, html) = app.get(path).await;
+        assert_eq!(status, 200, "{path}: {html}");
+    }
+    // A repeated parameter is the client's error: a styled page, and the API's envelope.
+    let (status, html) = app.get("/search?q=a&q=b").await;
+    assert_eq!(status, 400);
+    assert!(html.contains("검색어를 읽을 수 없습니다"), "{html}");
+    let (status, body) = app.get("/api/v1/search?q=a&q=b").await;
+    assert_eq!(status, 400);
+    let json: Value = serde_json::from_str(&body).expect("json envelope");
+    assert!(json["error"]["code"].is_string(), "{json}");
+    // A very long query is cut to its first terms, not refused.
+    let long = vec!["성수"; 200].join(" ") + &"가".repeat(5000);
+    let (status, _) = app.get(&format!("/search?q={}", encode(&long))).await;
+    assert_eq!(status, 200);
+}
