@@ -5,6 +5,7 @@ pub mod edit_routes;
 pub mod edit_views;
 pub mod filters;
 pub mod input;
+pub mod list_views;
 pub mod merge;
 pub mod queries;
 pub mod routes;

@@ -4,9 +4,7 @@
 use std::collections::HashMap;
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::domain::{EntryKind, ReportState};
 use crate::entities::{
@@ -14,7 +12,6 @@ use crate::entities::{
     outlet_detail, program_detail, report, report_entry, report_stop,
 };
 use crate::error::AppResult;
-use crate::web::pagination::Pager;
 
 /// Number of entries of each kind, in `EntryKind::ALL` order (zero where none).
 pub async fn count_by_kind(db: &impl ConnectionTrait) -> AppResult<Vec<(EntryKind, i64)>> {
@@ -41,38 +38,6 @@ pub async fn count_by_kind(db: &impl ConnectionTrait) -> AppResult<Vec<(EntryKin
 pub struct ListedEntry {
     pub entry: entry::Model,
     pub district: Option<entry::Model>,
-}
-
-/// A page of entries of one kind, by name.
-pub async fn list_entries(
-    db: &impl ConnectionTrait,
-    kind: EntryKind,
-    page: u64,
-    per_page: u64,
-) -> AppResult<(Vec<ListedEntry>, Pager)> {
-    let query = entry::Entity::find().filter(entry::Column::Kind.eq(kind.as_str()));
-    let total = query.clone().count(db).await?;
-    let pager = Pager {
-        page,
-        per_page,
-        total,
-    };
-    let rows = query
-        .order_by_asc(entry::Column::Name)
-        .order_by_asc(entry::Column::Id)
-        .offset(pager.offset())
-        .limit(per_page)
-        .all(db)
-        .await?;
-    let districts = entries_by_id(db, rows.iter().filter_map(|e| e.district_id)).await?;
-    let listed = rows
-        .into_iter()
-        .map(|e| ListedEntry {
-            district: e.district_id.and_then(|d| districts.get(&d).cloned()),
-            entry: e,
-        })
-        .collect();
-    Ok((listed, pager))
 }
 
 /// Entries by id, for resolving references in one query.
@@ -140,6 +105,8 @@ pub struct EntryPage {
     pub links: Vec<LinkView>,
     pub reports: Vec<ReportRef>,
     pub history: Vec<audit_log::Model>,
+    /// For a district: per kind, how many entries it has and the first few by name.
+    pub in_district: Vec<(EntryKind, u64, Vec<entry::Model>)>,
 }
 
 /// Tables whose rows are keyed by the entry id and make up an entry's history.
@@ -202,6 +169,11 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
     let district = entry.district_id.and_then(|d| others.get(&d).cloned());
     let reports = reports_involving(db, entry.id).await?;
     let history = crate::audit::queries::history(db, ENTRY_TABLES, entry.id, 50).await?;
+    let in_district = if entry.kind == EntryKind::District.as_str() {
+        entries_in_district(db, entry.id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Some(EntryPage {
         entry,
         district,
@@ -210,7 +182,32 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         links,
         reports,
         history,
+        in_district,
     }))
+}
+
+/// Entries of each kind in a district: the count and the first ten by name.
+async fn entries_in_district(
+    db: &impl ConnectionTrait,
+    district_id: i64,
+) -> AppResult<Vec<(EntryKind, u64, Vec<entry::Model>)>> {
+    use sea_orm::PaginatorTrait;
+    let mut out = Vec::new();
+    for kind in EntryKind::ALL.iter().filter(|k| **k != EntryKind::District) {
+        let q = entry::Entity::find()
+            .filter(entry::Column::DistrictId.eq(district_id))
+            .filter(entry::Column::Kind.eq(kind.as_str()));
+        let n = q.clone().count(db).await?;
+        if n > 0 {
+            let first = q
+                .order_by_asc(entry::Column::Name)
+                .limit(10)
+                .all(db)
+                .await?;
+            out.push((*kind, n, first));
+        }
+    }
+    Ok(out)
 }
 
 async fn details_of(db: &impl ConnectionTrait, entry: &entry::Model) -> AppResult<Details> {

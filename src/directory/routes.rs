@@ -7,6 +7,8 @@ use maud::Markup;
 
 use crate::app::AppState;
 use crate::auth::extract::Ctx;
+use crate::directory::filters::{self, ListQuery};
+use crate::directory::list_views::{self, ListPage};
 use crate::directory::{queries, views};
 use crate::domain::EntryKind;
 use crate::error::{AppError, AppResult};
@@ -21,7 +23,7 @@ pub fn routes() -> Router<AppState> {
         router = router.route(
             &format!("/{}", kind.plural()),
             get(
-                move |state: State<AppState>, ctx: Ctx, query: Query<PageQuery>| {
+                move |state: State<AppState>, ctx: Ctx, query: Query<ListQuery>| {
                     list_entries(state, ctx, kind, query)
                 },
             ),
@@ -30,15 +32,32 @@ pub fn routes() -> Router<AppState> {
     router
 }
 
-/// Lists entries of one kind, 50 a page.
+/// Lists entries of one kind, filtered and sorted, 50 a page, with facet counts.
 async fn list_entries(
     State(state): State<AppState>,
     ctx: Ctx,
     kind: EntryKind,
-    Query(query): Query<PageQuery>,
+    Query(query): Query<ListQuery>,
 ) -> AppResult<Markup> {
-    let (rows, pager) = queries::list_entries(&state.db, kind, query.number(), PER_PAGE).await?;
-    Ok(views::list_page(&ctx, kind, &rows, pager))
+    let filter = query.filter();
+    let page = PageQuery {
+        page: query.page.clone(),
+    }
+    .number();
+    let (rows, pager) = filters::list_filtered(&state.db, kind, &filter, page, PER_PAGE).await?;
+    let facets = filters::facets(&state.db, kind, &filter).await?;
+    let districts =
+        queries::entries_by_id(&state.db, facets.district.iter().map(|(id, _)| *id)).await?;
+    let list = ListPage {
+        kind,
+        rows: &rows,
+        pager,
+        query: &query,
+        filter: &filter,
+        facets: &facets,
+        districts: &districts,
+    };
+    Ok(list_views::list_page(&ctx, &list))
 }
 
 /// Shows one entry.

@@ -4,14 +4,13 @@ use maud::{Markup, html};
 
 use crate::auth::extract::Ctx;
 use crate::directory::edit_views::{EditPanel, edit_panel};
-use crate::directory::queries::{Details, EntryPage, LinkView, ListedEntry};
+use crate::directory::queries::{Details, EntryPage, LinkView};
 use crate::domain::{
     AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
 };
 use crate::entities::{audit_log, entry};
 use crate::web::format::date_ko;
 use crate::web::layout::page;
-use crate::web::pagination::Pager;
 
 /// Korean label of a stored enumeration value; the raw value if it is unknown.
 fn label<T: std::str::FromStr + Copy>(raw: &str, ko: fn(T) -> &'static str) -> String {
@@ -23,56 +22,6 @@ fn label<T: std::str::FromStr + Copy>(raw: &str, ko: fn(T) -> &'static str) -> S
 /// A link to an entry page.
 pub fn entry_link(e: &entry::Model) -> Markup {
     html! { a href={ "/e/" (e.slug) } { (e.name) } }
-}
-
-/// `GET /{kind plural}`: one page of entries of a kind.
-pub fn list_page(ctx: &Ctx, kind: EntryKind, rows: &[ListedEntry], pager: Pager) -> Markup {
-    let title = format!("{} 목록", kind.label_ko());
-    page(
-        ctx,
-        &title,
-        html! {
-            h1 { (kind.label_ko()) " " span.en { (kind.label_en()) } }
-            p.muted {
-                "모두 " (pager.total) "곳"
-                @if ctx.user.as_ref().is_some_and(|u| u.role.rank() >= crate::domain::Role::Editor.rank()) {
-                    " · " a href={ "/entries/new?kind=" (kind.as_str()) } { "새 " (kind.label_ko()) " 등록" }
-                }
-            }
-            @if rows.is_empty() {
-                p { "등록된 항목이 없습니다." }
-            } @else {
-                table {
-                    thead { tr { th { "이름" } th { "자치구" } th { "상태" } } }
-                    tbody {
-                        @for row in rows {
-                            tr {
-                                td {
-                                    (entry_link(&row.entry))
-                                    @if let Some(en) = &row.entry.name_en { br; span.en { (en) } }
-                                }
-                                td { @if let Some(d) = &row.district { (entry_link(d)) } }
-                                td { (label::<EntryStatus>(&row.entry.status, EntryStatus::label_ko)) }
-                            }
-                        }
-                    }
-                }
-            }
-            (pager_nav(&format!("/{}", kind.plural()), pager))
-        },
-    )
-}
-
-fn pager_nav(base: &str, pager: Pager) -> Markup {
-    html! {
-        @if pager.pages() > 1 {
-            nav.pager aria-label="쪽 이동" {
-                @if pager.has_prev() { a href={ (base) "?page=" (pager.page - 1) } rel="prev" { "← 이전" } }
-                span { (pager.page) " / " (pager.pages()) }
-                @if pager.has_next() { a href={ (base) "?page=" (pager.page + 1) } rel="next" { "다음 →" } }
-            }
-        }
-    }
 }
 
 /// `GET /e/{slug}`: an entry with its details, aliases, links both ways and reports.
@@ -133,6 +82,18 @@ pub fn entry_page_with_panel(
                                     button type="submit" title="별칭 지우기" aria-label={ (a.name) " 지우기" } { "×" }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+            @if !p.in_district.is_empty() {
+                h2 { "이 자치구의 항목 " span.en { "In this district" } }
+                @for (kind, n, first) in &p.in_district {
+                    h3 { (kind.label_ko()) " " span.muted { (n) "곳" } }
+                    p {
+                        @for (i, x) in first.iter().enumerate() { @if i > 0 { " · " } (entry_link(x)) }
+                        @if *n > first.len() as u64 {
+                            " · " a href={ "/" (kind.plural()) "?district=" (e.id) } { "모두 보기 →" }
                         }
                     }
                 }

@@ -662,3 +662,93 @@ async fn merge_moves_everything_to_the_survivor_in_one_audited_step(backend: Bac
         .body;
     assert!(page.contains("소영씨 성수") && page.contains("merged_from"));
 }
+
+both_backends!(list_filters_show_facet_counts_and_keep_filters_across_pages);
+
+async fn list_filters_show_facet_counts_and_keep_filters_across_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    for i in 0..55 {
+        let name = format!("필터기업 {i:02}");
+        let cert = if i % 5 == 0 { "village" } else { "certified" };
+        let verified = if i < 50 { "2024-06-01" } else { "" };
+        create(
+            &mut editor,
+            &[
+                ("kind", "enterprise"),
+                ("name", &name),
+                ("cert_type", cert),
+                ("district", "11440"),
+                ("last_verified_on", verified),
+                ("service_field", "돌봄"),
+            ],
+        )
+        .await;
+    }
+    let mapo = entry::Entity::find()
+        .filter(entry::Column::Slug.eq("마포구"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut anon = app.client();
+    let all = anon.get("/enterprises").await.body;
+    assert!(all.contains("마포구 (55)"), "district facet counts");
+    let in_mapo = anon
+        .get(&format!("/enterprises?district={}", mapo.id))
+        .await
+        .body;
+    assert!(in_mapo.contains("마을기업 (11)"), "cert type facet");
+    assert!(in_mapo.contains("돌봄 (55)"), "service field facet");
+
+    let village = anon
+        .get(&format!(
+            "/enterprises?district={}&cert_type=village",
+            mapo.id
+        ))
+        .await
+        .body;
+    assert!(village.contains("조건에 맞는 항목 11곳"));
+    assert!(
+        village.contains("인증 사회적기업 (44)"),
+        "other facets count without their own filter"
+    );
+
+    let certified = anon
+        .get(&format!(
+            "/enterprises?district={}&cert_type=certified&sort=name",
+            mapo.id
+        ))
+        .await
+        .body;
+    assert!(certified.contains("조건에 맞는 항목 44곳"));
+    let unverified = anon
+        .get("/enterprises?not_verified_since=2024-01-01")
+        .await
+        .body;
+    assert!(unverified.contains("필터기업 50") && !unverified.contains("필터기업 01"));
+
+    // 55 + the demo's enterprises in one list: page 2 keeps the filter.
+    let first = anon
+        .get(&format!("/enterprises?district={}", mapo.id))
+        .await
+        .body;
+    let next = format!("/enterprises?district={}&amp;page=2", mapo.id);
+    assert!(first.contains(&next), "pager keeps the filter");
+    let second = anon
+        .get(&format!("/enterprises?district={}&page=2", mapo.id))
+        .await
+        .body;
+    assert!(second.contains("필터기업 54") && !second.contains("필터기업 00"));
+
+    // The district page lists what is in it, by kind, with a link to the full list.
+    let district = anon.get(&format!("/e/{}", encode("마포구"))).await.body;
+    assert!(district.contains("이 자치구의 항목") && district.contains("55곳"));
+    assert!(district.contains(&format!("/enterprises?district={}", mapo.id)));
+
+    // Nonsense filters are ignored, never an error.
+    let odd = anon
+        .get("/enterprises?district=abc&cert_type=%27%3B--&sort=zzz&not_verified_since=yesterday")
+        .await;
+    assert_eq!(odd.status, StatusCode::OK);
+}

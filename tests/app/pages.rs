@@ -51,7 +51,7 @@ async fn every_list_page_renders_korean_names(backend: Backend) {
         assert!(html.contains(kind.label_ko()));
     }
     let districts = app.get_html("/districts").await;
-    assert!(districts.contains("모두 25곳"));
+    assert!(districts.contains("조건에 맞는 항목 25곳"));
 }
 
 both_backends!(entry_page_shows_operator_district_aliases_and_links_both_ways);
@@ -146,7 +146,7 @@ async fn odd_page_numbers_never_fail(backend: Backend) {
         app.get_html(&format!("/reports?page={q}")).await;
     }
     let beyond = app.get_html("/districts?page=5").await;
-    assert!(beyond.contains("모두 25곳") && !beyond.contains("href=\"/e/성동구\""));
+    assert!(beyond.contains("조건에 맞는 항목 25곳") && !beyond.contains("href=\"/e/성동구\""));
 }
 
 both_backends!(health_and_stylesheet);
