@@ -31,23 +31,22 @@ fn home_page(
         ctx,
         "첫 화면",
         html! {
-            h1 { "사회적경제 디렉터리와 현장 탐방 기록" }
-            p.muted { "Directory and field-visit log of the social economy" }
+            h1 { (ctx.t("사회적경제 디렉터리와 현장 탐방 기록", "Directory and field-visit log of the social economy")) }
             ul.kind-grid {
                 @for (kind, n) in counts {
                     li {
                         a href={ "/" (kind.plural()) } {
                             span.count { (n) }
-                            (kind.label_ko()) " " span.en { (kind.label_en()) }
+                            (ctx.t(kind.label_ko(), kind.label_en())) @if ctx.lang == crate::web::lang::Lang::Ko { " " span.en { (kind.label_en()) } }
                         }
                     }
                 }
             }
-            h2 { "최근 탐방 보고서 " span.en { "Recent reports" } }
-            @if recent.is_empty() { p.muted { "아직 공개된 보고서가 없습니다." } }
+            h2 { (ctx.t("최근 탐방 보고서", "Recent reports")) }
+            @if recent.is_empty() { p.muted { (ctx.t("아직 공개된 보고서가 없습니다.", "No published reports yet.")) } }
             @else { ul.plain { @for r in recent { li { (report_line(r)) } } } }
             @if !upcoming.is_empty() {
-                h2 { "예정된 탐방 " span.en { "Upcoming visits" } }
+                h2 { (ctx.t("예정된 탐방", "Upcoming visits")) }
                 ul.plain { @for r in upcoming { li { (report_line(r)) } } }
             }
         },

@@ -42,6 +42,8 @@ pub struct Ctx {
     pub user: Option<SessionUser>,
     pub csrf: String,
     pub client_ip: String,
+    /// The interface language.
+    pub lang: crate::web::lang::Lang,
 }
 
 impl Ctx {
@@ -51,8 +53,14 @@ impl Ctx {
             user: None,
             csrf: String::new(),
             client_ip: "unknown".into(),
+            lang: crate::web::lang::Lang::Ko,
         }
     }
+    /// Picks Korean or English text for this request.
+    pub fn t<'a>(&self, ko: &'a str, en: &'a str) -> &'a str {
+        self.lang.pick(ko, en)
+    }
+
     /// True when contact details (phone, e-mail, named people) may be shown.
     pub fn can_see_contacts(&self) -> bool {
         self.user.is_some()

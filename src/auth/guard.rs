@@ -21,6 +21,7 @@ use crate::auth::{sessions, tokens};
 use crate::domain::Role;
 use crate::entities::user;
 use crate::error::AppError;
+use crate::web::lang;
 
 fn session_user(u: user::Model, session: Option<String>) -> SessionUser {
     SessionUser {
@@ -147,16 +148,25 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     }
 
     let secure = state.settings.secure_cookies || cookies::request_is_https(req.headers());
+    let chosen_lang = lang::from_query(req.uri().query());
+    let lang = chosen_lang.unwrap_or_else(|| lang::negotiate(req.headers()));
     req.extensions_mut().insert(Ctx {
         user,
         csrf: csrf.clone(),
         client_ip,
+        lang,
     });
     let mut response = next.run(req).await;
     if issue_csrf {
         response.headers_mut().append(
             header::SET_COOKIE,
             cookies::set(cookies::CSRF, &csrf, secure),
+        );
+    }
+    if let Some(l) = chosen_lang {
+        response.headers_mut().append(
+            header::SET_COOKIE,
+            cookies::set(lang::COOKIE, l.tag(), secure),
         );
     }
     if clear_session && !response.headers().contains_key(header::SET_COOKIE) {

@@ -61,6 +61,15 @@ impl Sort {
             .find(|(_, v, _)| *v == s)
             .map_or(Sort::Name, |(s, _, _)| *s)
     }
+    /// The English label.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Sort::Name => "By name",
+            Sort::RecentlyUpdated => "Recently updated",
+            Sort::LeastRecentlyVerified => "Least recently verified",
+        }
+    }
+
     /// The query value.
     pub fn as_str(self) -> &'static str {
         Sort::ALL

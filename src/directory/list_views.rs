@@ -28,8 +28,9 @@ pub struct ListPage<'a> {
     pub districts: &'a HashMap<i64, entry::Model>,
 }
 
+/// `labels`: the field's label and the "all" choice's text.
 fn facet_select<T: Copy>(
-    label: &str,
+    labels: (&str, &str),
     name: &str,
     all: &[T],
     value: fn(T) -> &'static str,
@@ -37,12 +38,13 @@ fn facet_select<T: Copy>(
     counts: &HashMap<String, i64>,
     current: Option<T>,
 ) -> Markup {
+    let (label, all_text) = labels;
     let current = current.map(value);
     html! {
         label {
             (label)
             select name=(name) {
-                option value="" { "전체" }
+                option value="" { (all_text) }
                 @for v in all {
                     @let key = value(*v);
                     option value=(key) selected[current == Some(key)] {
@@ -54,8 +56,10 @@ fn facet_select<T: Copy>(
     }
 }
 
-fn filter_form(p: &ListPage<'_>) -> Markup {
+fn filter_form(ctx: &Ctx, p: &ListPage<'_>) -> Markup {
     let f = p.filter;
+    let en = ctx.lang == crate::web::lang::Lang::En;
+    let t = |ko: &'static str, e: &'static str| if en { e } else { ko };
     let mut districts: Vec<(&entry::Model, i64)> = p
         .facets
         .district
@@ -67,24 +71,27 @@ fn filter_form(p: &ListPage<'_>) -> Markup {
         form.filters method="get" action={ "/" (p.kind.plural()) } {
             @if p.kind != EntryKind::District {
                 label {
-                    "자치구"
+                    (t("자치구", "District"))
                     select name="district" {
-                        option value="" { "전체" }
+                        option value="" { (t("전체", "All")) }
                         @for (d, n) in &districts {
                             option value=(d.id) selected[f.district == Some(d.id)] { (d.name) " (" (n) ")" }
                         }
                     }
                 }
             }
-            (facet_select("상태", "status", EntryStatus::ALL, EntryStatus::as_str, EntryStatus::label_ko, &p.facets.status, f.status))
+            (facet_select(
+                (t("상태", "Status"), t("전체", "All")), "status", EntryStatus::ALL, EntryStatus::as_str, if en { EntryStatus::label_en } else { EntryStatus::label_ko }, &p.facets.status, f.status))
             @match p.kind {
                 EntryKind::Enterprise => {
-                    (facet_select("기업 유형", "cert_type", CertType::ALL, CertType::as_str, CertType::label_ko, &p.facets.cert_type, f.cert_type))
-                    (facet_select("사회적 목적", "social_purpose", SocialPurpose::ALL, SocialPurpose::as_str, SocialPurpose::label_ko, &p.facets.social_purpose, f.social_purpose))
+                    (facet_select(
+                (t("기업 유형", "Type"), t("전체", "All")), "cert_type", CertType::ALL, CertType::as_str, if en { CertType::label_en } else { CertType::label_ko }, &p.facets.cert_type, f.cert_type))
+                    (facet_select(
+                (t("사회적 목적", "Social purpose"), t("전체", "All")), "social_purpose", SocialPurpose::ALL, SocialPurpose::as_str, if en { SocialPurpose::label_en } else { SocialPurpose::label_ko }, &p.facets.social_purpose, f.social_purpose))
                     label {
-                        "사회서비스 분야"
+                        (t("사회서비스 분야", "Service field"))
                         select name="service_field" {
-                            option value="" { "전체" }
+                            option value="" { (t("전체", "All")) }
                             @for (v, n) in &p.facets.service_field {
                                 option value=(v) selected[f.service_field.as_deref() == Some(v.as_str())] { (v) " (" (n) ")" }
                             }
@@ -92,25 +99,27 @@ fn filter_form(p: &ListPage<'_>) -> Markup {
                     }
                 }
                 EntryKind::Outlet => {
-                    (facet_select("판로 유형", "channel", OutletChannel::ALL, OutletChannel::as_str, OutletChannel::label_ko, &p.facets.channel, f.channel))
+                    (facet_select(
+                (t("판로 유형", "Channel"), t("전체", "All")), "channel", OutletChannel::ALL, OutletChannel::as_str, if en { OutletChannel::label_en } else { OutletChannel::label_ko }, &p.facets.channel, f.channel))
                 }
                 EntryKind::Center => {
-                    (facet_select("운영 방식", "operating_mode", CenterMode::ALL, CenterMode::as_str, CenterMode::label_ko, &p.facets.operating_mode, f.operating_mode))
+                    (facet_select(
+                (t("운영 방식", "Operating mode"), t("전체", "All")), "operating_mode", CenterMode::ALL, CenterMode::as_str, if en { CenterMode::label_en } else { CenterMode::label_ko }, &p.facets.operating_mode, f.operating_mode))
                 }
                 _ => {}
             }
             label {
-                "이 날짜 이후 확인 안 됨"
+                (t("이 날짜 이후 확인 안 됨", "Not verified since"))
                 input type="date" name="not_verified_since" value=(f.not_verified_since.map(|d| d.to_string()).unwrap_or_default());
             }
             label {
-                "정렬"
+                (t("정렬", "Sort"))
                 select name="sort" {
-                    @for (s, v, text) in Sort::ALL { option value=(v) selected[f.sort == s] { (text) } }
+                    @for (s, v, text) in Sort::ALL { option value=(v) selected[f.sort == s] { (if en { Sort::label_en(s) } else { text }) } }
                 }
             }
-            button type="submit" { "적용" }
-            " " a href={ "/" (p.kind.plural()) } { "초기화" }
+            button type="submit" { (t("적용", "Apply")) }
+            " " a href={ "/" (p.kind.plural()) } { (t("초기화", "Reset")) }
         }
     }
 }
@@ -154,17 +163,17 @@ pub fn list_page(ctx: &Ctx, p: &ListPage<'_>) -> Markup {
         ctx,
         &format!("{} 목록", kind.label_ko()),
         html! {
-            h1 { (kind.label_ko()) " " span.en { (kind.label_en()) } }
-            (filter_form(p))
+            h1 { (ctx.t(kind.label_ko(), kind.label_en())) @if ctx.lang == crate::web::lang::Lang::Ko { " " span.en { (kind.label_en()) } } }
+            (filter_form(ctx, p))
             p.muted {
-                "조건에 맞는 항목 " (p.pager.total) "곳"
+                (ctx.t("조건에 맞는 항목 ", "Matching entries: ")) (p.pager.total) (ctx.t("곳", ""))
                 @if can_edit { " · " a href={ "/entries/new?kind=" (kind.as_str()) } { "새 " (kind.label_ko()) " 등록" } }
             }
             @if p.rows.is_empty() {
-                p { "조건에 맞는 항목이 없습니다." }
+                p { (ctx.t("조건에 맞는 항목이 없습니다.", "No entries match.")) }
             } @else {
                 table {
-                    thead { tr { th { "이름" } th { "자치구" } th { "상태" } th { "최근 확인" } } }
+                    thead { tr { th { (ctx.t("이름", "Name")) } th { (ctx.t("자치구", "District")) } th { (ctx.t("상태", "Status")) } th { (ctx.t("최근 확인", "Last verified")) } } }
                     tbody {
                         @for row in p.rows {
                             tr {
@@ -173,7 +182,7 @@ pub fn list_page(ctx: &Ctx, p: &ListPage<'_>) -> Markup {
                                     @if let Some(en) = &row.entry.name_en { br; span.en { (en) } }
                                 }
                                 td { @if let Some(d) = &row.district { (entry_link(d)) } }
-                                td { (row.entry.status.parse::<EntryStatus>().map(|s| s.label_ko()).unwrap_or(&row.entry.status)) }
+                                td { (row.entry.status.parse::<EntryStatus>().map(|s| ctx.t(s.label_ko(), s.label_en())).unwrap_or(&row.entry.status)) }
                                 td { @if let Some(d) = row.entry.last_verified_on { (d) } @else { "—" } }
                             }
                         }

@@ -13,9 +13,14 @@ use crate::web::format::date_ko;
 use crate::web::layout::page;
 
 /// Korean label of a stored enumeration value; the raw value if it is unknown.
-fn label<T: std::str::FromStr + Copy>(raw: &str, ko: fn(T) -> &'static str) -> String {
+fn label<T: std::str::FromStr + Copy>(
+    raw: &str,
+    ko: fn(T) -> &'static str,
+    en: fn(T) -> &'static str,
+    ctx: &Ctx,
+) -> String {
     raw.parse::<T>()
-        .map(|v| ko(v).to_string())
+        .map(|v| ctx.t(ko(v), en(v)).to_string())
         .unwrap_or_else(|_| raw.to_string())
 }
 
@@ -52,29 +57,29 @@ pub fn entry_page_with_panel(
         html! {
             p.muted {
                 @if let Some(k) = kind { a href={ "/" (k.plural()) } { (k.label_ko()) } }
-                " · " (label::<EntryStatus>(&e.status, EntryStatus::label_ko))
+                " · " (label::<EntryStatus>(&e.status, EntryStatus::label_ko, EntryStatus::label_en, ctx))
             }
             h1 { (e.name) @if let Some(en) = &e.name_en { " " span.en { (en) } } }
             @if let Some(desc) = &e.description { p { (desc) } }
             dl.facts {
-                @if let Some(d) = &p.district { dt { "자치구" } dd { (entry_link(d)) } }
-                @if let Some(a) = &e.address { dt { "주소" } dd { (a) } }
-                @if let (Some(lat), Some(lng)) = (e.lat, e.lng) { dt { "좌표" } dd { (format!("{lat:.5}, {lng:.5}")) } }
-                @if let Some(w) = &e.website { dt { "웹사이트" } dd { (external_link(w)) } }
+                @if let Some(d) = &p.district { dt { (ctx.t("자치구", "District")) } dd { (entry_link(d)) } }
+                @if let Some(a) = &e.address { dt { (ctx.t("주소", "Address")) } dd { (a) } }
+                @if let (Some(lat), Some(lng)) = (e.lat, e.lng) { dt { (ctx.t("좌표", "Coordinates")) } dd { (format!("{lat:.5}, {lng:.5}")) } }
+                @if let Some(w) = &e.website { dt { (ctx.t("웹사이트", "Website")) } dd { (external_link(w)) } }
                 @if ctx.can_see_contacts() {
-                    @if let Some(ph) = &e.phone { dt { "전화" } dd { (ph) } }
-                    @if let Some(m) = &e.email { dt { "이메일" } dd { (m) } }
+                    @if let Some(ph) = &e.phone { dt { (ctx.t("전화", "Phone")) } dd { (ph) } }
+                    @if let Some(m) = &e.email { dt { (ctx.t("이메일", "E-mail")) } dd { (m) } }
                 }
-                @if let Some(d) = e.founded_on { dt { "설립" } dd { (date_ko(d)) } }
-                @if let Some(d) = e.last_verified_on { dt { "최근 확인" } dd { (date_ko(d)) } }
-                (details(&p.details))
-                @if let Some(s) = &e.source { dt { "출처" } dd { (s) } }
+                @if let Some(d) = e.founded_on { dt { (ctx.t("설립", "Founded")) } dd { (date_ko(d)) } }
+                @if let Some(d) = e.last_verified_on { dt { (ctx.t("최근 확인", "Last verified")) } dd { (date_ko(d)) } }
+                (details(ctx, &p.details))
+                @if let Some(s) = &e.source { dt { (ctx.t("출처", "Source")) } dd { (s) } }
             }
             @if !p.aliases.is_empty() {
-                h2 { "다른 이름 " span.en { "Aliases" } }
+                h2 { (ctx.t("다른 이름", "Aliases")) }
                 p {
                     @for a in &p.aliases {
-                        span.chip title=(label::<AliasType>(&a.alias_type, AliasType::label_ko)) {
+                        span.chip title=(label::<AliasType>(&a.alias_type, AliasType::label_ko, AliasType::label_en, ctx)) {
                             (a.name)
                             @if can_edit {
                                 form.inline method="post" action={ "/e/" (e.slug) "/aliases/" (a.id) "/delete" } {
@@ -87,7 +92,7 @@ pub fn entry_page_with_panel(
                 }
             }
             @if !p.in_district.is_empty() {
-                h2 { "이 자치구의 항목 " span.en { "In this district" } }
+                h2 { (ctx.t("이 자치구의 항목", "In this district")) }
                 @for (kind, n, first) in &p.in_district {
                     h3 { (kind.label_ko()) " " span.muted { (n) "곳" } }
                     p {
@@ -98,13 +103,13 @@ pub fn entry_page_with_panel(
                     }
                 }
             }
-            h2 { "연결 " span.en { "Links" } }
+            h2 { (ctx.t("연결", "Links")) }
             @if p.links.is_empty() { p.muted { "연결된 항목이 없습니다." } }
             @else {
                 ul.plain {
                     @for l in &p.links {
                         li {
-                            (link_line(l))
+                            (link_line(ctx, l))
                             @if can_edit {
                                 " "
                                 form.inline method="post" action={ "/e/" (e.slug) "/links/" (l.link.id) "/delete" } {
@@ -116,7 +121,7 @@ pub fn entry_page_with_panel(
                     }
                 }
             }
-            h2 { "탐방 보고서 " span.en { "Reports" } }
+            h2 { (ctx.t("탐방 보고서", "Reports")) }
             @if p.reports.is_empty() { p.muted { "이 항목이 나오는 보고서가 아직 없습니다." } }
             @else {
                 ul.plain {
@@ -146,11 +151,13 @@ fn external_link(url: &str) -> Markup {
     }
 }
 
-fn link_line(l: &LinkView) -> Markup {
+fn link_line(ctx: &Ctx, l: &LinkView) -> Markup {
     let ty = l.link.link_type.parse::<LinkType>().ok();
     let phrase = match (ty, l.outgoing) {
-        (Some(t), true) => t.label_ko().to_string(),
-        (Some(t), false) => t.reverse_label_ko().to_string(),
+        (Some(t), true) => ctx.t(t.label_ko(), t.label_en()).to_string(),
+        (Some(t), false) => ctx
+            .t(t.reverse_label_ko(), t.reverse_label_en())
+            .to_string(),
         (None, _) => l.link.link_type.clone(),
     };
     html! {
@@ -159,39 +166,39 @@ fn link_line(l: &LinkView) -> Markup {
     }
 }
 
-fn details(d: &Details) -> Markup {
+fn details(ctx: &Ctx, d: &Details) -> Markup {
     html! {
         @match d {
             Details::District(dd) => {
-                dt { "행정구역 코드" } dd { (dd.code) }
-                dt { "시·도" } dd { (dd.city) }
-                @if let Some(p) = dd.population { dt { "인구" } dd { (p) "명" @if let Some(y) = dd.population_year { " (" (y) ")" } } }
+                dt { (ctx.t("행정구역 코드", "Area code")) } dd { (dd.code) }
+                dt { (ctx.t("시·도", "City")) } dd { (dd.city) }
+                @if let Some(p) = dd.population { dt { (ctx.t("인구", "Population")) } dd { (p) "명" @if let Some(y) = dd.population_year { " (" (y) ")" } } }
             }
             Details::Center(c, operator) => {
-                @if let Some(m) = &c.operating_mode { dt { "운영 방식" } dd { (label::<CenterMode>(m, CenterMode::label_ko)) } }
-                @if let Some(op) = operator { dt { "운영 기관" } dd { (entry_link(op)) } }
-                @if let Some(h) = &c.head { dt { "센터장" } dd { (h) } }
-                @if let Some(o) = c.opened_on { dt { "개소" } dd { (date_ko(o)) } }
-                @if let Some(f) = &c.focus_areas { dt { "중점 분야" } dd { @for a in f.split(',') { span.chip { (a.trim()) } } } }
+                @if let Some(m) = &c.operating_mode { dt { (ctx.t("운영 방식", "Operating mode")) } dd { (label::<CenterMode>(m, CenterMode::label_ko, CenterMode::label_en, ctx)) } }
+                @if let Some(op) = operator { dt { (ctx.t("운영 기관", "Operator")) } dd { (entry_link(op)) } }
+                @if let Some(h) = &c.head { dt { (ctx.t("센터장", "Head")) } dd { (h) } }
+                @if let Some(o) = c.opened_on { dt { (ctx.t("개소", "Opened")) } dd { (date_ko(o)) } }
+                @if let Some(f) = &c.focus_areas { dt { (ctx.t("중점 분야", "Focus areas")) } dd { @for a in f.split(',') { span.chip { (a.trim()) } } } }
             }
             Details::Enterprise(en) => {
-                dt { "기업 유형" } dd { (label::<CertType>(&en.cert_type, CertType::label_ko)) }
-                @if let Some(n) = &en.cert_no { dt { "인증번호" } dd { (n) } }
-                @if let Some(n) = &en.biz_reg_no { dt { "사업자등록번호" } dd { (n) } }
-                @if let Some(d) = en.cert_date { dt { "인증일" } dd { (date_ko(d)) @if let Some(r) = en.cert_round { " (" (r) "차)" } } }
-                @if let Some(r) = &en.representative { dt { "대표자" } dd { (r) } }
-                @if let Some(s) = &en.social_purpose { dt { "사회적 목적 유형" } dd { (label::<SocialPurpose>(s, SocialPurpose::label_ko)) } }
-                @if let Some(s) = &en.service_field { dt { "사회서비스 분야" } dd { (s) } }
-                @if let Some(b) = &en.business { dt { "사업 내용" } dd { (b) } }
+                dt { (ctx.t("기업 유형", "Type")) } dd { (label::<CertType>(&en.cert_type, CertType::label_ko, CertType::label_en, ctx)) }
+                @if let Some(n) = &en.cert_no { dt { (ctx.t("인증번호", "Certification no.")) } dd { (n) } }
+                @if let Some(n) = &en.biz_reg_no { dt { (ctx.t("사업자등록번호", "Business reg. no.")) } dd { (n) } }
+                @if let Some(d) = en.cert_date { dt { (ctx.t("인증일", "Certified on")) } dd { (date_ko(d)) @if let Some(r) = en.cert_round { " (" (r) "차)" } } }
+                @if let Some(r) = &en.representative { dt { (ctx.t("대표자", "Representative")) } dd { (r) } }
+                @if let Some(s) = &en.social_purpose { dt { (ctx.t("사회적 목적 유형", "Social purpose")) } dd { (label::<SocialPurpose>(s, SocialPurpose::label_ko, SocialPurpose::label_en, ctx)) } }
+                @if let Some(s) = &en.service_field { dt { (ctx.t("사회서비스 분야", "Service field")) } dd { (s) } }
+                @if let Some(b) = &en.business { dt { (ctx.t("사업 내용", "Business")) } dd { (b) } }
             }
             Details::Outlet(o, operator) => {
-                dt { "판로 유형" } dd { (label::<OutletChannel>(&o.channel, OutletChannel::label_ko)) }
-                @if let Some(op) = operator { dt { "운영 기관" } dd { (entry_link(op)) } }
-                @if let Some(u) = &o.url { dt { "온라인 주소" } dd { (external_link(u)) } }
+                dt { (ctx.t("판로 유형", "Channel")) } dd { (label::<OutletChannel>(&o.channel, OutletChannel::label_ko, OutletChannel::label_en, ctx)) }
+                @if let Some(op) = operator { dt { (ctx.t("운영 기관", "Operator")) } dd { (entry_link(op)) } }
+                @if let Some(u) = &o.url { dt { (ctx.t("온라인 주소", "URL")) } dd { (external_link(u)) } }
             }
             Details::Program(pr, sponsor) => {
-                @if let Some(s) = sponsor { dt { "후원·운영" } dd { (entry_link(s)) } }
-                @if let Some(p) = &pr.period { dt { "기간" } dd { (p) } }
+                @if let Some(s) = sponsor { dt { (ctx.t("후원·운영", "Sponsor")) } dd { (entry_link(s)) } }
+                @if let Some(p) = &pr.period { dt { (ctx.t("기간", "Period")) } dd { (p) } }
             }
             Details::None => {}
         }

@@ -62,26 +62,26 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
             p.muted { a href="/reports" { "탐방 보고서" } " · " (state_badge(&r.state)) }
             h1 { (r.title) }
             dl.facts {
-                @if let Some(a) = &r.author { dt { "작성" } dd { (a) } }
-                @if let Some(d) = r.published_on { dt { "작성일" } dd { (date_ko(d)) } }
-                @if let Some(v) = r.visited_at { dt { "탐방 일시" } dd { (datetime_ko(v)) } }
+                @if let Some(a) = &r.author { dt { (ctx.t("작성", "Author")) } dd { (a) } }
+                @if let Some(d) = r.published_on { dt { (ctx.t("작성일", "Published")) } dd { (date_ko(d)) } }
+                @if let Some(v) = r.visited_at { dt { (ctx.t("탐방 일시", "Visit")) } dd { (datetime_ko(v)) } }
                 @if !p.hosts.is_empty() {
-                    dt { "방문한 곳" } dd { @for (i, e) in p.hosts.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
+                    dt { (ctx.t("방문한 곳", "Visited")) } dd { @for (i, e) in p.hosts.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
                 }
                 @if !p.visitors.is_empty() {
-                    dt { "방문한 기관" } dd { @for (i, e) in p.visitors.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
+                    dt { (ctx.t("방문한 기관", "Visitors")) } dd { @for (i, e) in p.visitors.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
                 }
-                @if let Some(n) = r.participant_count { dt { "참가자" } dd { (n) "명" } }
+                @if let Some(n) = r.participant_count { dt { (ctx.t("참가자", "Participants")) } dd { (n) "명" } }
                 @if ctx.can_see_contacts() && !p.participants.is_empty() {
-                    dt { "참가자 명단" }
+                    dt { (ctx.t("참가자 명단", "Participants (names)")) }
                     dd { @for (i, pt) in p.participants.iter().enumerate() {
                         @if i > 0 { ", " } (pt.name) @if let Some(a) = &pt.affiliation { " (" (a) ")" }
                     } }
                 }
-                @if !tags.is_empty() { dt { "태그" } dd { @for t in &tags { span.chip { (t) } } } }
+                @if !tags.is_empty() { dt { (ctx.t("태그", "Tags")) } dd { @for t in &tags { span.chip { (t) } } } }
             }
             @if !p.stops.is_empty() {
-                h2 { "탐방 일정 " span.en { "Itinerary" } }
+                h2 { (ctx.t("탐방 일정", "Itinerary")) }
                 ol.itinerary {
                     @for (stop, e) in &p.stops {
                         li {
@@ -92,14 +92,14 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
                     }
                 }
             }
-            h2 { "본문 " span.en { "Report" } }
+            h2 { (ctx.t("본문", "Report")) }
             div.body-text {
                 @for para in r.body.split("\n\n").filter(|p| !p.trim().is_empty()) {
                     p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } }
                 }
             }
             @if !p.photos.is_empty() {
-                h2 { "사진 " span.en { "Photos" } }
+                h2 { (ctx.t("사진", "Photos")) }
                 ul.plain {
                     @for ph in &p.photos {
                         li {
@@ -110,7 +110,7 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
                 }
             }
             @if !p.takeaways.is_empty() {
-                h2 { "배운 점과 할 일 " span.en { "Takeaways" } }
+                h2 { (ctx.t("배운 점과 할 일", "Takeaways")) }
                 table {
                     thead { tr { th { "내용" } th { "관련 항목" } th { "담당" } th { "기한" } th { "상태" } } }
                     tbody {

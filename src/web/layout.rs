@@ -16,7 +16,7 @@ pub fn csrf_field(ctx: &Ctx) -> Markup {
 pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="ko" {
+        html lang=(ctx.lang.tag()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -26,23 +26,29 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
             body {
                 header.site {
                     a.brand href="/" { "탐방" span.en { "Tambang" } }
-                    nav aria-label="주요 메뉴" {
+                    nav aria-label=(ctx.t("주요 메뉴", "Main menu")) {
                         @for kind in EntryKind::ALL {
-                            a href={ "/" (kind.plural()) } { (kind.label_ko()) }
+                            a href={ "/" (kind.plural()) } { (ctx.t(kind.label_ko(), kind.label_en())) }
                         }
-                        a href="/reports" { "탐방 보고서" }
+                        a href="/reports" { (ctx.t("탐방 보고서", "Reports")) }
                     }
                     (crate::search::views::search_form("site-q", ""))
                     div.account {
                         @if let Some(user) = &ctx.user {
-                            a href="/account" { (user.email) } " " span.muted { (user.role.label_ko()) }
-                            @if user.role == crate::domain::Role::Admin { " " a href="/admin" { "관리" } }
+                            a href="/account" { (user.email) } " " span.muted { (ctx.t(user.role.label_ko(), user.role.label_en())) }
+                            @if user.role == crate::domain::Role::Admin { " " a href="/admin" { (ctx.t("관리", "Admin")) } }
                             form.inline method="post" action="/logout" {
                                 (csrf_field(ctx))
-                                button type="submit" { "로그아웃" }
+                                button type="submit" { (ctx.t("로그아웃", "Sign out")) }
                             }
                         } @else {
-                            a href="/login" { "로그인" }
+                            a href="/login" { (ctx.t("로그인", "Sign in")) }
+                        }
+                        " "
+                        @if ctx.lang == crate::web::lang::Lang::Ko {
+                            a href="?lang=en" lang="en" hreflang="en" { "English" }
+                        } @else {
+                            a href="?lang=ko" lang="ko" hreflang="ko" { "한국어" }
                         }
                     }
                 }

@@ -3,6 +3,7 @@
 pub mod assets;
 pub mod form;
 pub mod format;
+pub mod lang;
 pub mod layout;
 pub mod pagination;
 pub mod slug_path;

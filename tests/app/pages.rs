@@ -189,3 +189,53 @@ async fn hostile_names_render_inert(backend: Backend) {
         assert!(html.contains("&lt;script&gt;"), "{path}: shown as text");
     }
 }
+
+both_backends!(english_labels_by_query_cookie_or_browser);
+
+async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = spawn_app(backend).await;
+    let mut c = app.client();
+    let home = c.get("/?lang=en").await;
+    assert!(home.body.contains("<html lang=\"en\">"));
+    assert!(home.body.contains("Support center") && home.body.contains("Recent reports"));
+    assert!(
+        c.cookies.get("tambang_lang").is_some_and(|v| v == "en"),
+        "choice remembered"
+    );
+    let list = c.get("/outlets").await.body;
+    assert!(
+        list.contains("Sales outlet")
+            && list.contains("Matching entries")
+            && list.contains("Channel")
+    );
+    let store = c.get(&format!("/e/{}", encode("소영씨스토어"))).await.body;
+    assert!(
+        store.contains("Operator") && store.contains("operated by"),
+        "enum labels in English"
+    );
+    assert!(store.contains("소영씨스토어"), "names stay as written");
+    let back = c.get("/?lang=ko").await.body;
+    assert!(back.contains("<html lang=\"ko\">") && back.contains("지원센터"));
+
+    let mut browser = app.client();
+    let r = browser
+        .send(
+            Request::get("/")
+                .header("accept-language", "en-US,en;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.body.contains("<html lang=\"en\">"));
+    let r = browser
+        .send(
+            Request::get("/")
+                .header("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(r.body.contains("<html lang=\"ko\">"));
+}
