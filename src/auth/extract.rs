@@ -61,6 +61,13 @@ impl Ctx {
         self.lang.pick(ko, en)
     }
 
+    /// True for editors and admins.
+    pub fn can_edit(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.has_rank(Role::Editor.rank()))
+    }
+
     /// True when contact details (phone, e-mail, named people) may be shown.
     pub fn can_see_contacts(&self) -> bool {
         self.user.is_some()

@@ -71,6 +71,10 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/e/{slug}/links", Access::Editor),
     post("/e/{slug}/links/{id}/delete", Access::Editor),
     post("/e/{slug}/merge", Access::Admin),
+    post("/reports", Access::Editor),
+    post("/reports/{slug}/edit", Access::Editor),
+    post("/reports/{slug}/delete", Access::Admin),
+    post("/takeaways/{id}/toggle", Access::Editor),
 ];
 
 /// The rule for a request's method and matched route pattern.

@@ -1,5 +1,10 @@
 //! Visit reports: list and page (editing arrives with accounts).
 
+pub mod edit_routes;
+pub mod edit_views;
+pub mod ics;
+pub mod input;
 pub mod queries;
 pub mod routes;
 pub mod views;
+pub mod write;

@@ -14,24 +14,31 @@ use crate::entities::{
 use crate::error::AppResult;
 use crate::web::pagination::Pager;
 
-/// Reports anyone may read: published ones and planned visits. Drafts stay with their authors.
-fn public() -> sea_orm::Select<report::Entity> {
-    report::Entity::find().filter(report::Column::State.ne(ReportState::Draft.as_str()))
+/// Reports a reader may see: published ones and planned visits for everyone, drafts too for
+/// editors.
+fn visible(include_drafts: bool) -> sea_orm::Select<report::Entity> {
+    let q = report::Entity::find();
+    if include_drafts {
+        q
+    } else {
+        q.filter(report::Column::State.ne(ReportState::Draft.as_str()))
+    }
 }
 
 /// A page of public reports, newest visit first.
 pub async fn list_reports(
     db: &impl ConnectionTrait,
+    include_drafts: bool,
     page: u64,
     per_page: u64,
 ) -> AppResult<(Vec<report::Model>, Pager)> {
-    let total = public().count(db).await?;
+    let total = visible(include_drafts).count(db).await?;
     let pager = Pager {
         page,
         per_page,
         total,
     };
-    let rows = public()
+    let rows = visible(include_drafts)
         .order_by_desc(report::Column::VisitedAt)
         .order_by_desc(report::Column::Id)
         .offset(pager.offset())
@@ -82,8 +89,12 @@ pub struct ReportPage {
 }
 
 /// The public report with this slug, with its related rows.
-pub async fn report_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Option<ReportPage>> {
-    let Some(report) = public()
+pub async fn report_page(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    include_drafts: bool,
+) -> AppResult<Option<ReportPage>> {
+    let Some(report) = visible(include_drafts)
         .filter(report::Column::Slug.eq(slug))
         .one(db)
         .await?
@@ -170,4 +181,76 @@ pub async fn report_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opt
             .collect(),
         report,
     }))
+}
+
+/// Planned visits from `from` on, soonest first.
+pub async fn upcoming(
+    db: &impl ConnectionTrait,
+    from: chrono::NaiveDateTime,
+) -> AppResult<Vec<(report::Model, Vec<entry::Model>)>> {
+    let rows = report::Entity::find()
+        .filter(report::Column::State.eq(ReportState::Planned.as_str()))
+        .filter(report::Column::VisitedAt.gte(from))
+        .order_by_asc(report::Column::VisitedAt)
+        .limit(500)
+        .all(db)
+        .await?;
+    let hosts = report_entry::Entity::find()
+        .filter(report_entry::Column::ReportId.is_in(rows.iter().map(|r| r.id).collect::<Vec<_>>()))
+        .filter(report_entry::Column::Role.eq("host"))
+        .all(db)
+        .await?;
+    let entries = entries_by_id(db, hosts.iter().map(|h| h.entry_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let h = hosts
+                .iter()
+                .filter(|h| h.report_id == r.id)
+                .filter_map(|h| entries.get(&h.entry_id).cloned())
+                .collect();
+            (r, h)
+        })
+        .collect())
+}
+
+/// An open takeaway with its report and entry.
+#[derive(Debug, Clone)]
+pub struct OpenTakeaway {
+    pub takeaway: takeaway::Model,
+    pub report: report::Model,
+    pub entry: Option<entry::Model>,
+}
+
+/// Open takeaways of non-draft reports, earliest due first (undated last).
+pub async fn open_takeaways(db: &impl ConnectionTrait) -> AppResult<Vec<OpenTakeaway>> {
+    let rows = takeaway::Entity::find()
+        .filter(takeaway::Column::Done.eq(false))
+        .order_by_asc(takeaway::Column::DueOn)
+        .order_by_asc(takeaway::Column::Id)
+        .limit(1000)
+        .all(db)
+        .await?;
+    let reports: HashMap<i64, report::Model> = visible(false)
+        .filter(report::Column::Id.is_in(rows.iter().map(|t| t.report_id).collect::<Vec<_>>()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let entries = entries_by_id(db, rows.iter().filter_map(|t| t.entry_id)).await?;
+    let mut out: Vec<OpenTakeaway> = rows
+        .into_iter()
+        .filter_map(|t| {
+            let report = reports.get(&t.report_id)?.clone();
+            let entry = t.entry_id.and_then(|id| entries.get(&id).cloned());
+            Some(OpenTakeaway {
+                takeaway: t,
+                report,
+                entry,
+            })
+        })
+        .collect();
+    out.sort_by_key(|o| (o.takeaway.due_on.is_none(), o.takeaway.due_on));
+    Ok(out)
 }

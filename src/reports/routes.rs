@@ -25,7 +25,8 @@ async fn list_reports(
     ctx: Ctx,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Markup> {
-    let (rows, pager) = queries::list_reports(&state.db, query.number(), PER_PAGE).await?;
+    let (rows, pager) =
+        queries::list_reports(&state.db, ctx.can_edit(), query.number(), PER_PAGE).await?;
     Ok(views::list_page(&ctx, &rows, pager))
 }
 
@@ -35,7 +36,7 @@ async fn show_report(
     ctx: Ctx,
     SlugPath(slug): SlugPath,
 ) -> AppResult<Markup> {
-    let page = queries::report_page(&state.db, &slug)
+    let page = queries::report_page(&state.db, &slug, ctx.can_edit())
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(views::report_page(&ctx, &page))

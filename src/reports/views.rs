@@ -33,8 +33,16 @@ pub fn list_page(ctx: &Ctx, rows: &[report::Model], pager: Pager) -> Markup {
         ctx,
         "탐방 보고서",
         html! {
-            h1 { "탐방 보고서 " span.en { "Visit reports" } }
-            @if rows.is_empty() { p { "아직 보고서가 없습니다." } }
+            h1 { (ctx.t("탐방 보고서", "Visit reports")) }
+            p {
+                a href="/visits/upcoming" { (ctx.t("예정된 탐방", "Upcoming visits")) } " · "
+                a href="/takeaways" { (ctx.t("할 일", "Open actions")) }
+                @if ctx.can_edit() {
+                    " · " a href="/reports/new" { (ctx.t("새 보고서 쓰기", "Write a report")) }
+                    " · " a href="/reports/import" { (ctx.t("블로그 글 가져오기", "Import a blog post")) }
+                }
+            }
+            @if rows.is_empty() { p { (ctx.t("아직 보고서가 없습니다.", "No reports yet.")) } }
             @else { ul.plain { @for r in rows { li { (report_line(r)) } } } }
             @if pager.pages() > 1 {
                 nav.pager {
@@ -61,6 +69,9 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
         html! {
             p.muted { a href="/reports" { "탐방 보고서" } " · " (state_badge(&r.state)) }
             h1 { (r.title) }
+            @if ctx.can_edit() {
+                p { a.button href={ "/reports/" (r.slug) "/edit" } { (ctx.t("보고서 수정", "Edit report")) } }
+            }
             dl.facts {
                 @if let Some(a) = &r.author { dt { (ctx.t("작성", "Author")) } dd { (a) } }
                 @if let Some(d) = r.published_on { dt { (ctx.t("작성일", "Published")) } dd { (date_ko(d)) } }
@@ -120,7 +131,10 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
                                 td { @if let Some(e) = e { (entry_link(e)) } }
                                 td { @if let Some(o) = &t.owner { (o) } }
                                 td { @if let Some(d) = t.due_on { (date_ko(d)) } }
-                                td { @if t.done { "완료" } @else { "진행 중" } }
+                                td {
+                                    @if t.done { (ctx.t("완료", "Done")) } @else { (ctx.t("진행 중", "Open")) }
+                                    @if ctx.can_edit() { " " (crate::reports::edit_views::toggle_form(ctx, t.id, t.done)) }
+                                }
                             }
                         }
                     }

@@ -9,5 +9,6 @@ mod demo;
 mod directory;
 mod migrations;
 mod pages;
+mod reports;
 mod search;
 mod search_robustness;

@@ -1,0 +1,244 @@
+//! Writing visit reports through the forms; upcoming visits, the calendar feed and takeaways.
+
+use axum::http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tambang::domain::Role;
+use tambang::entities::{report, report_stop, takeaway};
+
+use crate::both_backends;
+use crate::helpers::{Backend, encode, spawn_app};
+
+fn future_date() -> String {
+    (chrono::Utc::now() + chrono::Duration::days(30))
+        .date_naive()
+        .to_string()
+}
+
+both_backends!(reports_round_trip_through_the_form);
+
+async fn reports_round_trip_through_the_form(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    assert_eq!(editor.get("/reports/new").await.status, StatusCode::OK);
+    let fields = [
+        ("title", "광진구 사회적경제 탐방"),
+        ("state", "draft"),
+        ("author", "용산사경센터"),
+        ("visit_date", "2023-12-18"),
+        ("visit_time", "14:00"),
+        ("hosts", "광진사경센터"),
+        ("visitors", "용산구사회적경제지원센터"),
+        ("participant_count", "5"),
+        ("participants", "홍길동 (용산사경센터)"),
+        (
+            "stops",
+            "14:00 광진구사회적경제지원센터 | 네트워크 소개\n서울숲 | 산책\n어린이대공원 정문",
+        ),
+        ("body", "광진구의 지역 네트워크를 배웠다.\n\n둘째 문단."),
+        (
+            "takeaways",
+            "네트워크 회의 정례화 | 광진사경센터 | 용산사경센터 | 2024-01-31",
+        ),
+        ("tags", "네트워크, 벤치마킹"),
+    ];
+    let r = editor.post_form("/reports", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = r.location().unwrap().to_string();
+    let page = editor.get(&url).await.body;
+    for text in [
+        "광진구 사회적경제 탐방",
+        "2023년 12월 18일 (월) 14:00",
+        "네트워크 소개",
+        "어린이대공원 정문",
+        "네트워크 회의 정례화",
+        "홍길동",
+        "초안",
+    ] {
+        assert!(page.contains(text), "{text} missing");
+    }
+    let row = report::Entity::find()
+        .filter(report::Column::Title.eq("광진구 사회적경제 탐방"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let stops = report_stop::Entity::find()
+        .filter(report_stop::Column::ReportId.eq(row.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stops.len(), 3);
+    assert!(
+        stops[0].entry_id.is_some() && stops[1].entry_id.is_some(),
+        "known places linked"
+    );
+    assert!(
+        stops[2].entry_id.is_none() && stops[2].label.as_deref() == Some("어린이대공원 정문"),
+        "free text kept"
+    );
+
+    // Drafts are for editors only.
+    let mut anon = app.client();
+    assert_eq!(anon.get(&url).await.status, StatusCode::NOT_FOUND);
+
+    // The edit form comes back filled; reordering lines reorders the stops.
+    let slug = url.trim_start_matches("/reports/").to_string();
+    let form = editor.get(&format!("/reports/{slug}/edit")).await.body;
+    assert!(form.contains("14:00 광진구사회적경제지원센터 | 네트워크 소개"));
+    let mut edited: Vec<(&str, &str)> = fields
+        .iter()
+        .copied()
+        .filter(|(k, _)| !matches!(*k, "stops" | "state"))
+        .collect();
+    edited.extend([
+        ("stops", "서울숲 | 산책\n14:00 광진구사회적경제지원센터"),
+        ("state", "published"),
+        ("version", "1"),
+    ]);
+    let r = editor
+        .post_form(&format!("/reports/{slug}/edit"), &edited)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let stops = report_stop::Entity::find()
+        .filter(report_stop::Column::ReportId.eq(row.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let first = stops.iter().find(|s| s.position == 0).unwrap();
+    assert_eq!(first.label.as_deref(), Some("서울숲"));
+    assert_eq!(anon.get(&url).await.status, StatusCode::OK, "published now");
+    assert!(
+        !anon.get(&url).await.body.contains("홍길동"),
+        "named participants hidden from anonymous"
+    );
+
+    // A second save of version 1 is a conflict that keeps the input.
+    let stale = editor
+        .post_form(
+            &format!("/reports/{slug}/edit"),
+            &[("title", "늦은 수정"), ("version", "1")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("value=\"늦은 수정\""));
+
+    // Field errors sit by the field.
+    let bad = editor
+        .post_form(
+            "/reports",
+            &[
+                ("title", ""),
+                ("visit_time", "열시"),
+                ("hosts", "없는 센터"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"f-title-error\"") && bad.body.contains("id=\"f-visit_time-error\"")
+    );
+
+    // Admins delete.
+    let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
+    assert_eq!(
+        editor
+            .post_form(&format!("/reports/{slug}/delete"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        admin
+            .post_form(&format!("/reports/{slug}/delete"), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        report::Entity::find_by_id(row.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+both_backends!(planned_visits_show_upcoming_and_in_the_calendar_feed);
+
+async fn planned_visits_show_upcoming_and_in_the_calendar_feed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let date = future_date();
+    let r = editor
+        .post_form(
+            "/reports",
+            &[
+                ("title", "다음 달 성북구 방문; 준비, 회의"),
+                ("state", "planned"),
+                ("visit_date", &date),
+                ("visit_time", "10:30"),
+                ("hosts", "성동사경센터"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let mut anon = app.client();
+    let upcoming = anon.get("/visits/upcoming").await.body;
+    assert!(upcoming.contains("다음 달 성북구 방문") && upcoming.contains("/visits.ics"));
+    let ics = anon.get("/visits.ics").await;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(
+        ics.headers
+            .get("content-type")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let body = ics.body;
+    assert!(body.starts_with("BEGIN:VCALENDAR\r\n") && body.trim_end().ends_with("END:VCALENDAR"));
+    assert!(
+        body.contains("SUMMARY:다음 달 성북구 방문\\; 준비\\, 회의"),
+        "escaped"
+    );
+    let start = format!("DTSTART:{}T013000Z", date.replace('-', ""));
+    assert!(body.contains(&start), "10:30 KST is 01:30 UTC: {body}");
+    assert!(body.lines().all(|l| l.len() <= 76), "folded");
+    // A planned visit needs a date.
+    let bad = editor
+        .post_form(
+            "/reports",
+            &[("title", "날짜 없는 예정"), ("state", "planned")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+both_backends!(takeaways_page_lists_open_actions_and_they_can_be_closed);
+
+async fn takeaways_page_lists_open_actions_and_they_can_be_closed(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut anon = app.client();
+    let page = anon.get("/takeaways").await.body;
+    assert!(page.contains("다회용기"), "demo takeaways listed");
+    let t = takeaway::Entity::find()
+        .filter(takeaway::Column::Lesson.contains("다회용기"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let r = editor
+        .post_form(&format!("/takeaways/{}/toggle", t.id), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(
+        !anon.get("/takeaways").await.body.contains("다회용기"),
+        "done ones leave the list"
+    );
+    let report_page = editor
+        .get(&format!("/reports/{}", encode("seongdong-visit-2023-12")))
+        .await
+        .body;
+    assert!(report_page.contains("다시 열기"));
+}
