@@ -54,6 +54,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::directory::edit_routes::routes())
         .merge(crate::reports::routes::routes())
         .merge(crate::reports::edit_routes::routes())
+        .merge(crate::compare::routes::routes())
         .merge(crate::search::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())

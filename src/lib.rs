@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod cli_accounts;
+pub mod compare;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -5,6 +5,7 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod compare;
 mod demo;
 mod directory;
 mod migrations;

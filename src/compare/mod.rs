@@ -1,0 +1,8 @@
+//! Researchers' view: district figures side by side, charts and a map as SVG, CSV download.
+//! Read-only: nothing here writes.
+
+pub mod figures;
+pub mod routes;
+pub mod rows;
+pub mod svg;
+pub mod views;

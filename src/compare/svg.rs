@@ -1,0 +1,197 @@
+//! Charts and the map as server-rendered SVG (no JavaScript, no tiles, works offline). Every
+//! chart carries a title and description; the page puts a data table beside it.
+
+use maud::{Markup, html};
+
+/// One labelled value.
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub href: Option<String>,
+}
+
+/// A horizontal bar chart, largest first.
+pub fn bar_chart(title: &str, bars: &[Bar], decimals: usize) -> Markup {
+    let mut bars: Vec<&Bar> = bars.iter().collect();
+    bars.sort_by(|a, b| b.value.total_cmp(&a.value).then(a.label.cmp(&b.label)));
+    let max = bars
+        .iter()
+        .map(|b| b.value)
+        .fold(0.0_f64, f64::max)
+        .max(1e-9);
+    let (left, width, row) = (110.0, 560.0, 20.0);
+    let height = row * bars.len() as f64 + 10.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (left + width + 70.0) " " (height) } role="img" aria-labelledby="chart-title chart-desc" class="chart" {
+            title id="chart-title" { (title) }
+            desc id="chart-desc" { (bars.len()) "개 항목의 막대그래프. 값은 아래 표에 있습니다." }
+            @for (i, b) in bars.iter().enumerate() {
+                @let y = 5.0 + row * i as f64;
+                @let w = (b.value / max * width).max(0.0);
+                text x=(left - 6.0) y=(y + 13.0) text-anchor="end" font-size="12" { (b.label) }
+                rect x=(left) y=(y + 2.0) width=(format!("{w:.1}")) height=(row - 6.0) fill="#146c5a" {}
+                text x=(left + w + 4.0) y=(y + 13.0) font-size="12" { (format!("{:.prec$}", b.value, prec = decimals)) }
+            }
+        }
+    }
+}
+
+/// A district on the map: its centroid, optional boundary rings (lon, lat) and value.
+pub struct MapArea {
+    pub name: String,
+    pub lat: f64,
+    pub lng: f64,
+    pub rings: Vec<Vec<(f64, f64)>>,
+    pub value: Option<f64>,
+    pub href: String,
+}
+
+const SHADES: [&str; 5] = ["#e6f2ef", "#b7dbd2", "#7fbcad", "#3f9280", "#146c5a"];
+
+/// Rings of a GeoJSON Polygon or MultiPolygon geometry (as stored text).
+pub fn rings_of(geojson: &str) -> Vec<Vec<(f64, f64)>> {
+    let Ok(v) = serde_json::from_str::<serde_json::Value>(geojson) else {
+        return Vec::new();
+    };
+    let geometry = v.get("geometry").unwrap_or(&v);
+    let coords = geometry.get("coordinates");
+    let ring = |r: &serde_json::Value| -> Vec<(f64, f64)> {
+        r.as_array()
+            .map(|pts| {
+                pts.iter()
+                    .filter_map(|p| Some((p.get(0)?.as_f64()?, p.get(1)?.as_f64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    match geometry.get("type").and_then(|t| t.as_str()) {
+        Some("Polygon") => coords
+            .and_then(|c| c.as_array())
+            .map(|rs| rs.iter().map(ring).collect())
+            .unwrap_or_default(),
+        Some("MultiPolygon") => coords
+            .and_then(|c| c.as_array())
+            .map(|ps| {
+                ps.iter()
+                    .filter_map(|p| p.as_array())
+                    .flatten()
+                    .map(ring)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// A choropleth of the districts when boundaries are loaded, otherwise proportional bubbles
+/// on the centroids; a legend either way.
+pub fn map(title: &str, areas: &[MapArea], decimals: usize) -> Markup {
+    let points = areas.iter().flat_map(|a| {
+        a.rings
+            .iter()
+            .flatten()
+            .copied()
+            .chain(std::iter::once((a.lng, a.lat)))
+    });
+    let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (x, y) in points {
+        min_x = min_x.min(x);
+        max_x = max_x.max(x);
+        min_y = min_y.min(y);
+        max_y = max_y.max(y);
+    }
+    if areas.is_empty() || min_x > max_x {
+        return html! { p.muted { "지도에 그릴 자치구가 없습니다." } };
+    }
+    // Equirectangular with the longitude squeezed by cos(latitude): right for a city.
+    let k = ((min_y + max_y) / 2.0).to_radians().cos();
+    let (w, pad) = (600.0, 20.0);
+    let scale = w / ((max_x - min_x) * k).max(1e-9);
+    let h = (max_y - min_y) * scale;
+    let px = |x: f64| pad + (x - min_x) * k * scale;
+    let py = |y: f64| pad + (max_y - y) * scale;
+    let max_v = areas.iter().filter_map(|a| a.value).fold(0.0_f64, f64::max);
+    let shade = |v: Option<f64>| match v {
+        Some(v) if max_v > 0.0 => SHADES[((v / max_v) * 4.0).round().clamp(0.0, 4.0) as usize],
+        _ => "#f4f4f4",
+    };
+    let choropleth = areas.iter().any(|a| !a.rings.is_empty());
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (w + 2.0 * pad + 150.0) " " (h + 2.0 * pad) } role="img" aria-labelledby="map-title map-desc" class="map" {
+            title id="map-title" { (title) }
+            desc id="map-desc" { "서울 자치구 지도. 값이 클수록 진한 색입니다. 값은 아래 표에 있습니다." }
+            @for a in areas {
+                @if choropleth && !a.rings.is_empty() {
+                    a href=(a.href) {
+                        path class="district" d=(a.rings.iter().map(|r| {
+                            let mut d = String::new();
+                            for (i, (x, y)) in r.iter().enumerate() {
+                                d.push_str(&format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, px(*x), py(*y)));
+                            }
+                            d.push('Z');
+                            d
+                        }).collect::<String>()) fill=(shade(a.value)) stroke="#ffffff" stroke-width="1" {
+                            title { (a.name) ": " (a.value.map(|v| format!("{v:.prec$}", prec = decimals)).unwrap_or_else(|| "—".into())) }
+                        }
+                    }
+                }
+            }
+            @for a in areas {
+                @if !choropleth {
+                    @let r = a.value.filter(|_| max_v > 0.0).map_or(2.0, |v| 3.0 + 18.0 * (v / max_v).sqrt());
+                    a href=(a.href) {
+                        circle cx=(format!("{:.1}", px(a.lng))) cy=(format!("{:.1}", py(a.lat))) r=(format!("{r:.1}")) fill="#146c5a" fill-opacity="0.55" {
+                            title { (a.name) ": " (a.value.map(|v| format!("{v:.prec$}", prec = decimals)).unwrap_or_else(|| "—".into())) }
+                        }
+                    }
+                }
+                text x=(format!("{:.1}", px(a.lng))) y=(format!("{:.1}", py(a.lat) + 4.0)) text-anchor="middle" font-size="10" { (a.name) }
+            }
+            g transform={ "translate(" (w + 2.0 * pad) ",20)" } {
+                text x="0" y="0" font-size="11" { "범례 (legend)" }
+                @if choropleth {
+                    @for (i, c) in SHADES.iter().enumerate() {
+                        rect x="0" y=(8 + i * 18) width="14" height="14" fill=(c) {}
+                        text x="20" y=(19 + i * 18) font-size="10" { (format!("{:.prec$}", max_v * i as f64 / 4.0, prec = decimals)) }
+                    }
+                } @else {
+                    circle cx="10" cy="20" r="21" fill="#146c5a" fill-opacity="0.55" {}
+                    text x="36" y="24" font-size="10" { (format!("{max_v:.prec$}", prec = decimals)) }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polygons_and_multipolygons_give_rings() {
+        assert_eq!(
+            rings_of(
+                r#"{"type":"Polygon","coordinates":[[[127,37],[127.1,37],[127,37.1],[127,37]]]}"#
+            )
+            .len(),
+            1
+        );
+        assert_eq!(rings_of(r#"{"type":"Feature","geometry":{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[0,1]]],[[[2,2],[3,2],[2,3]]]]}}"#).len(), 2);
+        assert!(rings_of("not json").is_empty());
+    }
+
+    #[test]
+    fn charts_escape_labels() {
+        let svg = bar_chart(
+            "t",
+            &[Bar {
+                label: "<b>".into(),
+                value: 1.0,
+                href: None,
+            }],
+            0,
+        )
+        .into_string();
+        assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+    }
+}

@@ -1,0 +1,160 @@
+//! The compare page and the map page.
+
+use maud::{Markup, html};
+
+use crate::auth::extract::Ctx;
+use crate::compare::figures::DistrictFigures;
+use crate::compare::rows::{Figure, best, show, stand_outs};
+use crate::compare::svg::{Bar, MapArea, bar_chart, map};
+use crate::web::layout::page;
+
+fn figure_select(ctx: &Ctx, figs: &[Figure], current: &str) -> Markup {
+    html! {
+        label {
+            (ctx.t("그래프로 볼 수치", "Figure to chart"))
+            select name="figure" {
+                @for f in figs { option value=(f.key) selected[f.key == current] { (ctx.t(&f.label_ko, &f.label_en)) } }
+            }
+        }
+    }
+}
+
+/// A chart of one figure across all districts, with its data table.
+pub fn chart_section(ctx: &Ctx, fig: &Figure, all: &[DistrictFigures]) -> Markup {
+    let bars: Vec<Bar> = all
+        .iter()
+        .map(|f| Bar {
+            label: f.district.name.clone(),
+            value: (fig.value)(f).unwrap_or(0.0),
+            href: None,
+        })
+        .collect();
+    let title = ctx.t(&fig.label_ko, &fig.label_en).to_string();
+    html! {
+        figure.chart {
+            (bar_chart(&title, &bars, fig.decimals))
+            figcaption { (title) " — " (ctx.t("서울 25개 자치구", "Seoul's 25 districts")) }
+        }
+        details {
+            summary { (ctx.t("표로 보기", "As a table")) }
+            table {
+                thead { tr { th { (ctx.t("자치구", "District")) } th { (title) } } }
+                tbody { @for f in all { tr { td { (f.district.name) } td { (show(fig, (fig.value)(f))) } } } }
+            }
+        }
+    }
+}
+
+/// `GET /compare`
+pub fn compare_page(
+    ctx: &Ctx,
+    all: &[DistrictFigures],
+    chosen: &[&DistrictFigures],
+    figs: &[Figure],
+    chart: &Figure,
+    query: &str,
+) -> Markup {
+    let stand = stand_outs(figs, chosen);
+    page(
+        ctx,
+        ctx.t("자치구 비교", "Compare districts"),
+        html! {
+            h1 { (ctx.t("자치구와 지원센터 비교", "Compare districts and their centers")) }
+            form.filters method="get" action="/compare" {
+                fieldset {
+                    legend { (ctx.t("비교할 자치구 (2~6곳)", "Districts to compare (2–6)")) }
+                    @for f in all {
+                        label.check {
+                            input type="checkbox" name="d" value=(f.code) checked[chosen.iter().any(|c| c.code == f.code)];
+                            " " (f.district.name)
+                        }
+                    }
+                }
+                (figure_select(ctx, figs, &chart.key))
+                button type="submit" { (ctx.t("비교하기", "Compare")) }
+            }
+            @if chosen.is_empty() {
+                p.muted { (ctx.t("비교할 자치구를 고르세요.", "Pick districts to compare.")) }
+            } @else {
+                p {
+                    a href={ "/compare.csv?" (query) } { (ctx.t("표 내려받기 (CSV, 엑셀)", "Download the table (CSV, Excel)")) }
+                    " · " a href={ "/compare?" (query) } { (ctx.t("이 비교의 주소", "Link to this comparison")) }
+                }
+                @if !stand.is_empty() {
+                    h2 { (ctx.t("눈에 띄는 점", "What stands out")) }
+                    ul.plain { @for (ko, en) in &stand { li { (ctx.t(ko, en)) } } }
+                }
+                div.table-scroll {
+                    table.compare {
+                        thead {
+                            tr { th { (ctx.t("수치", "Figure")) } @for c in chosen { th { a href={ "/e/" (c.district.slug) } { (c.district.name) } } } }
+                        }
+                        tbody {
+                            tr {
+                                th { (ctx.t("지원센터", "Support center")) }
+                                @for c in chosen {
+                                    td {
+                                        @if c.centers.is_empty() { "—" }
+                                        @for (e, d) in &c.centers {
+                                            a href={ "/e/" (e.slug) } { (e.name) }
+                                            @if let Some(d) = d {
+                                                @if let Some(o) = d.opened_on { br; span.muted { (ctx.t("개소 ", "opened ")) (o) } }
+                                                @if let Some(m) = &d.operating_mode { br; span.muted { (m.parse::<crate::domain::CenterMode>().map(|m| ctx.t(m.label_ko(), m.label_en())).unwrap_or(m)) } }
+                                                @if let Some(h) = &d.head { br; span.muted { (h) } }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            tr { th { (ctx.t("인구", "Population")) } @for c in chosen { td { (c.population.map(|p| p.to_string()).unwrap_or_else(|| "—".into())) } } }
+                            @for fig in figs {
+                                @let winners = best(fig, chosen);
+                                tr {
+                                    th { (ctx.t(&fig.label_ko, &fig.label_en)) }
+                                    @for (i, c) in chosen.iter().enumerate() {
+                                        @let v = show(fig, (fig.value)(c));
+                                        td class=[winners.contains(&i).then_some("best")] {
+                                            @match &fig.link { Some(link) => { a href=(link(c)) { (v) } } None => { (v) } }
+                                            @if winners.contains(&i) { " " span.badge title=(ctx.t("가장 높음", "Highest")) { "★" } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (ctx.t(&chart.label_ko, &chart.label_en)) }
+            (chart_section(ctx, chart, all))
+            p { a href={ "/map?figure=" (chart.key) } { (ctx.t("지도로 보기", "Show on the map")) } }
+        },
+    )
+}
+
+/// `GET /map`
+pub fn map_page(
+    ctx: &Ctx,
+    figs: &[Figure],
+    fig: &Figure,
+    areas: &[MapArea],
+    all: &[DistrictFigures],
+) -> Markup {
+    let title = ctx.t(&fig.label_ko, &fig.label_en).to_string();
+    page(
+        ctx,
+        ctx.t("지도", "Map"),
+        html! {
+            h1 { (ctx.t("자치구 지도", "District map")) ": " (title) }
+            form.filters method="get" action="/map" {
+                (figure_select(ctx, figs, &fig.key))
+                button type="submit" { (ctx.t("보기", "Show")) }
+            }
+            @if areas.iter().all(|a| a.rings.is_empty()) {
+                p.muted { (ctx.t("경계 자료가 없어 자치구 중심점에 원으로 표시합니다 (tambang import boundaries 로 불러올 수 있습니다).", "No boundaries loaded: bubbles on district centroids (load them with tambang import boundaries).")) }
+            }
+            figure.map { (map(&title, areas, fig.decimals)) }
+            (chart_section(ctx, fig, all))
+            p.muted { "경계: 서울시 도로명주소 행정구역 (2015)" }
+        },
+    )
+}
