@@ -4,6 +4,11 @@
 use crate::compare::figures::DistrictFigures;
 use crate::domain::{CertType, EntryKind, OutletChannel};
 
+/// Reads a figure's value for one district.
+pub type ValueFn = Box<dyn Fn(&DistrictFigures) -> Option<f64> + Send + Sync>;
+/// The list behind a figure for one district.
+pub type LinkFn = Box<dyn Fn(&DistrictFigures) -> String + Send + Sync>;
+
 /// One comparable figure.
 pub struct Figure {
     /// Stable key for URLs (`?figure=`).
@@ -12,9 +17,9 @@ pub struct Figure {
     pub label_en: String,
     /// Digits after the decimal point when shown.
     pub decimals: usize,
-    pub value: Box<dyn Fn(&DistrictFigures) -> Option<f64> + Send + Sync>,
+    pub value: ValueFn,
     /// The list behind the figure for one district (`None` when there is no such list).
-    pub link: Option<Box<dyn Fn(&DistrictFigures) -> String + Send + Sync>>,
+    pub link: Option<LinkFn>,
 }
 
 /// Every figure, in display order.
