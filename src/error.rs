@@ -4,6 +4,11 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use sea_orm::DbErr;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+use crate::web::form::FieldErrors;
 
 /// Everything that can go wrong while serving a request or running a command.
 #[derive(Debug, thiserror::Error)]
@@ -26,6 +31,17 @@ pub enum AppError {
     /// The request itself is wrong; the message is safe to show.
     #[error("{0}")]
     BadRequest(String),
+    /// Input that does not parse, by field (422; `fields` in the JSON envelope).
+    #[error("입력값을 확인해 주세요")]
+    Invalid(FieldErrors),
+    /// Likely duplicates of what is being saved; saving again with confirmation goes ahead
+    /// (409; the duplicates go into the JSON envelope as `duplicates`).
+    #[error("비슷한 항목이 이미 있습니다. 확인 후 다시 저장해 주세요")]
+    Duplicates(serde_json::Value),
+    /// Someone saved a newer version meanwhile (409; the stored version goes into the JSON
+    /// envelope as `current`).
+    #[error("다른 사람이 먼저 고쳤습니다. 최신 내용을 확인해 주세요")]
+    Conflict(serde_json::Value),
     /// Configuration or environment problem, reported to the operator in one line.
     #[error("{0}")]
     Config(String),
@@ -46,6 +62,8 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Duplicates(_) | AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::Config(_) | AppError::Db(_) | AppError::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
@@ -79,6 +97,9 @@ impl AppError {
             AppError::TooLarge => "too_large",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::BadRequest(_) => "bad_request",
+            AppError::Invalid(_) => "invalid",
+            AppError::Duplicates(_) => "duplicates",
+            AppError::Conflict(_) => "conflict",
             AppError::Config(_) | AppError::Db(_) | AppError::Internal(_) => "internal",
         }
     }
@@ -92,20 +113,69 @@ impl AppError {
         }
     }
 
-    /// The JSON error envelope used under `/api`:
-    /// `{"error": {"code": "...", "message": "..."}}`.
+    /// The JSON error envelope used under `/api` (see `ErrorEnvelope`).
     pub fn into_json_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() {
             tracing::error!(error = %self, "API request failed");
         }
-        json_error(status, self.code(), &self.public_message())
+        let mut body = ErrorBody::new(self.code(), &self.public_message());
+        match self {
+            AppError::Invalid(fields) => body.fields = Some(fields.into_map()),
+            AppError::Duplicates(list) => body.duplicates = Some(list),
+            AppError::Conflict(current) => body.current = Some(current),
+            _ => {}
+        }
+        (status, axum::Json(ErrorEnvelope { error: body })).into_response()
+    }
+}
+
+/// The one JSON error envelope of the API: `{"error": {"code": "...", "message": "..."}}`,
+/// plus `fields`, `duplicates` or `current` for the errors that carry them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorEnvelope {
+    pub error: ErrorBody,
+}
+
+/// The inside of the error envelope.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `not_found`, `unauthorized`, `invalid_token`,
+    /// `forbidden`, `csrf`, `too_large`, `method_not_allowed`, `bad_request`, `invalid`,
+    /// `duplicates`, `conflict`, `internal`.
+    pub code: String,
+    /// A short Korean message that may be shown to a person.
+    pub message: String,
+    /// `invalid` only: field name → message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fields: Option<BTreeMap<String, String>>,
+    /// `duplicates` only: the likely duplicates (`DuplicateView`s) and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<Object>>)]
+    pub duplicates: Option<serde_json::Value>,
+    /// `conflict` only: the entry as stored now (an `EntryDetail`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub current: Option<serde_json::Value>,
+}
+
+impl ErrorBody {
+    fn new(code: &str, message: &str) -> Self {
+        ErrorBody {
+            code: code.to_string(),
+            message: message.to_string(),
+            fields: None,
+            duplicates: None,
+            current: None,
+        }
     }
 }
 
 /// A JSON error envelope with any status, code and message.
 pub fn json_error(status: StatusCode, code: &str, message: &str) -> Response {
-    let body = serde_json::json!({ "error": { "code": code, "message": message } });
+    let body = ErrorEnvelope {
+        error: ErrorBody::new(code, message),
+    };
     (status, axum::Json(body)).into_response()
 }
 

@@ -6,9 +6,9 @@
 pub mod admin;
 pub mod api;
 pub mod app;
-pub mod blogpost;
 pub mod audit;
 pub mod auth;
+pub mod blogpost;
 pub mod cli;
 pub mod cli_accounts;
 pub mod compare;

@@ -1,20 +1,28 @@
-//! The JSON API under `/api/v1`. Errors use one envelope:
+//! The JSON API under `/api/v1`. Errors use one envelope (`crate::error::ErrorEnvelope`):
 //! `{"error": {"code": "...", "message": "..."}}`. Scripts authenticate with
 //! `Authorization: Bearer <token>` (see `auth::tokens`); anonymous callers read the public
-//! directory without contact details.
+//! directory without contact details. The routes are declared once, in `api_routes!` below:
+//! the router is built from that list, and a test checks every entry of it against the
+//! OpenAPI document (`openapi.rs`).
+
+pub mod entries;
+pub mod export;
+pub mod links;
+pub mod openapi;
+pub mod views;
 
 use axum::Json;
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request};
+use axum::http::Method;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use serde::Serialize;
+use axum::routing::{MethodFilter, on};
+use serde::de::DeserializeOwned;
 
 use crate::app::AppState;
-use crate::auth::extract::{Ctx, RequireUser};
-use crate::directory::queries;
+use crate::auth::extract::RequireUser;
 use crate::error::AppError;
-use crate::web::slug_path::SlugPath;
+use views::MeView;
 
 /// An `AppError` rendered as the JSON envelope.
 pub struct ApiError(pub AppError);
@@ -34,85 +42,75 @@ impl IntoResponse for ApiError {
 /// Result type of API handlers.
 pub type ApiResult<T> = Result<Json<T>, ApiError>;
 
-/// Routes mounted at `/api/v1`.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/me", get(show_me))
-        .route("/entries/{slug}", get(show_entry))
-        .route("/search", get(crate::search::routes::api_search))
-        .fallback(|| async { ApiError(AppError::NotFound) })
+/// `axum::Json` whose rejection (wrong content type, malformed JSON) is the JSON envelope
+/// rather than axum's plain text.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Json::<T>::from_request(req, state)
+            .await
+            .map(|Json(v)| ApiJson(v))
+            .map_err(|e| {
+                ApiError(AppError::BadRequest(format!(
+                    "JSON 본문을 읽을 수 없습니다 (send Content-Type: application/json): {}",
+                    e.body_text()
+                )))
+            })
+    }
 }
 
-/// The caller, as the server sees them.
-#[derive(Debug, Serialize)]
-pub struct MeView {
-    pub id: i64,
-    pub email: String,
-    pub display_name: Option<String>,
-    pub role: String,
+/// Declares `ROUTES` (method and path of every API route) and `routes()` (the router) from
+/// one list, so the two cannot drift apart.
+macro_rules! api_routes {
+    ($($method:ident $path:literal => $handler:path;)*) => {
+        /// Every route under `/api/v1`: method and axum path pattern (without the prefix).
+        pub const ROUTES: &[(Method, &str)] = &[$((Method::$method, $path)),*];
+
+        /// Routes mounted at `/api/v1`, built from the same list as `ROUTES`.
+        pub fn routes() -> Router<AppState> {
+            Router::new()
+                $(.route($path, on(MethodFilter::$method, $handler)))*
+                .fallback(|| async { ApiError(AppError::NotFound) })
+        }
+    };
 }
 
-/// `GET /api/v1/me`
-async fn show_me(RequireUser(user): RequireUser) -> ApiResult<MeView> {
+api_routes! {
+    GET "/me" => show_me;
+    GET "/openapi.json" => openapi::show_openapi;
+    GET "/search" => crate::search::routes::api_search;
+    GET "/entries" => entries::list_entries;
+    POST "/entries" => entries::create_entry;
+    GET "/entries.geojson" => export::export_geojson;
+    GET "/entries.csv" => export::export_csv;
+    GET "/entries/id/{id}" => entries::show_entry_by_id;
+    GET "/entries/{slug}" => entries::show_entry;
+    PUT "/entries/{slug}" => entries::update_entry;
+    DELETE "/entries/{slug}" => entries::delete_entry;
+    POST "/entries/{slug}/archive" => entries::archive_entry;
+    POST "/entries/{slug}/aliases" => links::add_alias;
+    DELETE "/entries/{slug}/aliases/{id}" => links::remove_alias;
+    POST "/entries/{slug}/links" => links::add_link;
+    DELETE "/entries/{slug}/links/{id}" => links::remove_link;
+}
+
+/// `GET /api/v1/me`: the caller.
+#[utoipa::path(
+    get, path = "/me", tag = "account",
+    responses(
+        (status = 200, body = MeView),
+        (status = 401, body = crate::error::ErrorEnvelope),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn show_me(RequireUser(user): RequireUser) -> ApiResult<MeView> {
     Ok(Json(MeView {
         id: user.id,
         email: user.email,
         display_name: user.display_name,
         role: user.role.as_str().to_string(),
-    }))
-}
-
-/// An entry as the API returns it. Contact fields are omitted for anonymous callers.
-#[derive(Debug, Serialize)]
-pub struct EntryView {
-    pub id: i64,
-    pub kind: String,
-    pub slug: String,
-    pub name: String,
-    pub name_en: Option<String>,
-    pub description: Option<String>,
-    pub address: Option<String>,
-    pub lat: Option<f64>,
-    pub lng: Option<f64>,
-    pub district: Option<String>,
-    pub website: Option<String>,
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    pub aliases: Vec<String>,
-    pub version: i32,
-}
-
-/// `GET /api/v1/entries/{slug}`
-async fn show_entry(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    slug: Result<SlugPath, AppError>,
-) -> ApiResult<EntryView> {
-    let SlugPath(slug) = slug?;
-    let page = queries::entry_page(&state.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let e = page.entry;
-    let contacts = ctx.can_see_contacts();
-    Ok(Json(EntryView {
-        id: e.id,
-        kind: e.kind,
-        slug: e.slug,
-        name: e.name,
-        name_en: e.name_en,
-        description: e.description,
-        address: e.address,
-        lat: e.lat,
-        lng: e.lng,
-        district: page.district.map(|d| d.slug),
-        website: e.website,
-        status: e.status,
-        phone: e.phone.filter(|_| contacts),
-        email: e.email.filter(|_| contacts),
-        aliases: page.aliases.into_iter().map(|a| a.name).collect(),
-        version: e.version,
     }))
 }

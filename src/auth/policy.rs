@@ -53,7 +53,26 @@ const fn post(path: &'static str, access: Access) -> WriteRoute {
     }
 }
 
-/// Every state-changing route of the app.
+const fn put(path: &'static str, access: Access) -> WriteRoute {
+    WriteRoute {
+        method: Method::PUT,
+        path,
+        access,
+        max_body: FORM_LIMIT,
+    }
+}
+
+const fn delete(path: &'static str, access: Access) -> WriteRoute {
+    WriteRoute {
+        method: Method::DELETE,
+        path,
+        access,
+        max_body: FORM_LIMIT,
+    }
+}
+
+/// Every state-changing route of the app. Paths are axum patterns as matched, so API routes
+/// carry their `/api/v1` prefix.
 pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/login", Access::Anyone),
     post("/logout", Access::SignedIn),
@@ -75,6 +94,15 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/reports/{slug}/edit", Access::Editor),
     post("/reports/{slug}/delete", Access::Admin),
     post("/takeaways/{id}/toggle", Access::Editor),
+    post("/api/v1/entries", Access::Editor),
+    put("/api/v1/entries/{slug}", Access::Editor),
+    post("/api/v1/entries/{slug}/archive", Access::Editor),
+    post("/api/v1/entries/{slug}/aliases", Access::Editor),
+    delete("/api/v1/entries/{slug}/aliases/{id}", Access::Editor),
+    post("/api/v1/entries/{slug}/links", Access::Editor),
+    delete("/api/v1/entries/{slug}/links/{id}", Access::Editor),
+    // Last, because the authorization matrix test deletes its target entry with it.
+    delete("/api/v1/entries/{slug}", Access::Admin),
 ];
 
 /// The rule for a request's method and matched route pattern.

@@ -21,6 +21,13 @@ impl FieldErrors {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// Field name → message, owned (the JSON error envelope's `fields`).
+    pub fn into_map(self) -> BTreeMap<String, String> {
+        self.0
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
 }
 
 /// One labelled input. Passwords are never echoed back (`keep` is ignored for them).

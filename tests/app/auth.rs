@@ -19,8 +19,9 @@ use crate::helpers::{Backend, PASSWORD, spawn_app};
 
 both_backends!(authorization_matrix_covers_every_write_route);
 
-/// Every write route in the policy table, for every role: anonymous is sent to sign in, a
-/// role below the rule gets 403, a role that suffices gets through the guard.
+/// Every write route in the policy table, sent with its own method, for every role: anonymous
+/// is sent to sign in (a JSON 401 under /api), a role below the rule gets 403, a role that
+/// suffices gets through the guard.
 async fn authorization_matrix_covers_every_write_route(backend: Backend) {
     let app = spawn_app(backend).await;
     let target = app.add_user("target@example.org", Role::Viewer).await;
@@ -57,9 +58,10 @@ async fn authorization_matrix_covers_every_write_route(backend: Backend) {
                         .await
                 }
             };
-            let r = client.post_form(&path, &[]).await;
+            let r = client.form(rule.method.clone(), &path, &[]).await;
             let rank = role.map_or(0, |r| r.rank());
             let who = format!("{} {path} as {role:?}", rule.method);
+            let api = path.starts_with("/api/");
             if rank >= rule.access.min_rank() {
                 assert!(
                     !matches!(r.status, StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
@@ -70,11 +72,18 @@ async fn authorization_matrix_covers_every_write_route(backend: Backend) {
                     !r.location().is_some_and(|l| l.starts_with("/login")),
                     "{who}: not sent to sign in"
                 );
+            } else if role.is_none() && api {
+                assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{who}: {}", r.body);
+                assert!(r.body.contains("\"code\":\"unauthorized\""), "{who}");
+                assert!(r.location().is_none(), "{who}: no redirect from the API");
             } else if role.is_none() {
                 assert_eq!(r.status, StatusCode::SEE_OTHER, "{who}: {}", r.body);
                 assert!(r.location().unwrap().starts_with("/login"), "{who}");
             } else {
                 assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+                if api {
+                    assert!(r.body.contains("\"code\":\"forbidden\""), "{who}");
+                }
             }
         }
     }

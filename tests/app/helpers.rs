@@ -358,11 +358,28 @@ impl Client<'_> {
 
     /// POST a form with the right CSRF token.
     pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        self.form(axum::http::Method::POST, path, fields).await
+    }
+
+    /// Sends a form with any method and the right CSRF token (the policy matrix walks
+    /// POST, PUT and DELETE routes alike).
+    pub async fn form(
+        &mut self,
+        method: axum::http::Method,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Reply {
         let csrf = self.csrf().await;
         let mut all: Vec<(&str, &str)> = vec![("csrf", csrf.as_str())];
         all.extend_from_slice(fields);
         let body = serde_urlencoded::to_string(&all).unwrap();
-        self.post_raw(path, body).await
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(request).await
     }
 
     /// Signs in through the form.

@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod api;
+mod api_lists;
 mod auth;
 mod cli;
 mod compare;
