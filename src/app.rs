@@ -15,10 +15,21 @@ use crate::error::AppError;
 use crate::web::assets::{STYLESHEET_PATH, stylesheet};
 
 /// Settings fixed at start-up.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Mark cookies `Secure` even when no proxy says the request came over https.
     pub secure_cookies: bool,
+    /// Confirm high-confidence exact mentions without review.
+    pub auto_confirm_mentions: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            secure_cookies: false,
+            auto_confirm_mentions: true,
+        }
+    }
 }
 
 /// Shared by every handler.
@@ -26,6 +37,8 @@ pub struct Settings {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// The mention dictionary, shared by every request of this instance.
+    pub mentions: Arc<crate::linking::index::MentionIndex>,
 }
 
 impl AppState {
@@ -34,6 +47,7 @@ impl AppState {
         AppState {
             db,
             settings: Arc::new(Settings::default()),
+            mentions: Arc::default(),
         }
     }
 }
@@ -54,7 +68,9 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::directory::edit_routes::routes())
         .merge(crate::reports::routes::routes())
         .merge(crate::reports::edit_routes::routes())
+        .merge(crate::reports::import_page::routes())
         .merge(crate::compare::routes::routes())
+        .merge(crate::linking::routes::routes())
         .merge(crate::search::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())
@@ -102,7 +118,15 @@ pub async fn serve(
     let state = AppState {
         db,
         settings: Arc::new(settings),
+        mentions: Arc::default(),
     };
+    // Built before the first request, never on a request's path.
+    let n = state.mentions.rebuild(&state.db).await?;
+    tracing::info!("mention dictionary built for {n} entries");
+    let linked = crate::linking::relink_unlinked(&state).await?;
+    if linked > 0 {
+        tracing::info!("suggested mentions for {linked} reports");
+    }
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),

@@ -85,7 +85,10 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             no_demo,
             secure_cookies,
         } => {
-            let settings = crate::app::Settings { secure_cookies };
+            let settings = crate::app::Settings {
+                secure_cookies,
+                ..Default::default()
+            };
             crate::app::serve(&url, bind, !no_demo, settings).await
         }
         Command::Migrate { action, steps, all } => migrate(&url, action, steps, all).await,

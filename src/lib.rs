@@ -20,6 +20,8 @@ pub mod domain;
 pub mod entities;
 pub mod error;
 pub mod home;
+pub mod linking;
+pub mod mentions;
 pub mod reports;
 pub mod search;
 pub mod telemetry;

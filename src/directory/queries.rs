@@ -107,6 +107,9 @@ pub struct EntryPage {
     pub history: Vec<audit_log::Model>,
     /// For a district: per kind, how many entries it has and the first few by name.
     pub in_district: Vec<(EntryKind, u64, Vec<entry::Model>)>,
+    /// Published reports whose text mentions the entry (confirmed), newest first, with a
+    /// snippet around the first mention.
+    pub mentioned_in: Vec<(report::Model, String)>,
 }
 
 /// Tables whose rows are keyed by the entry id and make up an entry's history.
@@ -174,6 +177,7 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
     } else {
         Vec::new()
     };
+    let mentioned_in = mentioned_in(db, entry.id).await?;
     Ok(Some(EntryPage {
         entry,
         district,
@@ -183,7 +187,57 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         reports,
         history,
         in_district,
+        mentioned_in,
     }))
+}
+
+/// Reports that mention the entry, with a snippet (±40 characters) around the first mention.
+async fn mentioned_in(
+    db: &impl ConnectionTrait,
+    entry_id: i64,
+) -> AppResult<Vec<(report::Model, String)>> {
+    use crate::entities::mention;
+    let rows = mention::Entity::find()
+        .filter(mention::Column::EntryId.eq(entry_id))
+        .filter(mention::Column::State.eq(crate::domain::MentionState::Confirmed.as_str()))
+        .order_by_asc(mention::Column::StartChar)
+        .all(db)
+        .await?;
+    let mut first: HashMap<i64, (i32, i32)> = HashMap::new();
+    for m in &rows {
+        first
+            .entry(m.report_id)
+            .or_insert((m.start_char, m.end_char));
+    }
+    if first.is_empty() {
+        return Ok(Vec::new());
+    }
+    let reports = report::Entity::find()
+        .filter(report::Column::Id.is_in(first.keys().copied().collect::<Vec<_>>()))
+        .filter(report::Column::State.eq(ReportState::Published.as_str()))
+        .order_by_desc(report::Column::PublishedOn)
+        .order_by_desc(report::Column::Id)
+        .limit(50)
+        .all(db)
+        .await?;
+    Ok(reports
+        .into_iter()
+        .map(|r| {
+            let (s, e) = first.get(&r.id).copied().unwrap_or((0, 0));
+            let chars: Vec<char> = r.body.chars().collect();
+            let from = (Ord::max(s, 0) as usize)
+                .saturating_sub(40)
+                .min(chars.len());
+            let to = (Ord::max(e, 0) as usize + 40).min(chars.len());
+            let snippet: String = chars[from..to]
+                .iter()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (r, snippet)
+        })
+        .collect())
 }
 
 /// Entries of each kind in a district: the count and the first ten by name.

@@ -121,6 +121,14 @@ pub fn entry_page_with_panel(
                     }
                 }
             }
+            @if !p.mentioned_in.is_empty() {
+                h2 { (ctx.t("언급된 보고서", "Mentioned in")) }
+                ul.plain {
+                    @for (r, snippet) in &p.mentioned_in {
+                        li { a href={ "/reports/" (r.slug) } { (r.title) } br; span.muted { "… " (snippet) " …" } }
+                    }
+                }
+            }
             h2 { (ctx.t("탐방 보고서", "Reports")) }
             @if p.reports.is_empty() { p.muted { "이 항목이 나오는 보고서가 아직 없습니다." } }
             @else {

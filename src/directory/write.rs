@@ -548,7 +548,20 @@ pub async fn add_alias(
         created_at: Set(Utc::now()),
         ..Default::default()
     };
-    Ok(Ok(audit::insert(db, actor, model).await?))
+    let row = audit::insert(db, actor, model).await?;
+    touch_entry(db, owner.id).await?;
+    Ok(Ok(row))
+}
+
+/// Marks an entry changed (without a new version) so that caches keyed on `updated_at`, such as
+/// the mention dictionary, pick up alias changes on every app instance.
+async fn touch_entry(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    entry::Entity::update_many()
+        .col_expr(entry::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(entry::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// What the link form sends.
@@ -650,7 +663,8 @@ pub async fn remove_alias(
         .await?
         .filter(|a| a.entry_id == owner.id)
         .ok_or(AppError::NotFound)?;
-    audit::delete(db, actor, a).await
+    audit::delete(db, actor, a).await?;
+    touch_entry(db, owner.id).await
 }
 
 /// Removes a link touching `owner`.

@@ -10,6 +10,7 @@ pub mod enterprise_detail;
 pub mod entry;
 pub mod link;
 pub mod login_attempt;
+pub mod mention;
 pub mod outlet_detail;
 pub mod program_detail;
 pub mod report;

@@ -12,7 +12,9 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use crate::app::AppState;
 use crate::auth::extract::{Ctx, RequireAdmin, RequireEditor};
 use crate::directory::queries::entries_by_id;
-use crate::entities::{report, report_entry, report_participant, report_stop, takeaway};
+use crate::entities::{
+    report, report_entry, report_participant, report_photo, report_stop, takeaway,
+};
 use crate::error::{AppError, AppResult};
 use crate::reports::edit_views::{ReportForm, report_form_page, takeaways_page, upcoming_page};
 use crate::reports::input::{ReportInput, parse_report};
@@ -91,7 +93,10 @@ async fn create_report(
         Err(e) => ReportOutcome::Invalid(e),
     };
     Ok(match &outcome {
-        ReportOutcome::Saved(r) => Redirect::to(&report_path(&r.slug)).into_response(),
+        ReportOutcome::Saved(r) => {
+            crate::linking::relink_report(&state, r).await?;
+            Redirect::to(&report_path(&r.slug)).into_response()
+        }
         other => render_failed(&ctx, &input, None, other),
     })
 }
@@ -124,6 +129,12 @@ async fn stored_input(state: &AppState, r: &report::Model) -> AppResult<ReportIn
     let takes = takeaway::Entity::find()
         .filter(takeaway::Column::ReportId.eq(r.id))
         .order_by_asc(takeaway::Column::Position)
+        .all(db)
+        .await?;
+    let photos = report_photo::Entity::find()
+        .filter(report_photo::Column::ReportId.eq(r.id))
+        .filter(report_photo::Column::Data.is_null())
+        .order_by_asc(report_photo::Column::Position)
         .all(db)
         .await?;
     let names = entries_by_id(
@@ -212,6 +223,21 @@ async fn stored_input(state: &AppState, r: &report::Model) -> AppResult<ReportIn
             })
             .collect::<Vec<_>>()
             .join("\n"),
+        photos: photos
+            .iter()
+            .filter_map(|p| {
+                let caption = p
+                    .caption
+                    .clone()
+                    .filter(|c| !c.is_empty())
+                    .unwrap_or_else(|| p.file_name.clone());
+                (!caption.is_empty()).then(|| match &p.credit {
+                    Some(c) => format!("{caption} | {c}"),
+                    None => caption,
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
         version: r.version.to_string(),
     })
 }
@@ -252,7 +278,10 @@ async fn update_report(
         Err(e) => ReportOutcome::Invalid(e),
     };
     Ok(match &outcome {
-        ReportOutcome::Saved(saved) => Redirect::to(&report_path(&saved.slug)).into_response(),
+        ReportOutcome::Saved(saved) => {
+            crate::linking::relink_report(&state, saved).await?;
+            Redirect::to(&report_path(&saved.slug)).into_response()
+        }
         other => render_failed(&ctx, &input, Some(&r), other),
     })
 }

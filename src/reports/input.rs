@@ -34,6 +34,8 @@ pub struct ReportInput {
     pub stops: String,
     /// One takeaway a line: `배운 점 [| 관련 항목 | 담당 | 기한]`.
     pub takeaways: String,
+    /// Photo descriptions, one a line: `설명 [| 사진출처]`.
+    pub photos: String,
     pub version: String,
 }
 
@@ -79,6 +81,8 @@ pub struct ReportDraft {
     pub tags: Vec<String>,
     pub stops: Vec<StopDraft>,
     pub takeaways: Vec<TakeawayDraft>,
+    /// (caption, credit) of described photos.
+    pub photos: Vec<(String, Option<String>)>,
 }
 
 /// Longest report body accepted (about forty pages).
@@ -235,10 +239,21 @@ pub fn parse_report(input: &ReportInput) -> Result<ReportDraft, FieldErrors> {
             });
         }
     }
+    let photos = lines(&input.photos)
+        .map(|(_, l)| match l.split_once('|') {
+            Some((c, credit)) => (
+                clean_line(c),
+                Some(clean_line(credit)).filter(|s| !s.is_empty()),
+            ),
+            None => (l, None),
+        })
+        .filter(|(c, _)| !c.is_empty())
+        .collect();
     if !errors.is_empty() {
         return Err(errors);
     }
     Ok(ReportDraft {
+        photos,
         title,
         slug,
         author: Some(clean_line(&input.author)).filter(|s| !s.is_empty()),

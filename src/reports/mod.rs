@@ -3,6 +3,7 @@
 pub mod edit_routes;
 pub mod edit_views;
 pub mod ics;
+pub mod import_page;
 pub mod input;
 pub mod queries;
 pub mod routes;

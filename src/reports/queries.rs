@@ -86,6 +86,8 @@ pub struct ReportPage {
     pub takeaways: Vec<(takeaway::Model, Option<entry::Model>)>,
     pub participants: Vec<report_participant::Model>,
     pub history: Vec<audit_log::Model>,
+    pub mentions: Vec<crate::entities::mention::Model>,
+    pub mention_entries: HashMap<i64, entry::Model>,
 }
 
 /// The public report with this slug, with its related rows.
@@ -143,6 +145,8 @@ pub async fn report_page(
         .all(db)
         .await?;
     let history = crate::audit::queries::history(db, &["reports"], report.id, 50).await?;
+    let mentions = crate::linking::store::of_report(db, report.id).await?;
+    let mention_entries = entries_by_id(db, mentions.iter().filter_map(|m| m.entry_id)).await?;
     let entries: HashMap<i64, entry::Model> = entries_by_id(
         db,
         roles
@@ -172,6 +176,8 @@ pub async fn report_page(
         photos,
         participants,
         history,
+        mentions,
+        mention_entries,
         takeaways: takeaways
             .into_iter()
             .map(|t| {

@@ -104,10 +104,9 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
                 }
             }
             h2 { (ctx.t("본문", "Report")) }
-            div.body-text {
-                @for para in r.body.split("\n\n").filter(|p| !p.trim().is_empty()) {
-                    p { @for (i, line) in para.lines().enumerate() { @if i > 0 { br; } (line) } }
-                }
+            (crate::linking::views::body_with_mentions(ctx, &r.body, &p.mentions, &p.mention_entries))
+            @if ctx.can_edit() {
+                (crate::linking::views::review_list(ctx, &r.slug, &p.mentions, &p.mention_entries))
             }
             @if !p.photos.is_empty() {
                 h2 { (ctx.t("사진", "Photos")) }

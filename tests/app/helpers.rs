@@ -138,6 +138,8 @@ fn with_database(url: &str, db: &str) -> String {
 /// The app over a fresh database with the demo data loaded.
 pub struct TestApp {
     pub router: Router,
+    #[allow(dead_code)]
+    pub state: AppState,
     pub db: DatabaseConnection,
     #[allow(dead_code)]
     pub url: String,
@@ -148,8 +150,13 @@ pub struct TestApp {
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let (db, url, guard) = fresh_db(backend).await;
     tambang::demo::load(&db).await.expect("demo data loads");
+    let state = AppState::new(db.clone());
+    tambang::linking::relink_unlinked(&state)
+        .await
+        .expect("demo mentions");
     TestApp {
-        router: router(AppState::new(db.clone())),
+        router: router(state.clone()),
+        state,
         db,
         url,
         _guard: guard,

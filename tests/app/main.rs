@@ -10,6 +10,7 @@ mod cli;
 mod compare;
 mod demo;
 mod directory;
+mod mentions;
 mod migrations;
 mod pages;
 mod reports;

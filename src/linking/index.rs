@@ -1,0 +1,165 @@
+//! The mention dictionary kept in memory and current: built once at start-up (off the request
+//! path), then kept up to date from a cheap change stamp — the newest `updated_at` and the
+//! number of entries — checked before each use. Changed entries go into the small delta
+//! automaton; a deletion or a large delta schedules a full rebuild in the background. Because
+//! the stamp lives in the database, a change saved through one app instance reaches every
+//! instance's dictionary.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+
+use chrono::{DateTime, Utc};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use crate::entities::{alias, entry};
+use crate::error::{AppError, AppResult};
+use crate::mentions::{DictEntry, Dictionary, LiveDictionary, Mention};
+
+/// Above this many changed entries the delta is folded into a fresh base.
+const MAX_DELTA: usize = 2_000;
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    newest: Option<DateTime<Utc>>,
+    count: u64,
+}
+
+/// The shared, self-refreshing dictionary.
+#[derive(Default)]
+pub struct MentionIndex {
+    live: RwLock<Option<LiveDictionary>>,
+    seen: tokio::sync::Mutex<Stamp>,
+    rebuilding: AtomicBool,
+}
+
+async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
+    let newest: Option<DateTime<Utc>> = entry::Entity::find()
+        .select_only()
+        .column_as(entry::Column::UpdatedAt.max(), "m")
+        .into_tuple::<Option<DateTime<Utc>>>()
+        .one(db)
+        .await?
+        .flatten();
+    let count = entry::Entity::find().count(db).await?;
+    Ok(Stamp { newest, count })
+}
+
+/// Dictionary entries for the given entries (all when `only` is `None`), with their aliases.
+async fn dict_entries(
+    db: &impl ConnectionTrait,
+    since: Option<DateTime<Utc>>,
+) -> AppResult<Vec<DictEntry>> {
+    let mut q = entry::Entity::find()
+        .select_only()
+        .columns([entry::Column::Id, entry::Column::Kind, entry::Column::Name])
+        .order_by_asc(entry::Column::Id);
+    if let Some(t) = since {
+        q = q.filter(entry::Column::UpdatedAt.gt(t));
+    }
+    let rows: Vec<(i64, String, String)> = q.into_tuple().all(db).await?;
+    let mut aliases: HashMap<i64, Vec<String>> = HashMap::new();
+    let mut aq = alias::Entity::find()
+        .select_only()
+        .columns([alias::Column::EntryId, alias::Column::Name]);
+    if since.is_some() {
+        aq = aq.filter(alias::Column::EntryId.is_in(rows.iter().map(|r| r.0).collect::<Vec<_>>()));
+    }
+    for (id, name) in aq.into_tuple::<(i64, String)>().all(db).await? {
+        aliases.entry(id).or_default().push(name);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, name)| DictEntry {
+            entry_id: id,
+            kind,
+            name,
+            aliases: aliases.remove(&id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+fn build_live(entries: Vec<DictEntry>) -> AppResult<LiveDictionary> {
+    let dict = Dictionary::build(&entries).map_err(AppError::internal)?;
+    LiveDictionary::new(Arc::new(dict)).map_err(AppError::internal)
+}
+
+impl MentionIndex {
+    /// Builds the whole dictionary now (start-up, `tambang mentions rebuild`).
+    pub async fn rebuild(&self, db: &DatabaseConnection) -> AppResult<usize> {
+        let before = stamp(db).await?;
+        let entries = dict_entries(db, None).await?;
+        let n = entries.len();
+        let live = tokio::task::spawn_blocking(move || build_live(entries))
+            .await
+            .map_err(AppError::internal)??;
+        *self
+            .live
+            .write()
+            .map_err(|_| AppError::internal("mention index poisoned"))? = Some(live);
+        *self.seen.lock().await = before;
+        Ok(n)
+    }
+
+    fn schedule_rebuild(self: &Arc<Self>, db: &DatabaseConnection) {
+        if self.rebuilding.swap(true, Ordering::SeqCst) {
+            return;
+        }
+        let (me, db) = (Arc::clone(self), db.clone());
+        tokio::spawn(async move {
+            if let Err(e) = me.rebuild(&db).await {
+                tracing::error!(error = %e, "background mention index rebuild failed");
+            }
+            me.rebuilding.store(false, Ordering::SeqCst);
+        });
+    }
+
+    /// Brings the dictionary up to date with the database (cheap when nothing changed).
+    pub async fn refresh(self: &Arc<Self>, db: &DatabaseConnection) -> AppResult<()> {
+        let built = self.live.read().map(|l| l.is_some()).unwrap_or(false);
+        if !built {
+            self.rebuild(db).await?;
+            return Ok(());
+        }
+        let now = stamp(db).await?;
+        let mut seen = self.seen.lock().await;
+        if now == *seen {
+            return Ok(());
+        }
+        if now.count < seen.count {
+            // Something was deleted: its names stay linkable until the background rebuild.
+            self.schedule_rebuild(db);
+        }
+        let changed = dict_entries(db, seen.newest).await?;
+        let delta_len = {
+            let mut guard = self
+                .live
+                .write()
+                .map_err(|_| AppError::internal("mention index poisoned"))?;
+            let Some(live) = guard.as_mut() else {
+                return Ok(());
+            };
+            for e in changed {
+                live.upsert(e).map_err(AppError::internal)?;
+            }
+            live.delta_len()
+        };
+        *seen = now;
+        if delta_len > MAX_DELTA {
+            self.schedule_rebuild(db);
+        }
+        Ok(())
+    }
+
+    /// Mentions in `text` (refresh first).
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        self.live
+            .read()
+            .ok()
+            .and_then(|l| l.as_ref().map(|l| l.find(text)))
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,41 @@
+//! Linking reports to the entries they mention: the live dictionary (`index`), storing and
+//! re-anchoring mentions (`store`), and the review routes and views. The matching itself is
+//! the pure `crate::mentions` engine.
+
+pub mod index;
+pub mod routes;
+pub mod store;
+pub mod views;
+
+use crate::app::AppState;
+use crate::entities::report;
+use crate::error::AppResult;
+
+/// Suggests (and, where sure, confirms) the mentions in a report's current text.
+pub async fn relink_report(state: &AppState, r: &report::Model) -> AppResult<()> {
+    state.mentions.refresh(&state.db).await?;
+    let found = state.mentions.find(&r.body);
+    store::relink(&state.db, r, found, state.settings.auto_confirm_mentions).await
+}
+
+/// Suggests mentions for every report that has none yet (demo data, imports); returns how many.
+pub async fn relink_unlinked(state: &AppState) -> AppResult<usize> {
+    use sea_orm::{EntityTrait, QuerySelect};
+    let with: std::collections::HashSet<i64> = crate::entities::mention::Entity::find()
+        .select_only()
+        .column(crate::entities::mention::Column::ReportId)
+        .distinct()
+        .into_tuple::<i64>()
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut n = 0;
+    for r in report::Entity::find().all(&state.db).await? {
+        if !with.contains(&r.id) {
+            relink_report(state, &r).await?;
+            n += 1;
+        }
+    }
+    Ok(n)
+}

@@ -1,0 +1,147 @@
+//! Keeping a report's mentions in step with its text: confirmed and rejected mentions whose
+//! text is unchanged stay (re-anchored if it moved), everything else is suggested afresh.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+
+use crate::directory::queries::entries_by_id;
+use crate::domain::MentionState;
+use crate::entities::{mention, report};
+use crate::error::AppResult;
+use crate::mentions::{Mention, Method};
+
+fn method_str(m: Method) -> &'static str {
+    match m {
+        Method::ExactName => "exact_name",
+        Method::Alias => "alias",
+        Method::AbbreviationRule => "abbreviation_rule",
+        Method::Fuzzy => "fuzzy",
+        Method::Candidate => "candidate",
+    }
+}
+
+/// The characters `[start, end)` of `text`.
+fn span(text: &[char], start: usize, end: usize) -> Option<String> {
+    (start <= end && end <= text.len()).then(|| text[start..end].iter().collect())
+}
+
+/// Where `surface` now sits: at its old offsets if unchanged, else its nearest occurrence.
+fn reanchor(text: &[char], surface: &str, start: usize) -> Option<usize> {
+    let needle: Vec<char> = surface.chars().collect();
+    if needle.is_empty() || needle.len() > text.len() {
+        return None;
+    }
+    (0..=text.len() - needle.len())
+        .filter(|&i| text[i..i + needle.len()] == needle[..])
+        .min_by_key(|&i| i.abs_diff(start))
+}
+
+/// Re-suggests the mentions of `r` from `found` (the engine's output for its body).
+/// `auto_confirm` confirms high-confidence exact matches straight away.
+pub async fn relink(
+    db: &impl ConnectionTrait,
+    r: &report::Model,
+    found: Vec<Mention>,
+    auto_confirm: bool,
+) -> AppResult<()> {
+    let text: Vec<char> = r.body.chars().collect();
+    let existing = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(r.id))
+        .all(db)
+        .await?;
+    let mut kept: Vec<(usize, usize, String)> = Vec::new();
+    for m in existing {
+        let decided = m.state != MentionState::Suggested.as_str();
+        let (start, end) = (m.start_char.max(0) as usize, m.end_char.max(0) as usize);
+        let anchored = if decided {
+            reanchor(&text, &m.surface, start)
+        } else {
+            None
+        };
+        let overlaps = |s: usize, e: usize| kept.iter().any(|(ks, ke, _)| s < *ke && *ks < e);
+        match anchored {
+            Some(s) if !overlaps(s, s + (end - start)) => {
+                let e = s + m.surface.chars().count();
+                kept.push((s, e, m.state.clone()));
+                if s != start {
+                    let mut a = m.into_active_model();
+                    a.start_char = Set(s as i32);
+                    a.end_char = Set(e as i32);
+                    a.updated_at = Set(Utc::now());
+                    a.update(db).await?;
+                }
+            }
+            _ => {
+                mention::Entity::delete_by_id(m.id).exec(db).await?;
+            }
+        }
+    }
+    let live = entries_by_id(db, found.iter().filter_map(|m| m.entry_id)).await?;
+    let now = Utc::now();
+    let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    for m in found {
+        if kept.iter().any(|(s, e, _)| m.start < *e && *s < m.end) || !seen.insert((m.start, m.end))
+        {
+            continue;
+        }
+        if m.entry_id.is_some_and(|id| !live.contains_key(&id))
+            || span(&text, m.start, m.end).is_none()
+        {
+            continue;
+        }
+        let confirmed = auto_confirm && m.auto_confirm();
+        mention::ActiveModel {
+            report_id: Set(r.id),
+            entry_id: Set(m.entry_id),
+            start_char: Set(m.start as i32),
+            end_char: Set(m.end as i32),
+            surface: Set(m.surface.clone()),
+            method: Set(method_str(m.method).to_string()),
+            confidence: Set(f64::from(m.confidence)),
+            state: Set(if confirmed {
+                MentionState::Confirmed
+            } else {
+                MentionState::Suggested
+            }
+            .as_str()
+            .to_string()),
+            candidate_kind: Set(m.candidate_kind.clone()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A report's mentions in text order.
+pub async fn of_report(
+    db: &impl ConnectionTrait,
+    report_id: i64,
+) -> AppResult<Vec<mention::Model>> {
+    Ok(mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(report_id))
+        .order_by_asc(mention::Column::StartChar)
+        .all(db)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reanchoring_finds_the_nearest_occurrence() {
+        let text: Vec<char> = "와디즈와 소영씨스토어, 그리고 와디즈".chars().collect();
+        assert_eq!(reanchor(&text, "와디즈", 0), Some(0));
+        assert_eq!(reanchor(&text, "와디즈", 15), Some(17));
+        assert_eq!(reanchor(&text, "없음", 0), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! A report body with its mentions: confirmed ones as links; for editors, suggestions marked
+//! in place with confirm / reject / link-elsewhere forms (no JavaScript).
+
+use std::collections::HashMap;
+
+use maud::{Markup, html};
+
+use crate::auth::extract::Ctx;
+use crate::domain::MentionState;
+use crate::entities::{entry, mention};
+use crate::web::layout::csrf_field;
+
+/// The body text with mentions woven in. Newlines are kept by CSS (`white-space: pre-line`).
+pub fn body_with_mentions(
+    ctx: &Ctx,
+    body: &str,
+    mentions: &[mention::Model],
+    entries: &HashMap<i64, entry::Model>,
+) -> Markup {
+    let text: Vec<char> = body.chars().collect();
+    let show_suggestions = ctx.can_edit();
+    let mut shown: Vec<&mention::Model> = mentions
+        .iter()
+        .filter(|m| {
+            m.state == MentionState::Confirmed.as_str()
+                || (show_suggestions && m.state == MentionState::Suggested.as_str())
+        })
+        .filter(|m| {
+            m.start_char >= 0 && (m.end_char as usize) <= text.len() && m.start_char < m.end_char
+        })
+        .collect();
+    shown.sort_by_key(|m| m.start_char);
+    // Text and mention segments in order; an overlapping mention is skipped.
+    let mut segments: Vec<(String, Option<&mention::Model>)> = Vec::new();
+    let mut pos = 0usize;
+    for m in shown {
+        let (s, e) = (m.start_char as usize, m.end_char as usize);
+        if s < pos {
+            continue;
+        }
+        segments.push((text[pos..s].iter().collect(), None));
+        segments.push((text[s..e].iter().collect(), Some(m)));
+        pos = e;
+    }
+    segments.push((text[pos.min(text.len())..].iter().collect(), None));
+    html! {
+        div.body-text.pre {
+            @for (surface, m) in &segments {
+                @match m {
+                    None => { (surface) }
+                    Some(m) => {
+                        @let target = m.entry_id.and_then(|id| entries.get(&id));
+                        @if m.state == MentionState::Confirmed.as_str() {
+                            @if let Some(t) = target { a.mention href={ "/e/" (t.slug) } title=(t.name) { (surface) } } @else { (surface) }
+                        } @else {
+                            mark.suggestion id={ "m" (m.id) } title=(target.map(|t| t.name.as_str()).unwrap_or(ctx.t("새 항목 후보", "new entry candidate"))) { (surface) }
+                            sup { a href={ "#review-" (m.id) } { "?" } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The review list below the body (editors): each suggestion with its forms.
+pub fn review_list(
+    ctx: &Ctx,
+    report_slug: &str,
+    mentions: &[mention::Model],
+    entries: &HashMap<i64, entry::Model>,
+) -> Markup {
+    let suggested: Vec<&mention::Model> = mentions
+        .iter()
+        .filter(|m| m.state == MentionState::Suggested.as_str())
+        .collect();
+    let confirmed = mentions
+        .iter()
+        .filter(|m| m.state == MentionState::Confirmed.as_str())
+        .count();
+    html! {
+        section #mentions {
+            h2 { (ctx.t("언급된 항목 검토", "Review mentions")) }
+            p.muted {
+                (ctx.t("확인된 연결 ", "Confirmed links: ")) (confirmed) " · " (ctx.t("검토할 제안 ", "Suggestions to review: ")) (suggested.len())
+                " "
+                form.inline method="post" action={ "/reports/" (report_slug) "/relink" } {
+                    (csrf_field(ctx)) button type="submit" { (ctx.t("다시 찾기", "Suggest again")) }
+                }
+            }
+            @if !suggested.is_empty() {
+                table {
+                    thead { tr { th { (ctx.t("본문", "Text")) } th { (ctx.t("제안", "Suggestion")) } th { (ctx.t("방법", "How")) } th {} } }
+                    tbody {
+                        @for m in &suggested {
+                            tr id={ "review-" (m.id) } {
+                                td { a href={ "#m" (m.id) } { (m.surface) } }
+                                td {
+                                    @match m.entry_id.and_then(|id| entries.get(&id)) {
+                                        Some(e) => { a href={ "/e/" (e.slug) } { (e.name) } }
+                                        None => { (ctx.t("새 항목 후보", "New entry candidate")) @if let Some(k) = &m.candidate_kind { " (" (k) ")" } }
+                                    }
+                                }
+                                td { (m.method) " · " (format!("{:.0}%", m.confidence * 100.0)) }
+                                td {
+                                    @if m.entry_id.is_some() {
+                                        form.inline method="post" action={ "/mentions/" (m.id) "/confirm" } { (csrf_field(ctx)) button type="submit" { (ctx.t("맞음", "Confirm")) } }
+                                        " "
+                                    }
+                                    form.inline method="post" action={ "/mentions/" (m.id) "/reject" } { (csrf_field(ctx)) button type="submit" { (ctx.t("아님", "Reject")) } }
+                                    form.inline method="post" action={ "/mentions/" (m.id) "/link" } {
+                                        (csrf_field(ctx))
+                                        " " input type="text" name="other" placeholder=(ctx.t("다른 항목 이름", "another entry")) size="12";
+                                        button type="submit" { (ctx.t("에 연결", "Link")) }
+                                    }
+                                    @if m.entry_id.is_none() {
+                                        " " a href={ "/entries/new?kind=" (m.candidate_kind.as_deref().unwrap_or("enterprise")) } { (ctx.t("항목 만들기", "Create entry")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

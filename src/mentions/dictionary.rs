@@ -1,0 +1,304 @@
+//! The dictionary: every entry's names, aliases and derived forms, folded, deduplicated and
+//! compiled into one leftmost-longest Aho-Corasick automaton plus a fuzzy index.
+//!
+//! Building is dominated by the automaton. To stay close to that floor, all folded patterns
+//! live in one string arena (no `String` per pattern) and the per-pattern bookkeeping is a
+//! few flat vectors.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use serde::{Deserialize, Serialize};
+
+use super::derive::derived_forms;
+use super::fuzzy::FuzzyIndex;
+use super::mention::{CAP_AMBIGUOUS, CONF_ALIAS, CONF_EXACT_NAME, Method, capped_confidence};
+use super::normalize::fold_into;
+
+/// One directory entry as the mention engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DictEntry {
+    /// The entry's id in the directory.
+    pub entry_id: i64,
+    /// "district", "center", "enterprise", "outlet", "partner", "program" or "place".
+    pub kind: String,
+    /// The display name, markers and all (㈜오엠인터렉트 is fine: markers are folded).
+    pub name: String,
+    /// Aliases the directory lists (abbreviations, former names, spacing variants).
+    pub aliases: Vec<String>,
+}
+
+/// Why a dictionary could not be built.
+#[derive(Debug)]
+pub struct DictionaryError(aho_corasick::BuildError);
+
+impl fmt::Display for DictionaryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot build the mention automaton: {}", self.0)
+    }
+}
+
+impl std::error::Error for DictionaryError {}
+
+/// What one pattern links to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Target {
+    pub entry_id: i64,
+    pub method: Method,
+    pub confidence: f32,
+}
+
+/// Names, aliases and derived forms of a set of entries, ready for [`Dictionary::find`].
+pub struct Dictionary {
+    pub(crate) automaton: AhoCorasick,
+    /// All folded patterns, back to back.
+    pub(crate) arena: String,
+    /// Byte span in `arena` of each distinct pattern (indexed by automaton pattern id).
+    pub(crate) patterns: Vec<(u32, u32)>,
+    /// `targets[target_start[p]..target_start[p + 1]]` are pattern `p`'s entries.
+    target_start: Vec<u32>,
+    targets: Vec<Target>,
+    pub(crate) fuzzy: FuzzyIndex,
+    entry_count: usize,
+}
+
+/// A pattern before deduplication: its span in the arena and what it links to.
+struct RawPattern {
+    start: u32,
+    end: u32,
+    target: Target,
+}
+
+impl Dictionary {
+    /// Builds the dictionary for `entries`: folds every name and alias, adds derived forms,
+    /// merges identical patterns and compiles the automaton and the fuzzy index.
+    pub fn build(entries: &[DictEntry]) -> Result<Dictionary, DictionaryError> {
+        let (arena, raw) = collect_patterns(entries);
+
+        // Identical folded patterns (a name and its spacing-variant alias, two 중구) become
+        // one automaton pattern with several targets.
+        let mut ids: HashMap<&str, u32> = HashMap::with_capacity(raw.len());
+        let mut patterns: Vec<(u32, u32)> = Vec::with_capacity(raw.len());
+        let mut linked: Vec<(u32, Target)> = Vec::with_capacity(raw.len());
+        for r in &raw {
+            let text = &arena[r.start as usize..r.end as usize];
+            let next = u32::try_from(patterns.len()).unwrap_or(u32::MAX);
+            let id = *ids.entry(text).or_insert_with(|| {
+                patterns.push((r.start, r.end));
+                next
+            });
+            linked.push((id, r.target));
+        }
+        drop(ids);
+        let (target_start, targets) = group_targets(&arena, &patterns, linked);
+
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(
+                patterns
+                    .iter()
+                    .map(|&(s, e)| &arena[s as usize..e as usize]),
+            )
+            .map_err(DictionaryError)?;
+        let fuzzy = FuzzyIndex::build(&arena, &patterns);
+        Ok(Dictionary {
+            automaton,
+            arena,
+            patterns,
+            target_start,
+            targets,
+            fuzzy,
+            entry_count: entries.len(),
+        })
+    }
+
+    /// Number of entries the dictionary was built from.
+    pub fn entry_count(&self) -> usize {
+        self.entry_count
+    }
+
+    /// Number of distinct folded patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.patterns.len()
+    }
+
+    /// The folded text of pattern `id`.
+    pub(crate) fn pattern(&self, id: usize) -> &str {
+        let (s, e) = self.patterns[id];
+        &self.arena[s as usize..e as usize]
+    }
+
+    /// The entries pattern `id` links to (usually one).
+    pub(crate) fn targets(&self, id: usize) -> &[Target] {
+        let from = self.target_start[id] as usize;
+        let to = self.target_start[id + 1] as usize;
+        &self.targets[from..to]
+    }
+}
+
+/// Folds every name, alias and derived form into one arena.
+fn collect_patterns(entries: &[DictEntry]) -> (String, Vec<RawPattern>) {
+    let total: usize = entries
+        .iter()
+        .map(|e| e.name.len() + e.aliases.iter().map(String::len).sum::<usize>())
+        .sum();
+    let mut arena = String::with_capacity(total);
+    let mut raw = Vec::with_capacity(entries.len() * 3);
+    let mut derived: Vec<(String, f32)> = Vec::new();
+    for entry in entries {
+        for (name, method, confidence) in names(entry) {
+            let start = arena.len();
+            fold_into(&mut arena, name);
+            let end = arena.len();
+            if start == end {
+                continue;
+            }
+            let target = Target {
+                entry_id: entry.entry_id,
+                method,
+                confidence,
+            };
+            push_raw(&mut raw, start, end, target);
+            derived.clear();
+            derived_forms(&arena[start..end], &entry.kind, &mut derived);
+            for (form, confidence) in &derived {
+                let start = arena.len();
+                arena.push_str(form);
+                let target = Target {
+                    entry_id: entry.entry_id,
+                    method: Method::AbbreviationRule,
+                    confidence: *confidence,
+                };
+                push_raw(&mut raw, start, arena.len(), target);
+            }
+        }
+    }
+    (arena, raw)
+}
+
+/// An entry's name and aliases with their method and base confidence.
+fn names(e: &DictEntry) -> impl Iterator<Item = (&str, Method, f32)> {
+    let name = std::iter::once((e.name.as_str(), Method::ExactName, CONF_EXACT_NAME));
+    name.chain(
+        e.aliases
+            .iter()
+            .map(|a| (a.as_str(), Method::Alias, CONF_ALIAS)),
+    )
+}
+
+fn push_raw(raw: &mut Vec<RawPattern>, start: usize, end: usize, target: Target) {
+    // A 4 GiB arena is far beyond any directory; such patterns are skipped, not truncated.
+    if let (Ok(start), Ok(end)) = (u32::try_from(start), u32::try_from(end)) {
+        raw.push(RawPattern { start, end, target });
+    }
+}
+
+/// Sorts targets by pattern, keeps the best method per (pattern, entry) and applies the
+/// short-name, homonym and ambiguity caps. Returns CSR offsets and the targets.
+fn group_targets(
+    arena: &str,
+    patterns: &[(u32, u32)],
+    mut linked: Vec<(u32, Target)>,
+) -> (Vec<u32>, Vec<Target>) {
+    linked.sort_unstable_by(|(pa, a), (pb, b)| {
+        pa.cmp(pb)
+            .then(a.entry_id.cmp(&b.entry_id))
+            .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.method.cmp(&b.method))
+    });
+    linked.dedup_by(|next, kept| next.0 == kept.0 && next.1.entry_id == kept.1.entry_id);
+
+    let mut target_start = Vec::with_capacity(patterns.len() + 1);
+    let mut targets = Vec::with_capacity(linked.len());
+    let mut i = 0;
+    for (p, &(s, e)) in patterns.iter().enumerate() {
+        target_start.push(u32::try_from(targets.len()).unwrap_or(u32::MAX));
+        let from = i;
+        while i < linked.len() && linked[i].0 as usize == p {
+            i += 1;
+        }
+        let folded = &arena[s as usize..e as usize];
+        let ambiguous = i - from > 1;
+        for (_, t) in &linked[from..i] {
+            let mut confidence = capped_confidence(t.confidence, folded);
+            if ambiguous {
+                confidence = confidence.min(CAP_AMBIGUOUS);
+            }
+            targets.push(Target { confidence, ..*t });
+        }
+    }
+    target_start.push(u32::try_from(targets.len()).unwrap_or(u32::MAX));
+    (target_start, targets)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(id: i64, kind: &str, name: &str, aliases: &[&str]) -> DictEntry {
+        DictEntry {
+            entry_id: id,
+            kind: kind.to_string(),
+            name: name.to_string(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+        }
+    }
+
+    fn find_pattern(d: &Dictionary, text: &str) -> Option<usize> {
+        (0..d.pattern_count()).find(|&p| d.pattern(p) == text)
+    }
+
+    #[test]
+    fn spacing_variant_alias_merges_with_name() -> Result<(), DictionaryError> {
+        let d = Dictionary::build(&[entry(1, "outlet", "소영씨스토어", &["소영씨 스토어"])])?;
+        assert_eq!(d.pattern_count(), 1);
+        let targets = d.targets(0);
+        assert_eq!(targets.len(), 1);
+        assert_eq!(targets[0].method, Method::ExactName);
+        Ok(())
+    }
+
+    #[test]
+    fn company_markers_fold_out_of_names() -> Result<(), DictionaryError> {
+        let d = Dictionary::build(&[entry(1, "enterprise", "㈜오엠인터렉트", &[])])?;
+        assert!(find_pattern(&d, "오엠인터렉트").is_some());
+        Ok(())
+    }
+
+    #[test]
+    fn derived_forms_are_abbreviation_rules() -> Result<(), DictionaryError> {
+        let d = Dictionary::build(&[
+            entry(1, "district", "성동구", &[]),
+            entry(2, "center", "성동구사회적경제지원센터", &[]),
+        ])?;
+        let short = find_pattern(&d, "성동").map(|p| d.targets(p)[0]);
+        assert_eq!(
+            short.map(|t| (t.entry_id, t.method)),
+            Some((1, Method::AbbreviationRule))
+        );
+        assert!(short.is_some_and(|t| t.confidence <= 0.5));
+        let abbr = find_pattern(&d, "성동사경센터").map(|p| d.targets(p)[0]);
+        assert_eq!(abbr.map(|t| t.entry_id), Some(2));
+        Ok(())
+    }
+
+    #[test]
+    fn shared_names_are_ambiguous() -> Result<(), DictionaryError> {
+        let d = Dictionary::build(&[
+            entry(1, "district", "중구", &[]),
+            entry(2, "district", "중구", &[]),
+        ])?;
+        let p = find_pattern(&d, "중구").unwrap_or(usize::MAX);
+        assert_eq!(d.targets(p).len(), 2);
+        assert!(d.targets(p).iter().all(|t| t.confidence <= CAP_AMBIGUOUS));
+        Ok(())
+    }
+
+    #[test]
+    fn empty_dictionary_builds() -> Result<(), DictionaryError> {
+        let d = Dictionary::build(&[])?;
+        assert_eq!(d.pattern_count(), 0);
+        Ok(())
+    }
+}

@@ -1,0 +1,336 @@
+//! Finding mentions: exact matches through the automaton with Korean boundary checks, fuzzy
+//! matches at word starts, then candidates, assembled into [`Mention`]s with character offsets.
+//!
+//! All internal work is in byte offsets of the NFC text ([`Link`]); character offsets are
+//! computed once at the end, in one forward pass.
+
+use aho_corasick::Input;
+
+use super::candidates;
+use super::dictionary::Dictionary;
+use super::fuzzy::Edit;
+use super::mention::{CONF_FUZZY_INDEL, CONF_FUZZY_SUBSTITUTION, Mention, Method};
+use super::normalize::{FoldedText, fold_text};
+use super::particles::{
+    MAX_PARTICLE_STACK, is_hangul_syllable, is_particle_sequence, is_word_char,
+};
+use super::tokens::Tokens;
+
+/// Up to how many words a fuzzy window may span (소영시 스토어 is two). Each extra word
+/// multiplies the windows to look up; longer spaced names are still found exactly.
+const MAX_FUZZY_WORDS: usize = 2;
+
+/// What [`Dictionary::find_with`] should do besides exact matching.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FindOptions {
+    /// Look for names within one edit (성동사경세터).
+    pub fuzzy: bool,
+    /// Offer names that are not in the directory.
+    pub candidates: bool,
+}
+
+impl Default for FindOptions {
+    fn default() -> Self {
+        FindOptions {
+            fuzzy: true,
+            candidates: true,
+        }
+    }
+}
+
+/// A mention under construction: byte offsets into the NFC text.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Link {
+    pub start: usize,
+    pub end: usize,
+    pub entry_id: Option<i64>,
+    pub method: Method,
+    pub confidence: f32,
+    pub kind: Option<&'static str>,
+}
+
+/// One dictionary layer and the entries whose links from it must be ignored (entries that a
+/// newer layer has changed or removed).
+pub(crate) struct Layer<'a> {
+    pub dictionary: &'a Dictionary,
+    pub keep: &'a dyn Fn(i64) -> bool,
+}
+
+impl Dictionary {
+    /// Every mention of a dictionary entry in `text`, plus candidates for names the
+    /// directory lacks. Offsets are characters of the NFC form of `text`.
+    pub fn find(&self, text: &str) -> Vec<Mention> {
+        self.find_with(text, FindOptions::default())
+    }
+
+    /// [`Dictionary::find`] with fuzzy matching or candidates switched off.
+    pub fn find_with(&self, text: &str, options: FindOptions) -> Vec<Mention> {
+        let keep_all = |_: i64| true;
+        let layer = Layer {
+            dictionary: self,
+            keep: &keep_all,
+        };
+        find_in_layers(&[layer], text, options)
+    }
+
+    /// Exact matches of the automaton that pass the Korean boundary checks.
+    fn exact_links(&self, ft: &FoldedText<'_>, keep: &dyn Fn(i64) -> bool, out: &mut Vec<Link>) {
+        let hay = ft.folded.as_str();
+        let mut pos = 0;
+        while pos < hay.len() {
+            let Some(m) = self.automaton.find(Input::new(hay).span(pos..hay.len())) else {
+                break;
+            };
+            let (os, oe) = ft.original_span(m.start(), m.end());
+            if left_ok(ft, m.start(), os) && right_ok(ft, m.end(), oe) {
+                for t in self.targets(m.pattern().as_usize()) {
+                    if keep(t.entry_id) {
+                        out.push(Link {
+                            start: os,
+                            end: oe,
+                            entry_id: Some(t.entry_id),
+                            method: t.method,
+                            confidence: t.confidence,
+                            kind: None,
+                        });
+                    }
+                }
+                pos = m.end();
+            } else {
+                // Rejected (바른참 in 바른참여연대): a different match may start one char later.
+                pos = m.start() + hay[m.start()..].chars().next().map_or(1, char::len_utf8);
+            }
+        }
+    }
+
+    /// Fuzzy matches over windows that start a word and end at a word end or before a
+    /// particle stack, skipping text already linked.
+    fn fuzzy_links(
+        &self,
+        tokens: &mut Tokens,
+        covered: &[(usize, usize)],
+        keep: &dyn Fn(i64) -> bool,
+        out: &mut Vec<Link>,
+    ) {
+        let (min_w, max_w) = self.fuzzy.window_range();
+        if self.fuzzy.max_len == 0 {
+            return;
+        }
+        let pattern_text = |id: u32| self.pattern(id as usize);
+        // Windows come in text order, so a cursor finds the covered span that could overlap.
+        let mut cursor = 0;
+        for t in 0..tokens.list.len() {
+            let first = tokens.list[t].first;
+            let start_byte = tokens.list[t].start_byte;
+            while covered.get(cursor).is_some_and(|&(_, e)| e <= start_byte) {
+                cursor += 1;
+            }
+            let next_covered = covered.get(cursor).map_or(usize::MAX, |&(s, _)| s);
+            let mut before = 0; // characters of the whole tokens before token u
+            for u in t..(t + MAX_FUZZY_WORDS).min(tokens.list.len()) {
+                if u > t && !tokens.list[u].joins_prev || before > max_w {
+                    break;
+                }
+                let token_len = tokens.list[u].end - tokens.list[u].first;
+                if before + token_len < min_w {
+                    // No stem of this token can make the window long enough.
+                    before += token_len;
+                    continue;
+                }
+                for stem in tokens.stem_lengths(u) {
+                    let len = before + stem;
+                    if len < min_w || len > max_w {
+                        continue;
+                    }
+                    let end_byte = tokens.byte_at(u, tokens.list[u].first + stem);
+                    if next_covered < end_byte {
+                        continue;
+                    }
+                    let window = &tokens.chars[first..first + len];
+                    self.fuzzy.lookup(window, pattern_text, |id, edit| {
+                        let base = match edit {
+                            Edit::Substitution => CONF_FUZZY_SUBSTITUTION,
+                            Edit::Indel => CONF_FUZZY_INDEL,
+                        };
+                        for target in self.targets(id as usize) {
+                            if keep(target.entry_id) {
+                                out.push(Link {
+                                    start: start_byte,
+                                    end: end_byte,
+                                    entry_id: Some(target.entry_id),
+                                    method: Method::Fuzzy,
+                                    confidence: base.min(target.confidence),
+                                    kind: None,
+                                });
+                            }
+                        }
+                    });
+                }
+                before += token_len;
+            }
+        }
+    }
+}
+
+/// The whole pipeline over one or more layers (base dictionary, delta).
+pub(crate) fn find_in_layers(
+    layers: &[Layer<'_>],
+    text: &str,
+    options: FindOptions,
+) -> Vec<Mention> {
+    let ft = fold_text(text);
+    let mut links = Vec::new();
+    for layer in layers {
+        layer.dictionary.exact_links(&ft, layer.keep, &mut links);
+    }
+    resolve_overlaps(&mut links);
+    if options.fuzzy || options.candidates {
+        let mut tokens = Tokens::new(&ft.original);
+        let mut covered: Vec<(usize, usize)> = links.iter().map(|l| (l.start, l.end)).collect();
+        if options.fuzzy {
+            let mut fuzzy = Vec::new();
+            for layer in layers {
+                layer
+                    .dictionary
+                    .fuzzy_links(&mut tokens, &covered, layer.keep, &mut fuzzy);
+            }
+            resolve_overlaps(&mut fuzzy);
+            links.append(&mut fuzzy);
+            links.sort_by_key(|l| l.start);
+            covered = links.iter().map(|l| (l.start, l.end)).collect();
+        }
+        if options.candidates {
+            let mut found = Vec::new();
+            candidates::discover(&ft.original, &mut tokens, &covered, &mut found);
+            resolve_overlaps(&mut found);
+            links.append(&mut found);
+        }
+    }
+    to_mentions(&ft.original, links)
+}
+
+/// True when `start..end` overlaps one of the sorted, non-overlapping `spans`.
+pub(crate) fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
+    let i = spans.partition_point(|&(_, e)| e <= start);
+    spans.get(i).is_some_and(|&(s, _)| s < end)
+}
+
+/// Keeps non-overlapping links, preferring earlier, then longer, then more confident ones.
+/// Links with exactly the same span as a kept one survive as alternatives (two entries
+/// sharing a name) unless they point to the same entry.
+pub(crate) fn resolve_overlaps(links: &mut Vec<Link>) {
+    links.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    let mut kept: Vec<Link> = Vec::with_capacity(links.len());
+    let mut span: Option<(usize, usize)> = None;
+    for link in links.drain(..) {
+        match span {
+            Some((s, e)) if s == link.start && e == link.end => {
+                let dup = kept.iter().rev().take_while(|k| k.start == s && k.end == e);
+                if !dup.clone().any(|k| k.entry_id == link.entry_id) {
+                    kept.push(link);
+                }
+            }
+            Some((_, e)) if link.start < e => {}
+            _ => {
+                span = Some((link.start, link.end));
+                kept.push(link);
+            }
+        }
+    }
+    *links = kept;
+}
+
+/// A match may start at the text start, after a non-word character, after a folded-away
+/// marker (주식회사와디즈) or where the script changes (2022와디즈), never inside a Hangul word.
+fn left_ok(ft: &FoldedText<'_>, fstart: usize, ostart: usize) -> bool {
+    let Some(prev) = ft.original[..ostart].chars().next_back() else {
+        return true;
+    };
+    if !is_word_char(prev) || ft.dropped_before(fstart, ostart, prev.len_utf8()) {
+        return true;
+    }
+    let first = ft.original[ostart..].chars().next();
+    !is_hangul_syllable(prev) && first.is_some_and(is_hangul_syllable)
+}
+
+/// A match may end at the text end, before a non-word character or a folded-away marker,
+/// before a particle stack that ends the word (와디즈는, 센터에서는), or where the script
+/// changes; not when the word goes on (바른참 in 바른참여연대).
+fn right_ok(ft: &FoldedText<'_>, fend: usize, oend: usize) -> bool {
+    let rest = &ft.original[oend..];
+    let Some(next) = rest.chars().next() else {
+        return true;
+    };
+    if !is_word_char(next) || ft.dropped_at(fend, oend) {
+        return true;
+    }
+    if is_hangul_syllable(next) {
+        let mut run = ['\0'; MAX_PARTICLE_STACK];
+        let mut n = 0;
+        for c in rest.chars().take_while(|&c| is_hangul_syllable(c)) {
+            if n == MAX_PARTICLE_STACK {
+                return false;
+            }
+            run[n] = c;
+            n += 1;
+        }
+        return is_particle_sequence(&run[..n]);
+    }
+    ft.original[..oend]
+        .chars()
+        .next_back()
+        .is_some_and(is_hangul_syllable)
+}
+
+/// Turns byte-offset links into mentions with character offsets and surfaces.
+fn to_mentions(text: &str, mut links: Vec<Link>) -> Vec<Mention> {
+    links.sort_by(|a, b| {
+        a.start
+            .cmp(&b.start)
+            .then(b.end.cmp(&a.end))
+            .then(b.confidence.total_cmp(&a.confidence))
+    });
+    let mut counter = CharCounter::default();
+    links
+        .into_iter()
+        .map(|l| {
+            let start = counter.chars_before(text, l.start);
+            let end = counter.chars_before(text, l.end);
+            Mention {
+                start,
+                end,
+                surface: text[l.start..l.end].to_string(),
+                entry_id: l.entry_id,
+                method: l.method,
+                confidence: l.confidence,
+                candidate_kind: l.kind.map(str::to_string),
+            }
+        })
+        .collect()
+}
+
+/// Converts byte offsets to character offsets, moving forward through the text.
+#[derive(Default)]
+struct CharCounter {
+    byte: usize,
+    chars: usize,
+}
+
+impl CharCounter {
+    fn chars_before(&mut self, text: &str, byte: usize) -> usize {
+        if byte < self.byte {
+            // Offsets mostly increase; going back is rare, so just restart.
+            *self = CharCounter::default();
+        }
+        let bytes = &text.as_bytes()[self.byte..byte];
+        // Every byte that is not a UTF-8 continuation byte starts a character.
+        self.chars += bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        self.byte = byte;
+        self.chars
+    }
+}

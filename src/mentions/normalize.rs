@@ -1,0 +1,382 @@
+//! Folding text for matching, with a map back to the original.
+//!
+//! Names and report text are compared in a folded form: NFC, then whitespace, middle dots,
+//! quotes, hyphens and dashes removed, full-width ASCII turned into ASCII, Latin letters
+//! lower-cased, and company-form markers (㈜, (주), 주식회사, (사), 재단법인 …) dropped. The
+//! same function folds dictionary patterns and report text, so both sides always agree.
+//! 협동조합 and 사회적협동조합 are part of names (둥근숲 사회적협동조합) and are kept.
+//!
+//! Every folded character comes from exactly one original character (folding only drops or
+//! substitutes one-for-one), so a map from folded position to original position is enough to
+//! turn a match in the folded text back into an exact original span.
+
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+use super::particles::{is_hangul_syllable, is_word_char};
+
+/// Markers that may appear anywhere, glued or spaced (㈜오엠인터렉트, 와디즈 주식회사).
+const MARKERS: &[&str] = &[
+    "㈜",
+    "㈱",
+    "㈲",
+    "㈔",
+    "주식회사",
+    "유한책임회사",
+    "유한회사",
+    "합자회사",
+    "사단법인",
+    "재단법인",
+    "사회복지법인",
+    "농업회사법인",
+    "영농조합법인",
+];
+
+/// Latin company suffixes, matched case-insensitively as whole words; the flag says whether
+/// the trailing full stop is required (a bare "co" is too common to fold).
+const LATIN_MARKERS: &[(&str, bool)] = &[
+    ("inc", false),
+    ("ltd", false),
+    ("corp", false),
+    ("llc", false),
+    ("co", true),
+];
+
+/// Report text in NFC together with its folded form.
+pub(crate) struct FoldedText<'a> {
+    /// The NFC text all offsets refer to (borrowed when the input already was NFC).
+    pub original: Cow<'a, str>,
+    /// The folded text that the automaton scans.
+    pub folded: String,
+    /// For every byte of `folded`, the byte offset in `original` of the character it came from.
+    pub source: Vec<u32>,
+}
+
+impl FoldedText<'_> {
+    /// Original byte span of the folded byte span `start..end` (a non-empty match).
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let first = self.source[start] as usize;
+        let last = self.source[end - 1] as usize;
+        let last_len = self.original[last..]
+            .chars()
+            .next()
+            .map_or(1, char::len_utf8);
+        (first, last + last_len)
+    }
+
+    /// True when the original character just before `orig_start` was dropped by folding
+    /// (a company marker, a quote or a space); `fstart` is the folded position of the match.
+    pub fn dropped_before(&self, fstart: usize, orig_start: usize, prev_len: usize) -> bool {
+        fstart == 0 || (self.source[fstart - 1] as usize) < orig_start - prev_len
+    }
+
+    /// True when the original character at `orig_end` was dropped by folding.
+    pub fn dropped_at(&self, fend: usize, orig_end: usize) -> bool {
+        match self.source.get(fend) {
+            Some(&next) => next as usize > orig_end,
+            None => orig_end < self.original.len(),
+        }
+    }
+}
+
+/// The NFC form of `text`, borrowed when it already is NFC (the usual case).
+pub(crate) fn nfc(text: &str) -> Cow<'_, str> {
+    if text.chars().all(is_plain_nfc) || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(text.nfc().collect())
+    }
+}
+
+/// True for characters that folding removes outright: spaces, middle dots, quotes, dashes.
+pub(crate) fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '·' | '・'
+                | '‧'
+                | '∙'
+                | '･'
+                | '\''
+                | '"'
+                | '`'
+                | '‘'
+                | '’'
+                | '‚'
+                | '‛'
+                | '“'
+                | '”'
+                | '„'
+                | '「'
+                | '」'
+                | '『'
+                | '』'
+                | '《'
+                | '》'
+                | '〈'
+                | '〉'
+                | '«'
+                | '»'
+                | '‹'
+                | '›'
+                | '-'
+                | '‐'
+                | '‑'
+                | '‒'
+                | '–'
+                | '—'
+                | '―'
+                | '−'
+                | '＂'
+                | '＇'
+                | '－'
+        )
+}
+
+/// Folds one character: `None` when it is dropped, otherwise its matching form.
+pub(crate) fn fold_char(c: char) -> Option<char> {
+    if is_hangul_syllable(c) {
+        return Some(c);
+    }
+    if is_separator(c) {
+        return None;
+    }
+    let c = match c {
+        // Full-width ASCII (ＡＢＣ, （주）) maps onto ASCII by a fixed offset.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    Some(c.to_ascii_lowercase())
+}
+
+/// Byte length of a company-form marker starting at `rest`, if there is one.
+///
+/// `prev` is the original character before `rest`: the parenthesis-less 주) form and Latin
+/// suffixes only count at a word start, so ordinary text is never eaten.
+fn marker_len(rest: &str, prev: Option<char>) -> Option<usize> {
+    let first = rest.chars().next()?;
+    let at_word_start = prev.is_none_or(|p| !is_word_char(p));
+    match first {
+        '(' | '（' => {
+            let mut it = rest.char_indices().skip(1);
+            let (_, inner) = it.next()?;
+            let (close_at, close) = it.next()?;
+            let is_form = matches!(inner, '주' | '유' | '합' | '사' | '재' | '복' | '비');
+            (is_form && matches!(close, ')' | '）')).then(|| close_at + close.len_utf8())
+        }
+        '주' if at_word_start && rest.starts_with("주)") => Some("주)".len()),
+        '㈜' | '㈱' | '㈲' | '㈔' | '주' | '유' | '합' | '사' | '재' | '농' | '영' => {
+            MARKERS
+                .iter()
+                .find(|m| rest.starts_with(**m))
+                .map(|m| m.len())
+        }
+        'i' | 'I' | 'l' | 'L' | 'c' | 'C' if prev.is_none_or(|p| !p.is_ascii_alphanumeric()) => {
+            LATIN_MARKERS.iter().find_map(|&(word, needs_dot)| {
+                let head = rest.get(..word.len())?;
+                if !head.eq_ignore_ascii_case(word) {
+                    return None;
+                }
+                let after = &rest[word.len()..];
+                let dotted = after.starts_with('.');
+                let len = word.len() + usize::from(dotted);
+                let next = rest[len..].chars().next();
+                let whole_word = next.is_none_or(|n| !n.is_ascii_alphanumeric());
+                (whole_word && (dotted || !needs_dot)).then_some(len)
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Syllables that can start a Hangul company marker (주식회사, 사단법인 …).
+fn may_start_marker(c: char) -> bool {
+    matches!(c, '주' | '유' | '합' | '사' | '재' | '농' | '영')
+}
+
+/// Characters that are certainly NFC on their own: below U+0300, Hangul syllables, and the
+/// punctuation, CJK-symbol, enclosed and full-width blocks (no canonical decomposition,
+/// combining class 0).
+fn is_plain_nfc(c: char) -> bool {
+    c < '\u{300}'
+        || is_hangul_syllable(c)
+        || ('\u{2010}'..='\u{2027}').contains(&c)
+        || ('\u{3000}'..='\u{303F}').contains(&c)
+        || ('\u{3200}'..='\u{32FF}').contains(&c)
+        || ('\u{FF00}'..='\u{FFEF}').contains(&c)
+}
+
+/// Runs the folding over `s`, calling `emit(folded_char, original_byte_offset)` in order.
+/// Returns false when `s` contains characters that might not be NFC, so the caller can check.
+fn fold_with(s: &str, mut emit: impl FnMut(char, usize)) -> bool {
+    let mut plain = true;
+    let mut prev: Option<char> = None;
+    let mut iter = s.char_indices();
+    while let Some((i, c)) = iter.next() {
+        // Fast path: the bulk of a report is Hangul syllables that fold to themselves.
+        if is_hangul_syllable(c) && !may_start_marker(c) {
+            emit(c, i);
+            prev = Some(c);
+            continue;
+        }
+        let rest = &s[i..];
+        if let Some(len) = marker_len(rest, prev) {
+            prev = rest[..len].chars().next_back();
+            while iter.offset() < i + len {
+                iter.next();
+            }
+            continue;
+        }
+        plain &= is_plain_nfc(c);
+        // A full stop between two Hangul syllables is a separator (성동.용산), not a sentence end.
+        let separator_dot = c == '.'
+            && prev.is_some_and(is_hangul_syllable)
+            && rest[1..].chars().next().is_some_and(is_hangul_syllable);
+        if !separator_dot && let Some(f) = fold_char(c) {
+            emit(f, i);
+        }
+        prev = Some(c);
+    }
+    plain
+}
+
+/// Appends the folded form of a dictionary name to `out` (used for patterns; no map needed).
+pub(crate) fn fold_into(out: &mut String, name: &str) {
+    let name = nfc(name);
+    fold_with(&name, |c, _| out.push(c));
+}
+
+/// Folds report text, keeping the byte map the matcher needs.
+pub(crate) fn fold_text(text: &str) -> FoldedText<'_> {
+    // Fold optimistically (reports are NFC), and only consult the normalisation tables when
+    // a character outside the plain blocks shows up.
+    let pass = fold_text_as_is(text);
+    if !pass.plain && is_nfc_quick(text.chars()) != IsNormalized::Yes {
+        let composed: String = text.nfc().collect();
+        if composed != text {
+            let pass = fold_text_as_is(&composed);
+            return FoldedText {
+                original: Cow::Owned(composed),
+                folded: pass.folded,
+                source: pass.source,
+            };
+        }
+    }
+    FoldedText {
+        original: Cow::Borrowed(text),
+        folded: pass.folded,
+        source: pass.source,
+    }
+}
+
+/// One folding pass over text assumed to be NFC.
+struct FoldPass {
+    folded: String,
+    source: Vec<u32>,
+    plain: bool,
+}
+
+fn fold_text_as_is(text: &str) -> FoldPass {
+    let mut folded = String::with_capacity(text.len());
+    let mut source: Vec<u32> = Vec::with_capacity(text.len());
+    let plain = fold_with(text, |c, at| {
+        folded.push(c);
+        // Offsets beyond u32 would need a 4 GiB report; saturate rather than panic.
+        let at = u32::try_from(at).unwrap_or(u32::MAX);
+        source.resize(source.len() + c.len_utf8(), at);
+    });
+    FoldPass {
+        folded,
+        source,
+        plain,
+    }
+}
+
+/// Folds `text` and returns, for every folded character, the character offset in the NFC form
+/// of `text` it came from. For NFC input (what Tambang stores) that is the input itself.
+pub fn normalize_with_map(text: &str) -> (String, Vec<usize>) {
+    let folded = fold_text(text);
+    let mut map = Vec::with_capacity(folded.folded.len() / 2);
+    let mut orig = folded.original.char_indices().enumerate();
+    let mut current = orig.next();
+    for (at, _) in folded.folded.char_indices() {
+        let target = folded.source[at] as usize;
+        while let Some((char_no, (byte, _))) = current {
+            if byte >= target {
+                map.push(char_no);
+                break;
+            }
+            current = orig.next();
+        }
+    }
+    (folded.folded, map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folded(s: &str) -> String {
+        normalize_with_map(s).0
+    }
+
+    #[test]
+    fn folds_spaces_dots_quotes_and_dashes() {
+        assert_eq!(folded("소영씨 스토어"), "소영씨스토어");
+        assert_eq!(folded("‘사계절·공정-여행’"), "사계절공정여행");
+        assert_eq!(
+            folded("「내 생의 가장 아름다운 하루」"),
+            "내생의가장아름다운하루"
+        );
+        assert_eq!(folded("성동.용산"), "성동용산");
+        assert_eq!(folded("2023.12.11"), "2023.12.11");
+    }
+
+    #[test]
+    fn folds_company_markers_but_keeps_cooperatives() {
+        for s in [
+            "㈜오엠인터렉트",
+            "(주)오엠인터렉트",
+            "오엠인터렉트(주)",
+            "주식회사 오엠인터렉트",
+        ] {
+            assert_eq!(folded(s), "오엠인터렉트", "{s}");
+        }
+        assert_eq!(folded("（주）오엠인터렉트"), "오엠인터렉트");
+        assert_eq!(folded("주)오엠인터렉트"), "오엠인터렉트");
+        assert_eq!(folded("와디즈 주식회사"), "와디즈");
+        assert_eq!(folded("(사)한국사회적기업협의회"), "한국사회적기업협의회");
+        assert_eq!(folded("둥근숲 사회적협동조합"), "둥근숲사회적협동조합");
+        assert_eq!(folded("Acme Co., Ltd."), "acme,");
+        // (사진출처 is not a marker, and 주) inside a word is left alone.
+        assert_eq!(folded("(사진출처"), "(사진출처");
+        assert_eq!(folded("이번주)"), "이번주)");
+    }
+
+    #[test]
+    fn folds_full_width_and_case() {
+        assert_eq!(folded("ＡＢＣ마을"), "abc마을");
+    }
+
+    #[test]
+    fn map_points_at_original_characters() {
+        let text = "㈜오엠 인터렉트";
+        let (f, map) = normalize_with_map(text);
+        let orig: Vec<char> = text.chars().collect();
+        assert_eq!(f.chars().count(), map.len());
+        for (c, &at) in f.chars().zip(&map) {
+            assert_eq!(orig[at], c);
+        }
+        assert_eq!(map, vec![1, 2, 4, 5, 6, 7]);
+    }
+
+    #[test]
+    fn non_nfc_input_is_composed() {
+        // 한 written as conjoining jamo (ᄒ ᅡ ᆫ).
+        let decomposed = "\u{1112}\u{1161}\u{11AB}남동";
+        let (f, map) = normalize_with_map(decomposed);
+        assert_eq!(f, "한남동");
+        assert_eq!(map, vec![0, 1, 2]);
+    }
+}

@@ -1,0 +1,299 @@
+//! Reports that understand Korean text: the founding report links every entry it names, and
+//! review, re-anchoring and backlinks work through the pages.
+
+use axum::http::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use tambang::domain::Role;
+use tambang::entities::{entry, mention, report};
+
+use crate::both_backends;
+use crate::helpers::{Backend, encode, spawn_app};
+
+fn seed_text() -> Option<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
+    let file = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .find(|f| f.path().extension().is_some_and(|e| e == "txt"))?;
+    std::fs::read_to_string(file.path()).ok()
+}
+
+both_backends!(the_founding_report_links_every_entry_it_names);
+
+async fn the_founding_report_links_every_entry_it_names(backend: Backend) {
+    let Some(text) = seed_text() else {
+        eprintln!("../shared/seed missing: seed acceptance skipped");
+        return;
+    };
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    // Paste it: the form comes back filled with what the parser found.
+    let form = editor
+        .post_form("/reports/import", &[("text", &text)])
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    for v in [
+        "성동구 사회적경제 네트워크 사례탐방",
+        "value=\"2023-12-11\"",
+        "value=\"10:00\"",
+        "value=\"7\"",
+        "value=\"2024-01-11\"",
+        "관리자1",
+        "서울경제",
+    ] {
+        assert!(form.body.contains(v), "prefilled {v}");
+    }
+    // Save it the way the form would, then look at what got linked.
+    let parsed = tambang::blogpost::parse_post(&text);
+    let (input, _) = tambang::reports::import_page::prefill(&parsed);
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("title", &input.title),
+        ("author", &input.author),
+        ("published_on", &input.published_on),
+        ("visit_date", &input.visit_date),
+        ("visit_time", &input.visit_time),
+        ("participant_count", &input.participant_count),
+        ("body", &input.body),
+        ("photos", &input.photos),
+        ("state", "published"),
+    ];
+    fields.push(("slug", "seed-report"));
+    let r = editor.post_form("/reports", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let saved = report::Entity::find()
+        .filter(report::Column::Slug.eq("seed-report"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(saved.visited_at.unwrap().to_string(), "2023-12-11 10:00:00");
+    assert_eq!(saved.participant_count, Some(7));
+    assert_eq!(saved.published_on.unwrap().to_string(), "2024-01-11");
+    assert_eq!(saved.author.as_deref(), Some("관리자1"));
+
+    let mentions = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(saved.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let slugs: std::collections::HashMap<i64, String> = entry::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.id, e.slug))
+        .collect();
+    let linked: std::collections::HashSet<&str> = mentions
+        .iter()
+        .filter_map(|m| m.entry_id.and_then(|id| slugs.get(&id)).map(String::as_str))
+        .collect();
+    for slug in [
+        "성동구",
+        "용산구",
+        "광진구",
+        "성동구사회적경제지원센터",
+        "용산구사회적경제지원센터",
+        "아모레퍼시픽",
+        "내-생의-가장-아름다운-하루",
+        "바른참",
+        "사계절공정여행",
+        "성수동",
+        "성수동-수제화-거리",
+        "서울숲",
+        "한남동",
+        "와디즈",
+        "소영씨스토어",
+        "오엠인터렉트",
+        "용산구사회적경제-공동판매장",
+    ] {
+        assert!(
+            linked.contains(slug),
+            "{slug} not linked; linked: {linked:?}"
+        );
+    }
+    let body: Vec<char> = saved.body.chars().collect();
+    for m in &mentions {
+        let surface: String = body[m.start_char as usize..m.end_char as usize]
+            .iter()
+            .collect();
+        assert_eq!(surface, m.surface, "offsets point at the surface");
+    }
+    let center = slugs
+        .iter()
+        .find(|(_, s)| *s == "성동구사회적경제지원센터")
+        .map(|(id, _)| *id)
+        .unwrap();
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m.entry_id == Some(center) && m.surface == "성동사경센터"),
+        "abbreviation"
+    );
+    assert!(
+        mentions
+            .iter()
+            .any(|m| m.entry_id == Some(center) && m.surface == "성동사경세터"),
+        "misspelling, fuzzy"
+    );
+    for m in &mentions {
+        let inside_center_name = mentions.iter().any(|o| {
+            o.surface == "성동구사회적경제지원센터"
+                && o.start_char <= m.start_char
+                && m.end_char <= o.end_char
+                && o.id != m.id
+        });
+        assert!(
+            !inside_center_name,
+            "no district link inside the center's name"
+        );
+    }
+    println!(
+        "{} mentions; {} linked entries",
+        mentions.len(),
+        linked.len()
+    );
+
+    // The report page links confirmed mentions; the entry page lists the report.
+    let mut anon = app.client();
+    let page = anon.get("/reports/seed-report").await.body;
+    assert!(page.contains("class=\"mention\" href=\"/e/소영씨스토어\""));
+    let store = anon
+        .get(&format!("/e/{}", encode("소영씨스토어")))
+        .await
+        .body;
+    assert!(store.contains("언급된 보고서") && store.contains("/reports/seed-report"));
+}
+
+both_backends!(suggestions_are_reviewed_and_survive_edits);
+
+async fn suggestions_are_reviewed_and_survive_edits(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let body = "성동 기업들과 바른참에서 점심을 먹고 ‘새로운협동조합’도 만났다.";
+    let r = editor
+        .post_form(
+            "/reports",
+            &[
+                ("title", "검토 테스트"),
+                ("state", "published"),
+                ("slug", "review-test"),
+                ("body", body),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rep = report::Entity::find()
+        .filter(report::Column::Slug.eq("review-test"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let ms = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(rep.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let barun = ms
+        .iter()
+        .find(|m| m.surface == "바른참")
+        .expect("바른참 found");
+    assert_eq!(
+        barun.state, "confirmed",
+        "exact 3-syllable name auto-confirmed"
+    );
+    let short = ms
+        .iter()
+        .find(|m| m.surface == "성동")
+        .expect("district short form suggested");
+    assert_eq!(short.state, "suggested");
+    let page = editor.get("/reports/review-test").await.body;
+    assert!(page.contains("언급된 항목 검토") && page.contains("mark class=\"suggestion\""));
+    assert!(page.contains(&format!("/mentions/{}/confirm", short.id)));
+    // The anonymous reader sees only confirmed links.
+    assert!(
+        !app.client()
+            .get("/reports/review-test")
+            .await
+            .body
+            .contains("suggestion")
+    );
+
+    assert_eq!(
+        editor
+            .post_form(&format!("/mentions/{}/reject", short.id), &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Edit the text around the confirmed mention: it stays confirmed, re-anchored.
+    let edited = format!("오늘은 {body}");
+    let r = editor
+        .post_form(
+            "/reports/review-test/edit",
+            &[
+                ("title", "검토 테스트"),
+                ("state", "published"),
+                ("slug", "review-test"),
+                ("body", &edited),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(rep.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    let barun2 = after.iter().find(|m| m.surface == "바른참").unwrap();
+    assert_eq!(
+        (barun2.state.as_str(), barun2.start_char),
+        ("confirmed", barun.start_char + 4)
+    );
+    assert!(
+        after
+            .iter()
+            .any(|m| m.surface == "성동" && m.state == "rejected"),
+        "rejection kept"
+    );
+
+    // A new alias is used for linking on the next save, without a restart.
+    let e = entry::Entity::find()
+        .filter(entry::Column::Slug.eq("사계절공정여행"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    editor
+        .post_form(
+            &format!("/e/{}/aliases", encode(&e.slug)),
+            &[
+                ("alias_name", "사계절여행사"),
+                ("alias_type", "abbreviation"),
+            ],
+        )
+        .await;
+    let r = editor
+        .post_form(
+            "/reports/review-test/edit",
+            &[
+                ("title", "검토 테스트"),
+                ("state", "published"),
+                ("slug", "review-test"),
+                ("body", &format!("{edited} 사계절여행사도 왔다.")),
+                ("version", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let last = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(rep.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        last.iter()
+            .any(|m| m.surface == "사계절여행사" && m.entry_id == Some(e.id)),
+        "new alias linked"
+    );
+}
