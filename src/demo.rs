@@ -227,8 +227,14 @@ fn demo_file() -> AppResult<DemoFile> {
 pub fn demo_slugs() -> AppResult<(Vec<String>, Vec<String>)> {
     let demo = demo_file()?;
     Ok((
-        demo.entries.iter().map(|e| e.slug.as_str().to_string()).collect(),
-        demo.reports.iter().map(|r| r.slug.as_str().to_string()).collect(),
+        demo.entries
+            .iter()
+            .map(|e| e.slug.as_str().to_string())
+            .collect(),
+        demo.reports
+            .iter()
+            .map(|r| r.slug.as_str().to_string())
+            .collect(),
     ))
 }
 

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
-    EntityTrait, QueryFilter, QuerySelect, Set, TransactionTrait,
+    EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use crate::bench::names::{self, District, Planned};
@@ -55,7 +55,9 @@ pub async fn generate(db: &DatabaseConnection, n: usize, seed: u64) -> AppResult
     crate::demo::ensure_districts(db).await?;
     let districts = load_districts(db).await?;
     if districts.is_empty() {
-        return Err(AppError::Internal("no districts to place entries in".into()));
+        return Err(AppError::Internal(
+            "no districts to place entries in".into(),
+        ));
     }
     let mut rng = Rng::new(seed);
     let mut slugs: HashSet<String> = column::<entry::Entity>(db, entry::Column::Slug).await?;
@@ -128,7 +130,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize, seed: u64) -> AppResult
     Ok(out)
 }
 
-/// Seoul's districts with their centroids.
+/// Seoul's districts with their centroids, in insertion (districts.json) order.
 async fn load_districts(db: &DatabaseConnection) -> AppResult<Vec<District>> {
     let rows: Vec<(i64, String, Option<f64>, Option<f64>)> = entry::Entity::find()
         .select_only()
@@ -139,6 +141,8 @@ async fn load_districts(db: &DatabaseConnection) -> AppResult<Vec<District>> {
             entry::Column::Lng,
         ])
         .filter(entry::Column::Kind.eq(EntryKind::District.as_str()))
+        // A fixed order: the same seed must pick the same districts on every backend.
+        .order_by_asc(entry::Column::Id)
         .into_tuple()
         .all(db)
         .await?;

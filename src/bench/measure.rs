@@ -37,7 +37,9 @@ impl Stats {
             return Self::default();
         }
         samples.sort_by(f64::total_cmp);
-        let at = |q: f64| samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1];
+        let at = |q: f64| {
+            samples[((samples.len() as f64 * q).ceil() as usize).clamp(1, samples.len()) - 1]
+        };
         Self {
             n: samples.len(),
             median: at(0.5),
@@ -147,7 +149,13 @@ pub fn search_queries(rng: &mut Rng, m: &Material, n: usize) -> Vec<String> {
                 let rare = ["퀭", "뷁", "똠", "햏", "쀍", "횗"];
                 Some(
                     (0..rng.range(2, 4))
-                        .map(|i| if i == 0 { *rng.pick(&rare) } else { *rng.pick(SYLLABLES) })
+                        .map(|i| {
+                            if i == 0 {
+                                *rng.pick(&rare)
+                            } else {
+                                *rng.pick(SYLLABLES)
+                            }
+                        })
                         .collect(),
                 )
             }
@@ -191,7 +199,11 @@ pub async fn time_search(db: &DatabaseConnection, queries: &[String]) -> AppResu
 }
 
 /// A random list request: kind, filters, sort and page.
-fn list_request(rng: &mut Rng, m: &Material, counts: &[(EntryKind, i64)]) -> (EntryKind, ListFilter, u64) {
+fn list_request(
+    rng: &mut Rng,
+    m: &Material,
+    counts: &[(EntryKind, i64)],
+) -> (EntryKind, ListFilter, u64) {
     let kinds = [
         EntryKind::Enterprise,
         EntryKind::Enterprise,
@@ -216,9 +228,17 @@ fn list_request(rng: &mut Rng, m: &Material, counts: &[(EntryKind, i64)]) -> (En
     if kind == EntryKind::Outlet && rng.chance(40) {
         f.channel = Some(*rng.pick(OutletChannel::ALL));
     }
-    f.sort = *rng.pick(&[Sort::Name, Sort::Name, Sort::RecentlyUpdated, Sort::LeastRecentlyVerified]);
+    f.sort = *rng.pick(&[
+        Sort::Name,
+        Sort::Name,
+        Sort::RecentlyUpdated,
+        Sort::LeastRecentlyVerified,
+    ]);
     let unfiltered = f.district.is_none() && f.status.is_none() && f.cert_type.is_none();
-    let total = counts.iter().find(|(k, _)| *k == kind).map_or(0, |(_, n)| *n);
+    let total = counts
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(0, |(_, n)| *n);
     let page = if unfiltered && rng.chance(25) {
         rng.range(1, (total / 50).max(1)) as u64
     } else {
@@ -235,7 +255,9 @@ pub async fn time_lists(
     n: usize,
 ) -> AppResult<(Stats, Stats, Stats)> {
     let counts = count_by_kind(db).await?;
-    let requests: Vec<_> = (0..n + WARM_UP).map(|_| list_request(rng, m, &counts)).collect();
+    let requests: Vec<_> = (0..n + WARM_UP)
+        .map(|_| list_request(rng, m, &counts))
+        .collect();
     let (mut both, mut list, mut facet) = (Vec::new(), Vec::new(), Vec::new());
     for (i, (kind, f, page)) in requests.iter().enumerate() {
         let t = Instant::now();
@@ -254,7 +276,12 @@ pub async fn time_lists(
 }
 
 /// Entry pages of random entries.
-pub async fn time_entry_pages(db: &DatabaseConnection, rng: &mut Rng, m: &Material, n: usize) -> AppResult<Stats> {
+pub async fn time_entry_pages(
+    db: &DatabaseConnection,
+    rng: &mut Rng,
+    m: &Material,
+    n: usize,
+) -> AppResult<Stats> {
     let slugs: Vec<&String> = (0..n + WARM_UP).map(|_| rng.pick(&m.entry_slugs)).collect();
     let samples = timed(n, |i| {
         let slug = slugs[i % slugs.len()].clone();
@@ -265,7 +292,12 @@ pub async fn time_entry_pages(db: &DatabaseConnection, rng: &mut Rng, m: &Materi
 }
 
 /// Report pages of random public reports.
-pub async fn time_report_pages(db: &DatabaseConnection, rng: &mut Rng, m: &Material, n: usize) -> AppResult<Stats> {
+pub async fn time_report_pages(
+    db: &DatabaseConnection,
+    rng: &mut Rng,
+    m: &Material,
+    n: usize,
+) -> AppResult<Stats> {
     if m.report_slugs.is_empty() {
         return Ok(Stats::default());
     }

@@ -135,10 +135,18 @@ fn aliases_of(rng: &mut Rng, display: &str, base: &str) -> Vec<(String, AliasTyp
     let chars: Vec<char> = base.chars().filter(|c| !c.is_whitespace()).collect();
     if chars.len() >= 4 {
         let cut = chars.len() / 2;
-        let spaced: String = chars[..cut].iter().chain([' '].iter()).chain(&chars[cut..]).collect();
+        let spaced: String = chars[..cut]
+            .iter()
+            .chain([' '].iter())
+            .chain(&chars[cut..])
+            .collect();
         candidates.push((spaced, AliasType::Misspelling));
         candidates.push((
-            format!("구 {}{}", words::stem(rng), chars[cut..].iter().collect::<String>()),
+            format!(
+                "구 {}{}",
+                words::stem(rng),
+                chars[cut..].iter().collect::<String>()
+            ),
             AliasType::FormerName,
         ));
     }
@@ -169,7 +177,10 @@ fn description(rng: &mut Rng, kind: EntryKind, d: &District, base: &str) -> Stri
         EntryKind::Program => format!("{field} 분야 사회적경제기업의 성장을 돕는 프로그램이다."),
         EntryKind::Place => format!("{} 주민과 사회적경제기업이 함께 쓰는 공간이다.", d.name),
         EntryKind::Center | EntryKind::District => {
-            format!("{}의 사회적경제 조직을 발굴하고 판로와 교육을 지원한다.", d.name)
+            format!(
+                "{}의 사회적경제 조직을 발굴하고 판로와 교육을 지원한다.",
+                d.name
+            )
         }
     };
     if rng.chance(50) {

@@ -11,8 +11,8 @@ use std::time::Instant;
 use clap::ValueEnum;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait,
-    PaginatorTrait, QueryFilter, Statement,
+    ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, PaginatorTrait,
+    QueryFilter, Statement,
 };
 
 use crate::bench::generate::{Generated, generate};
@@ -291,7 +291,8 @@ async fn database_size(db: &DatabaseConnection, url: &str) -> AppResult<u64> {
         });
     }
     let started = Instant::now();
-    db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+    db.execute_unprepared("PRAGMA wal_checkpoint(TRUNCATE)")
+        .await?;
     tracing::debug!(elapsed = ?started.elapsed(), "checkpointed");
     let Some(path) = sqlite_path(url) else {
         return Ok(0);
@@ -309,7 +310,10 @@ mod tests {
 
     #[test]
     fn database_name_from_url() {
-        assert_eq!(pg_database_name("postgres://u@h:5432/tambang_bench"), "tambang_bench");
+        assert_eq!(
+            pg_database_name("postgres://u@h:5432/tambang_bench"),
+            "tambang_bench"
+        );
         assert_eq!(pg_database_name("postgres://u@h/x?sslmode=off"), "x");
         assert_eq!(pg_database_name("postgres://u@h"), "");
     }

@@ -61,16 +61,73 @@ pub const SYLLABLES: &[&str] = &[
 
 /// Words that names are commonly built from.
 pub const WORDS: &[&str] = &[
-    "푸른", "햇살", "나눔", "동행", "마을", "이음", "다온", "희망", "소나무", "둥근숲", "바른참",
-    "함께", "두레", "품앗이", "새싹", "들꽃", "온누리", "행복", "사람", "공감", "꿈틀", "열매",
-    "손길", "우리", "모두", "너머", "다솜", "한울", "누리", "어울림", "씨앗", "풀잎", "별빛",
-    "오름", "징검다리", "마중물", "소풍", "온기", "살림", "이웃", "보듬", "채움", "디딤",
+    "푸른",
+    "햇살",
+    "나눔",
+    "동행",
+    "마을",
+    "이음",
+    "다온",
+    "희망",
+    "소나무",
+    "둥근숲",
+    "바른참",
+    "함께",
+    "두레",
+    "품앗이",
+    "새싹",
+    "들꽃",
+    "온누리",
+    "행복",
+    "사람",
+    "공감",
+    "꿈틀",
+    "열매",
+    "손길",
+    "우리",
+    "모두",
+    "너머",
+    "다솜",
+    "한울",
+    "누리",
+    "어울림",
+    "씨앗",
+    "풀잎",
+    "별빛",
+    "오름",
+    "징검다리",
+    "마중물",
+    "소풍",
+    "온기",
+    "살림",
+    "이웃",
+    "보듬",
+    "채움",
+    "디딤",
 ];
 
 /// What an enterprise does, as the tail of its name.
 pub const BUSINESS_WORDS: &[&str] = &[
-    "스토어", "공방", "푸드", "컴퍼니", "랩", "디자인", "케어", "에듀", "베이커리", "농장",
-    "커피", "출판", "미디어", "리빙", "청소", "세탁", "도시락", "공예", "여행", "건축",
+    "스토어",
+    "공방",
+    "푸드",
+    "컴퍼니",
+    "랩",
+    "디자인",
+    "케어",
+    "에듀",
+    "베이커리",
+    "농장",
+    "커피",
+    "출판",
+    "미디어",
+    "리빙",
+    "청소",
+    "세탁",
+    "도시락",
+    "공예",
+    "여행",
+    "건축",
 ];
 
 /// Company-form markers placed before or after a name.
@@ -81,7 +138,9 @@ pub const MARKERS_AFTER: &[&str] = &["(주)", " 주식회사", "(유)"];
 pub const COOP_FORMS: &[&str] = &["협동조합", "사회적협동조합"];
 
 /// Surnames and given-name syllables for people.
-pub const SURNAMES: &[&str] = &["김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한"];
+pub const SURNAMES: &[&str] = &[
+    "김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한",
+];
 /// Given-name syllables.
 pub const GIVEN: &[&str] = &[
     "민", "서", "지", "현", "수", "영", "준", "은", "하", "윤", "선", "경", "희", "재", "혜",
@@ -89,14 +148,38 @@ pub const GIVEN: &[&str] = &[
 
 /// Road names (the road part of a road address).
 pub const ROADS: &[&str] = &[
-    "왕십리로", "성수일로", "아차산로", "동일로", "도봉로", "마포대로", "양화로", "을지로",
-    "세종대로", "테헤란로", "한강대로", "천호대로", "시흥대로", "노원로", "망우로", "은평로",
+    "왕십리로",
+    "성수일로",
+    "아차산로",
+    "동일로",
+    "도봉로",
+    "마포대로",
+    "양화로",
+    "을지로",
+    "세종대로",
+    "테헤란로",
+    "한강대로",
+    "천호대로",
+    "시흥대로",
+    "노원로",
+    "망우로",
+    "은평로",
 ];
 
 /// Fields of service (서비스 분야) of enterprises.
 pub const SERVICE_FIELDS: &[&str] = &[
-    "환경", "문화예술", "교육", "돌봄", "보건", "식품", "제조", "관광", "청소", "주거",
-    "IT", "유통",
+    "환경",
+    "문화예술",
+    "교육",
+    "돌봄",
+    "보건",
+    "식품",
+    "제조",
+    "관광",
+    "청소",
+    "주거",
+    "IT",
+    "유통",
 ];
 
 /// Sentences of report bodies; `{}` is replaced by an entry name with a particle.
@@ -205,7 +288,12 @@ pub fn romanize(text: &str) -> String {
 
 /// A person's name: surname and two given-name syllables.
 pub fn person(rng: &mut Rng) -> String {
-    format!("{}{}{}", rng.pick(SURNAMES), rng.pick(GIVEN), rng.pick(GIVEN))
+    format!(
+        "{}{}{}",
+        rng.pick(SURNAMES),
+        rng.pick(GIVEN),
+        rng.pick(GIVEN)
+    )
 }
 
 /// A name stem: a word, two words, or two to four syllables.
@@ -213,9 +301,7 @@ pub fn stem(rng: &mut Rng) -> String {
     match rng.below(3) {
         0 => (*rng.pick(WORDS)).to_string(),
         1 => format!("{}{}", rng.pick(WORDS), rng.pick(WORDS)),
-        _ => (0..rng.range(2, 4))
-            .map(|_| *rng.pick(SYLLABLES))
-            .collect(),
+        _ => (0..rng.range(2, 4)).map(|_| *rng.pick(SYLLABLES)).collect(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! rows exist, numbers are valid, search finds generated names, and the guards hold. No
 //! timing is asserted anywhere.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use tambang::bench::run::{BenchOptions, BenchSize, holds_real_data};
 use tambang::domain::{BizRegNo, CertNo};
 use tambang::entities::{alias, enterprise_detail, entry, link, report, report_entry};
@@ -17,6 +17,7 @@ async fn generated_names(db: &sea_orm::DatabaseConnection) -> Vec<String> {
         .select_only()
         .column(entry::Column::Name)
         .filter(entry::Column::Source.eq("bench generator"))
+        .order_by_asc(entry::Column::Id)
         .into_tuple()
         .all(db)
         .await
@@ -29,7 +30,10 @@ async fn generator_fills_a_small_database(backend: Backend) {
     let (db, _url, _guard) = fresh_db(backend).await;
     // On top of the demo data, so generated slugs and 인증번호 must avoid the demo's.
     tambang::demo::load(&db).await.unwrap();
-    assert!(!holds_real_data(&db).await.unwrap(), "demo data is not real data");
+    assert!(
+        !holds_real_data(&db).await.unwrap(),
+        "demo data is not real data"
+    );
     let before = entry::Entity::find().count(&db).await.unwrap();
 
     let g = tambang::bench::generate(&db, 200, 7).await.unwrap();
@@ -37,25 +41,39 @@ async fn generator_fills_a_small_database(backend: Backend) {
     assert_eq!(g.reports, 2);
     assert!(g.aliases >= 200, "{g:?}");
     assert!(g.links > 0, "{g:?}");
-    assert_eq!(entry::Entity::find().count(&db).await.unwrap(), before + 200);
+    assert_eq!(
+        entry::Entity::find().count(&db).await.unwrap(),
+        before + 200
+    );
     assert!(alias::Entity::find().count(&db).await.unwrap() >= g.aliases);
     assert!(link::Entity::find().count(&db).await.unwrap() >= g.links);
     assert!(report_entry::Entity::find().count(&db).await.unwrap() >= 4);
     assert!(holds_real_data(&db).await.unwrap());
 
     let details = enterprise_detail::Entity::find().all(&db).await.unwrap();
-    let numbers: Vec<&String> = details.iter().filter_map(|d| d.biz_reg_no.as_ref()).collect();
+    let numbers: Vec<&String> = details
+        .iter()
+        .filter_map(|d| d.biz_reg_no.as_ref())
+        .collect();
     assert!(numbers.len() > 50, "{}", numbers.len());
     for n in numbers {
         BizRegNo::parse(n).unwrap_or_else(|e| panic!("{n}: {e}"));
     }
     for no in details.iter().filter_map(|d| d.cert_no.as_ref()) {
-        assert_eq!(CertNo::parse(no).unwrap().as_str(), no, "canonical 인증번호");
+        assert_eq!(
+            CertNo::parse(no).unwrap().as_str(),
+            no,
+            "canonical 인증번호"
+        );
     }
 
     let reports = report::Entity::find().all(&db).await.unwrap();
     let body = &reports.last().unwrap().body;
-    assert!((2_000..=10_200).contains(&body.chars().count()), "{}", body.len());
+    assert!(
+        (2_000..=10_200).contains(&body.chars().count()),
+        "{}",
+        body.len()
+    );
 
     // A generated name is found by search.
     let names = generated_names(&db).await;
