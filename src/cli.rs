@@ -1,4 +1,4 @@
-//! The `tambang` command line: serve, migrate and demo.
+//! The `tambang` command line: serve, migrate, demo, accounts and bench.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -52,6 +52,24 @@ pub enum Command {
     },
     /// Load the demo data (Seoul's districts and the founding visit report). Safe to repeat.
     Demo,
+    /// Fill a fresh database with generated data and time search and page queries.
+    Bench {
+        /// Number of entries to generate (reports: 1% of that).
+        #[arg(long, value_enum, default_value = "10k")]
+        size: crate::bench::run::BenchSize,
+        /// Requests timed per operation.
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        /// Seed of the data and request generators.
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Delete everything in the database first (SQLite: the file; PostgreSQL: all tables).
+        #[arg(long)]
+        fresh: bool,
+        /// Allow a PostgreSQL database whose name does not end in `_bench`.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -97,6 +115,22 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             let summary = crate::demo::load(&db).await?;
             println!("{summary}");
             Ok(())
+        }
+        Command::Bench {
+            size,
+            queries,
+            seed,
+            fresh,
+            force,
+        } => {
+            let opts = crate::bench::run::BenchOptions {
+                size,
+                queries,
+                seed,
+                fresh,
+                force,
+            };
+            crate::bench::run::run(&url, &opts).await
         }
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,

@@ -222,6 +222,22 @@ fn demo_file() -> AppResult<DemoFile> {
     serde_json::from_str(DEMO_JSON).map_err(|e| bad_data(format!("demo.json: {e}")))
 }
 
+/// Slugs of the demo entries and of the demo reports, so other tools (the benchmark) can tell
+/// demo data from real data.
+pub fn demo_slugs() -> AppResult<(Vec<String>, Vec<String>)> {
+    let demo = demo_file()?;
+    Ok((
+        demo.entries
+            .iter()
+            .map(|e| e.slug.as_str().to_string())
+            .collect(),
+        demo.reports
+            .iter()
+            .map(|r| r.slug.as_str().to_string())
+            .collect(),
+    ))
+}
+
 /// True when the directory holds nothing but districts and there are no reports.
 pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
     let entries = entry::Entity::find()

@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod api_lists;
 mod auth;
+mod bench;
 mod cli;
 mod compare;
 mod demo;

@@ -1,0 +1,12 @@
+//! The benchmark: a deterministic generator of realistic Korean directory data
+//! (`generate`), and `tambang bench`, which fills a fresh database and times search, list
+//! pages with facets, entry pages and report pages in-process (`run`, `measure`).
+
+pub mod generate;
+pub mod measure;
+pub mod names;
+pub mod run;
+pub mod visits;
+pub mod words;
+
+pub use generate::{Generated, generate};
