@@ -236,10 +236,12 @@ pub async fn run(
         if !opts.dry_run {
             // Strict mode keeps the attempt and its errors on record, with nothing applied.
             let rec = import_record(db, actor, opts, &sha, &report).await?;
+            report.import_id = Some(rec.id);
             finish(db, actor, rec, &report, "rejected").await?;
         }
         return Ok(report);
     }
+    report.import_id = Some(record.id);
     finish(&txn, actor, record, &report, "applied").await?;
     txn.commit().await?;
     report.applied = true;

@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod demo;
 mod directory;
+mod import;
 mod migrations;
 mod pages;
 mod search;
