@@ -35,6 +35,9 @@ impl Access {
 /// Request bodies of ordinary forms and JSON are limited to this.
 pub const FORM_LIMIT: usize = 1024 * 1024;
 
+/// Uploaded lists (the import wizard) may be this large.
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
 /// One write route: method, axum path pattern, access, and the body size it accepts.
 #[derive(Debug, Clone)]
 pub struct WriteRoute {
@@ -50,6 +53,15 @@ const fn post(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: FORM_LIMIT,
+    }
+}
+
+const fn upload(path: &'static str, access: Access) -> WriteRoute {
+    WriteRoute {
+        method: Method::POST,
+        path,
+        access,
+        max_body: UPLOAD_LIMIT,
     }
 }
 
@@ -71,6 +83,9 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/e/{slug}/links", Access::Editor),
     post("/e/{slug}/links/{id}/delete", Access::Editor),
     post("/e/{slug}/merge", Access::Admin),
+    upload("/imports", Access::Editor),
+    post("/imports/{id}/mapping", Access::Editor),
+    post("/imports/{id}/apply", Access::Editor),
 ];
 
 /// The rule for a request's method and matched route pattern.

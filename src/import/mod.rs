@@ -4,11 +4,14 @@
 
 pub mod apply;
 pub mod decode;
+pub mod export;
 pub mod map;
 pub mod parse;
 pub mod place;
 pub mod resolve;
+pub mod routes;
 pub mod sniff;
+pub mod views;
 
 use std::collections::BTreeMap;
 

@@ -281,3 +281,109 @@ async fn snapshot_diff_and_close_missing(backend: Backend) {
         ("certified", Some("제2024-015호"))
     );
 }
+
+fn multipart(file: &[u8], source: &str) -> (String, Vec<u8>) {
+    let boundary = "XtambangBoundary7";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\n{source}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"인증현황.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+both_backends!(the_wizard_uploads_previews_maps_applies_and_reports);
+
+async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    let app = spawn_app(backend).await;
+    let mut editor = app
+        .signed_in("editor@example.org", tambang::domain::Role::Editor)
+        .await;
+    assert!(
+        editor
+            .get("/imports/new")
+            .await
+            .body
+            .contains("multipart/form-data")
+    );
+    let csrf = editor.csrf().await;
+    let bad = "서울,2013-003,=HYPERLINK(\"http://x\"),x,,,,,서울 중구 1,,,";
+    let (ct, body) = multipart(&cp949(&ministry_list(&[DASOMI, BAD_BIZ, bad])), "moel");
+    let upload = |csrf: &str| {
+        Request::post(format!("/imports?csrf={csrf}"))
+            .header("content-type", ct.clone())
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    let r = editor.send(upload("wrong")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "CSRF still applies to uploads"
+    );
+    let r = editor.send(upload(&csrf)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let at = r.location().unwrap().to_string();
+    let preview = editor.get(&at).await.body;
+    for needle in [
+        "CP949",
+        "4행",
+        "사업자등록번호가 올바르지 않습니다",
+        "기관명",
+        "<select",
+    ] {
+        assert!(preview.contains(needle), "preview lacks {needle}");
+    }
+    assert!(
+        entry_named(&app, "(재)다솜이재단").await.is_none(),
+        "preview writes nothing"
+    );
+    // Map 사업내용 to nothing (kept as extra), then apply.
+    let r = editor
+        .post_form(
+            &format!("{at}/mapping"),
+            &[
+                ("col_1", "cert_no"),
+                ("col_2", "name"),
+                ("col_8", "address"),
+                ("col_6", "biz_reg_no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = editor.post_form(&format!("{at}/apply"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let result = editor.get(&at).await.body;
+    assert!(result.contains("applied") && result.contains("rejected.csv"));
+    assert!(entry_named(&app, "(재)다솜이재단").await.is_some());
+    let csv = editor.get(&format!("{at}/rejected.csv")).await;
+    assert!(csv.body.starts_with('\u{FEFF}'));
+    assert!(csv.body.contains("'=HYPERLINK") && !csv.body.contains(",=HYPERLINK"));
+    assert!(csv.body.contains("123-45-67890"));
+    // Too large: a clear refusal.
+    let huge = vec![b'a'; tambang::auth::policy::UPLOAD_LIMIT + 10];
+    let (ct, body) = multipart(&huge, "");
+    let r = editor
+        .send(
+            Request::post(format!("/imports?csrf={csrf}"))
+                .header("content-type", ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Viewers may not import.
+    let mut viewer = app
+        .signed_in("viewer@example.org", tambang::domain::Role::Viewer)
+        .await;
+    assert_ne!(viewer.get("/imports/new").await.status, StatusCode::OK);
+}
