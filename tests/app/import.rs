@@ -234,7 +234,7 @@ async fn hostile_files(backend: Backend) {
     let r = import(&app, HEADER.as_bytes(), &opts(None)).await.unwrap();
     assert_eq!((r.total, r.rejected), (0, 0));
     // Formula cells, invalid bytes, ragged rows and stray quotes.
-    let mut bytes = "기관명,대표자,소재지\n".repeat(1).into_bytes();
+    let mut bytes = "기관명,대표자,소재지\n".as_bytes().to_vec();
     bytes.extend_from_slice("=HYPERLINK(\"http://evil\"),김,서울 중구\n".as_bytes());
     bytes.extend_from_slice("정상기업,\"박\",서울특별시 중구 세종대로 110,여분,여분2\n".as_bytes());
     bytes.extend_from_slice(b"\xFF\xFE\xEA\xB9,x\n");
