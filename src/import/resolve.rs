@@ -50,9 +50,12 @@ pub struct Index {
     pub slugs: HashSet<String>,
     /// Entry (or -line) → the line that claimed it.
     claimed: HashMap<i64, u64>,
+    /// Keys of new rows not yet written, by pseudo id, so `created` touches only those.
+    pending: HashMap<i64, Keys>,
 }
 
 /// The keys a draft can be matched by.
+#[derive(Debug, Clone)]
 pub struct Keys {
     cert: Option<String>,
     biz: Option<String>,
@@ -195,20 +198,22 @@ impl Index {
             push(&mut self.by_name, keys.name.clone(), pseudo);
         }
         self.claimed.insert(pseudo, line);
+        self.pending.insert(pseudo, keys.clone());
     }
 
     /// Records that the new row at `line` became entry `id` (so snapshot and later rows see it).
     pub fn created(&mut self, line: u64, ex: Existing) {
         let pseudo = -i64::try_from(line).unwrap_or(i64::MAX);
-        for ids in self
-            .by_cert
-            .values_mut()
-            .chain(self.by_biz.values_mut())
-            .chain(self.by_name.values_mut())
-        {
-            for id in ids.iter_mut().filter(|i| **i == pseudo) {
-                *id = ex.entry.id;
+        let id = ex.entry.id;
+        let swap = |ids: Option<&mut Vec<i64>>| {
+            for i in ids.into_iter().flatten().filter(|i| **i == pseudo) {
+                *i = id;
             }
+        };
+        if let Some(keys) = self.pending.remove(&pseudo) {
+            swap(keys.cert.as_ref().and_then(|k| self.by_cert.get_mut(k)));
+            swap(keys.biz.as_ref().and_then(|k| self.by_biz.get_mut(k)));
+            swap(self.by_name.get_mut(&keys.name));
         }
         self.claimed.remove(&pseudo);
         self.claimed.insert(ex.entry.id, line);
