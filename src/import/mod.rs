@@ -12,6 +12,7 @@ pub mod resolve;
 pub mod routes;
 pub mod sniff;
 pub mod views;
+pub mod write;
 
 use std::collections::BTreeMap;
 
