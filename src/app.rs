@@ -74,6 +74,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::search::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())
+        .merge(crate::import::routes::routes())
         .nest("/api/v1", crate::api::routes())
         .merge(extra)
         .fallback(not_found)

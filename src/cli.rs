@@ -1,4 +1,4 @@
-//! The `tambang` command line: serve, migrate, demo, accounts and bench.
+//! The `tambang` command line: serve, migrate, demo, accounts, imports and bench.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -75,6 +75,11 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cli_accounts::UserAction,
     },
+    /// Import a public list into the directory.
+    Import {
+        #[command(subcommand)]
+        what: crate::cli_import::ImportWhat,
+    },
     /// Manage API tokens for scripts.
     Token {
         #[command(subcommand)]
@@ -134,6 +139,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         }
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,
+        Command::Import { what } => crate::cli_import::import(&url, what).await,
     }
 }
 

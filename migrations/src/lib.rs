@@ -13,6 +13,7 @@ mod m20261125_000004_mentions_imports_audit;
 mod m20261125_000005_search;
 mod m20261125_000006_entry_name_keys;
 mod m20261125_000007_list_indexes;
+mod m20261125_000010_import_staging;
 mod util;
 
 /// The ordered list of migrations.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000005_search::Migration),
             Box::new(m20261125_000006_entry_name_keys::Migration),
             Box::new(m20261125_000007_list_indexes::Migration),
+            Box::new(m20261125_000010_import_staging::Migration),
         ]
     }
 }

@@ -35,6 +35,9 @@ impl Access {
 /// Request bodies of ordinary forms and JSON are limited to this.
 pub const FORM_LIMIT: usize = 1024 * 1024;
 
+/// Uploaded lists (the import wizard) may be this large.
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
 /// One write route: method, axum path pattern, access, and the body size it accepts.
 #[derive(Debug, Clone)]
 pub struct WriteRoute {
@@ -68,6 +71,15 @@ const fn delete(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: FORM_LIMIT,
+    }
+}
+
+const fn upload(path: &'static str, access: Access) -> WriteRoute {
+    WriteRoute {
+        method: Method::POST,
+        path,
+        access,
+        max_body: UPLOAD_LIMIT,
     }
 }
 
@@ -106,6 +118,9 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     delete("/api/v1/entries/{slug}/aliases/{id}", Access::Editor),
     post("/api/v1/entries/{slug}/links", Access::Editor),
     delete("/api/v1/entries/{slug}/links/{id}", Access::Editor),
+    upload("/imports", Access::Editor),
+    post("/imports/{id}/mapping", Access::Editor),
+    post("/imports/{id}/apply", Access::Editor),
     // Last, because the authorization matrix test deletes its target entry with it.
     delete("/api/v1/entries/{slug}", Access::Admin),
 ];

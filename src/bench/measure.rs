@@ -304,7 +304,7 @@ pub async fn time_report_pages(
     let slugs: Vec<&String> = (0..n).map(|_| rng.pick(&m.report_slugs)).collect();
     let samples = timed(n, |i| {
         let slug = slugs[i].clone();
-        async move { report_page(db, &slug).await.map(drop) }
+        async move { report_page(db, &slug, false).await.map(drop) }
     })
     .await?;
     Ok(Stats::of(samples))

@@ -17,6 +17,10 @@ impl FieldErrors {
     pub fn get(&self, field: &str) -> Option<&str> {
         self.0.get(field).map(String::as_str)
     }
+    /// Every (field, message), by field name.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        self.0.iter().map(|(k, v)| (*k, v.as_str()))
+    }
     /// True when there is nothing to report.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

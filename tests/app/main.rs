@@ -11,6 +11,7 @@ mod cli;
 mod compare;
 mod demo;
 mod directory;
+mod import;
 mod mentions;
 mod migrations;
 mod pages;

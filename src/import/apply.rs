@@ -1,0 +1,387 @@
+//! Step 7, *apply*: runs the pure steps over a file and writes the outcome in one
+//! transaction — audited entry writes, the `imports` record with its counts, mapping and
+//! every row error, and one `import_entries` row per accepted row (the snapshot a later
+//! edition of the same source is compared with). Rows stream from the decoded text; only
+//! errors and the first rows' preview are kept.
+
+use std::collections::HashSet;
+
+use chrono::Utc;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::audit::{self, Actor};
+use crate::domain::EntryStatus;
+use crate::entities::{entry, import, import_entry, import_row_error};
+use crate::error::{AppError, AppResult};
+use crate::import::ImportOptions;
+use crate::import::decode::decode;
+use crate::import::map::Mapping;
+use crate::import::parse::{RowError, parse_row, raw_text};
+use crate::import::resolve::{Index, Outcome};
+use crate::import::sniff::{LineCounter, classify, reader, sniff};
+use crate::import::write::{create, update};
+
+/// How many rows the preview shows.
+pub const PREVIEW_ROWS: usize = 20;
+
+/// One row of the preview.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PreviewRow {
+    pub line: u64,
+    pub name: String,
+    /// new, update, unchanged, conflict or rejected.
+    pub outcome: &'static str,
+    pub detail: String,
+}
+
+/// Everything an import found and did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub import_id: Option<i64>,
+    pub encoding: &'static str,
+    pub delimiter: &'static str,
+    pub header_line: u64,
+    #[serde(skip)]
+    pub mapping: Option<Mapping>,
+    pub total: usize,
+    pub new: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub conflict: usize,
+    pub rejected: usize,
+    pub skipped: usize,
+    /// Rejected rows' errors and conflicts, by line.
+    pub errors: Vec<RowError>,
+    pub preview: Vec<PreviewRow>,
+    /// Entries the previous import of the same source had and this one does not.
+    pub missing: Vec<(i64, String)>,
+    pub closed: usize,
+    /// True when the writes were committed.
+    pub applied: bool,
+}
+
+/// The SHA-256 of a file, in hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Imports `bytes` as an enterprise list. File-level problems (not a text file, no header,
+/// no name column) are `BadRequest` with a message for the user; row problems are reported.
+pub async fn run(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> AppResult<ImportReport> {
+    let bad = |e: &dyn std::fmt::Display| AppError::BadRequest(e.to_string());
+    let decoded = decode(bytes).map_err(|e| bad(&e))?;
+    let sniffed = sniff(&decoded.text).map_err(|e| bad(&e))?;
+    let mapping = Mapping::suggested(&sniffed.headers, &opts.overrides);
+    if mapping.column_of("name").is_none() {
+        return Err(AppError::BadRequest(format!(
+            "기업명 열을 찾을 수 없습니다 (no name column). {}행의 머리글: {}",
+            sniffed.header_line,
+            sniffed.headers.join(", ")
+        )));
+    }
+    let mut report = ImportReport {
+        encoding: decoded.encoding.as_str(),
+        delimiter: sniffed.delimiter_name(),
+        header_line: sniffed.header_line,
+        mapping: Some(mapping.clone()),
+        ..Default::default()
+    };
+    let sha = sha256_hex(bytes);
+    let txn = db.begin().await?;
+    let mut index = Index::load(&txn).await?;
+    let record = import_record(&txn, actor, opts, &sha, &report).await?;
+    let mut seen: HashSet<i64> = HashSet::new();
+    let mut rdr = reader(&decoded.text, sniffed.delimiter);
+    let mut rec = csv::StringRecord::new();
+    let mut n = 0usize;
+    let mut lines = LineCounter::default();
+    while rdr.read_record(&mut rec).map_err(AppError::internal)? {
+        n += 1;
+        if n <= sniffed.header_record + 1 {
+            continue;
+        }
+        if classify(&rec).is_some() {
+            report.skipped += 1;
+            continue;
+        }
+        let line = lines.line_at(&decoded.text, rec.position().map_or(0, |p| p.byte()));
+        report.total += 1;
+        if report.total.is_multiple_of(10_000) {
+            progress(report.total);
+        }
+        let row = match parse_row(
+            line,
+            &rec,
+            &mapping,
+            sniffed.delimiter,
+            opts.default_cert_type,
+        ) {
+            Ok(row) => row,
+            Err(errs) => {
+                reject(&mut report, line, &rec, errs);
+                continue;
+            }
+        };
+        let district_id = match &row.draft.district {
+            None => None,
+            Some(code) => match index.districts.get(code.as_str()) {
+                Some(id) => Some(*id),
+                None => {
+                    let err = RowError {
+                        line,
+                        column: mapping
+                            .column_of("district")
+                            .and_then(|i| mapping.headers.get(i).cloned()),
+                        value: Some(code.as_str().to_string()),
+                        reason: format!("등록되지 않은 자치구 코드입니다: {code}"),
+                        raw: raw_text(&rec, sniffed.delimiter),
+                    };
+                    reject(&mut report, line, &rec, vec![err]);
+                    continue;
+                }
+            },
+        };
+        let outcome = index.resolve(line, &row.draft, district_id);
+        let (label, detail, entry_id, changes) = match outcome {
+            Outcome::New => {
+                let ex = create(&txn, actor, &mut index, &row, district_id, opts).await?;
+                let id = ex.entry.id;
+                index.created(line, ex);
+                report.new += 1;
+                ("new", String::new(), id, Vec::new())
+            }
+            Outcome::Update { entry_id, changes } => {
+                update(
+                    &txn,
+                    actor,
+                    &mut index,
+                    entry_id,
+                    &row,
+                    district_id,
+                    &changes,
+                )
+                .await?;
+                report.updated += 1;
+                let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
+                ("update", fields.join(", "), entry_id, changes)
+            }
+            Outcome::Unchanged { entry_id } => {
+                report.unchanged += 1;
+                ("unchanged", String::new(), entry_id, Vec::new())
+            }
+            Outcome::Conflict { reason } => {
+                report.conflict += 1;
+                report.errors.push(RowError {
+                    line,
+                    column: None,
+                    value: Some(row.draft.name.clone()),
+                    reason: format!("충돌 (conflict): {reason}"),
+                    raw: raw_text(&rec, sniffed.delimiter),
+                });
+                push_preview(&mut report, line, &row.draft.name, "conflict", reason);
+                continue;
+            }
+        };
+        seen.insert(entry_id);
+        push_preview(&mut report, line, &row.draft.name, label, detail);
+        import_entry::ActiveModel {
+            import_id: Set(record.id),
+            entry_id: Set(entry_id),
+            line: Set(i32::try_from(line).unwrap_or(i32::MAX)),
+            outcome: Set(label.to_string()),
+            changes: Set((!changes.is_empty()).then(|| json!(changes))),
+            extra: Set(
+                (!row.extra.is_empty()).then(|| serde_json::Value::Object(row.extra.clone()))
+            ),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    if report.total >= 10_000 {
+        progress(report.total);
+    }
+    report.missing = missing_since_last(&txn, opts, record.id, &seen).await?;
+    let abort = opts.dry_run || (opts.strict && report.rejected > 0);
+    if opts.close_missing && !abort {
+        for (id, _) in &report.missing {
+            if let Some(current) = index.entries.get(id).map(|e| e.entry.clone())
+                && current.status == EntryStatus::Active.as_str()
+            {
+                let mut m = current.clone().into_active_model();
+                m.status = Set(EntryStatus::Closed.as_str().to_string());
+                m.version = Set(current.version + 1);
+                m.updated_at = Set(Utc::now());
+                audit::update(&txn, actor, &current, m).await?;
+                report.closed += 1;
+            }
+        }
+    }
+    if abort {
+        txn.rollback().await?;
+        if !opts.dry_run {
+            // Strict mode keeps the attempt and its errors on record, with nothing applied.
+            let rec = import_record(db, actor, opts, &sha, &report).await?;
+            report.import_id = Some(rec.id);
+            finish(db, actor, rec, &report, "rejected").await?;
+        }
+        return Ok(report);
+    }
+    report.import_id = Some(record.id);
+    finish(&txn, actor, record, &report, "applied").await?;
+    txn.commit().await?;
+    report.applied = true;
+    Ok(report)
+}
+
+fn reject(report: &mut ImportReport, line: u64, rec: &csv::StringRecord, errs: Vec<RowError>) {
+    report.rejected += 1;
+    let name = rec.get(0).unwrap_or_default().to_string();
+    let reasons: Vec<String> = errs.iter().map(|e| e.reason.clone()).collect();
+    push_preview(report, line, &name, "rejected", reasons.join(" / "));
+    report.errors.extend(errs);
+}
+
+fn push_preview(
+    report: &mut ImportReport,
+    line: u64,
+    name: &str,
+    outcome: &'static str,
+    detail: String,
+) {
+    if report.preview.len() < PREVIEW_ROWS {
+        report.preview.push(PreviewRow {
+            line,
+            name: name.to_string(),
+            outcome,
+            detail,
+        });
+    }
+}
+
+/// The staged record of the web wizard, or a new one.
+async fn import_record(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    opts: &ImportOptions,
+    sha: &str,
+    report: &ImportReport,
+) -> AppResult<import::Model> {
+    if let Some(id) = opts.staged_id.filter(|_| !opts.dry_run)
+        && let Some(staged) = import::Entity::find_by_id(id).one(db).await?
+    {
+        return Ok(staged);
+    }
+    let model = import::ActiveModel {
+        kind: Set("enterprises".into()),
+        source: Set(opts.source.clone()),
+        file_name: Set(opts.file_name.clone()),
+        sha256: Set(sha.to_string()),
+        encoding: Set(Some(report.encoding.to_string())),
+        mapping: Set(report.mapping.as_ref().map(Mapping::to_json)),
+        status: Set("running".into()),
+        created_by: Set(actor.user_id),
+        started_at: Set(Utc::now()),
+        ..Default::default()
+    };
+    audit::insert(db, actor, model).await
+}
+
+/// Stores counts, summary and every row error, and sets the final status.
+async fn finish(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    record: import::Model,
+    report: &ImportReport,
+    status: &str,
+) -> AppResult<()> {
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    // Row errors are the import's own record, not directory changes: written directly.
+    for chunk in report.errors.chunks(500) {
+        let rows = chunk.iter().map(|e| import_row_error::ActiveModel {
+            import_id: Set(record.id),
+            line: Set(i32::try_from(e.line).unwrap_or(i32::MAX)),
+            column_name: Set(e.column.clone()),
+            value: Set(e.value.clone()),
+            reason: Set(e.reason.clone()),
+            raw: Set(Some(e.raw.clone())),
+            ..Default::default()
+        });
+        import_row_error::Entity::insert_many(rows).exec(db).await?;
+    }
+    let mut m = record.clone().into_active_model();
+    m.source = Set(record.source.clone());
+    m.status = Set(status.to_string());
+    m.encoding = Set(Some(report.encoding.to_string()));
+    m.mapping = Set(report.mapping.as_ref().map(Mapping::to_json));
+    m.rows_total = Set(count(report.total));
+    m.rows_new = Set(count(report.new));
+    m.rows_updated = Set(count(report.updated));
+    m.rows_unchanged = Set(count(report.unchanged));
+    m.rows_conflict = Set(count(report.conflict));
+    m.rows_rejected = Set(count(report.rejected));
+    m.finished_at = Set(Some(Utc::now()));
+    m.payload = Set(None);
+    m.summary = Set(Some(json!({
+        "delimiter": report.delimiter,
+        "header_line": report.header_line,
+        "skipped": report.skipped,
+        "missing": report.missing.len(),
+        "closed": report.closed,
+    })));
+    audit::update(db, actor, &record, m).await?;
+    Ok(())
+}
+
+/// Entries the last applied import of the same source saw and this one did not.
+async fn missing_since_last(
+    db: &impl ConnectionTrait,
+    opts: &ImportOptions,
+    this_id: i64,
+    seen: &HashSet<i64>,
+) -> AppResult<Vec<(i64, String)>> {
+    let Some(source) = &opts.source else {
+        return Ok(Vec::new());
+    };
+    let Some(prev) = import::Entity::find()
+        .filter(import::Column::Source.eq(source.as_str()))
+        .filter(import::Column::Status.eq("applied"))
+        .filter(import::Column::Id.ne(this_id))
+        .order_by_desc(import::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(Vec::new());
+    };
+    let before: Vec<i64> = import_entry::Entity::find()
+        .filter(import_entry::Column::ImportId.eq(prev.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| r.entry_id)
+        .filter(|id| !seen.contains(id))
+        .collect();
+    let mut out: Vec<(i64, String)> = entry::Entity::find()
+        .filter(entry::Column::Id.is_in(before))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
+}

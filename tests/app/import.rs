@@ -1,0 +1,389 @@
+//! Importing public enterprise lists: encodings, layouts, hostile files, dedupe, strict mode,
+//! idempotent re-import and the snapshot diff, on both backends. Fixtures are written here.
+
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use tambang::audit::Actor;
+use tambang::entities::{audit_log, enterprise_detail, entry, import, import_row_error};
+use tambang::error::AppError;
+use tambang::import::ImportOptions;
+use tambang::import::apply::{ImportReport, run};
+
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, spawn_app};
+
+const HEADER: &str = "지역,인증번호,기관명,사업내용,사회적목적실현유형,사회서비스분야,사업자등록번호,대표자,소재지,홈페이지,인증일자,인증회차";
+
+/// A ministry-layout list: two title rows, a blank line, the header, `rows`, a subtotal.
+fn ministry_list(rows: &[&str]) -> String {
+    let mut s = String::from("사회적기업 인증현황\r\n(2024.12.31 기준)\r\n\r\n");
+    s.push_str(HEADER);
+    s.push_str("\r\n");
+    for r in rows {
+        s.push_str(r);
+        s.push_str("\r\n");
+    }
+    s.push_str("합계,,,,,,,,,,,\r\n");
+    s
+}
+
+fn cp949(s: &str) -> Vec<u8> {
+    let (bytes, _, unmappable) = encoding_rs::EUC_KR.encode(s);
+    assert!(!unmappable);
+    bytes.into_owned()
+}
+
+const DASOMI: &str = "서울,2007-001,(재)다솜이재단,간병 서비스,사회서비스제공형,보건,124-81-00998,김가나,03993 서울특별시 마포구 동교로27길 3-10,www.dasomi.org,2007.10.31,1";
+const BAD_BIZ: &str =
+    "서울,2012-002,나쁜번호기업,x,혼합형,,123-45-67890,박,서울 중구 세종대로 110,,2012-01-01,2";
+const BARUN: &str = "서울,,㈜바른참,도시락,일자리제공형,,,이다라,서울 성동구 왕십리로 1,,20100105,";
+
+async fn import(
+    app: &TestApp,
+    bytes: &[u8],
+    opts: &ImportOptions,
+) -> Result<ImportReport, AppError> {
+    run(&app.db, &Actor::system("test"), bytes, opts, &mut |_| {}).await
+}
+
+fn opts(source: Option<&str>) -> ImportOptions {
+    let mut o = ImportOptions::new("list.csv");
+    o.source = source.map(str::to_string);
+    o
+}
+
+async fn entry_named(app: &TestApp, name: &str) -> Option<entry::Model> {
+    entry::Entity::find()
+        .filter(entry::Column::Name.eq(name))
+        .one(&app.db)
+        .await
+        .unwrap()
+}
+
+both_backends!(
+    cp949_ministry_list_applies_good_rows_and_reports_the_bad_one,
+    utf8_bom_tabs_and_header_synonyms,
+    strict_mode_applies_nothing,
+    reimport_changes_nothing_and_dedupes_against_demo_entries,
+    hostile_files,
+    snapshot_diff_and_close_missing,
+);
+
+async fn cp949_ministry_list_applies_good_rows_and_reports_the_bad_one(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let bytes = cp949(&ministry_list(&[DASOMI, BAD_BIZ]));
+    let r = import(&app, &bytes, &opts(Some("moel"))).await.unwrap();
+    assert_eq!((r.encoding, r.header_line), ("CP949", 4));
+    assert_eq!((r.total, r.new, r.rejected, r.skipped), (2, 1, 1, 1));
+    assert!(r.applied);
+    let err = &r.errors[0];
+    assert_eq!(err.line, 6, "the bad row's physical line");
+    assert_eq!(err.column.as_deref(), Some("사업자등록번호"));
+    assert_eq!(err.value.as_deref(), Some("123-45-67890"));
+    let e = entry_named(&app, "(재)다솜이재단").await.expect("imported");
+    assert_eq!(
+        e.address.as_deref(),
+        Some("서울특별시 마포구 동교로27길 3-10")
+    );
+    assert!(e.district_id.is_some(), "placed from the address");
+    let d = enterprise_detail::Entity::find_by_id(e.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.cert_no.as_deref(), Some("제2007-001호"));
+    assert_eq!(d.cert_type, "certified");
+    assert_eq!(d.biz_reg_no.as_deref(), Some("124-81-00998"));
+    let rec = import::Entity::find_by_id(r.import_id.expect("recorded"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (rec.status.as_str(), rec.encoding.as_deref()),
+        ("applied", Some("CP949"))
+    );
+    assert_eq!((rec.rows_new, rec.rows_rejected), (1, 1));
+    assert_eq!(rec.sha256.len(), 64);
+    let errors = import_row_error::Entity::find()
+        .filter(import_row_error::Column::ImportId.eq(rec.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].line, 6);
+    assert!(
+        errors[0]
+            .raw
+            .as_deref()
+            .unwrap_or_default()
+            .contains("나쁜번호기업")
+    );
+    let audited = audit_log::Entity::find()
+        .filter(audit_log::Column::TableName.eq("entries"))
+        .filter(audit_log::Column::RowId.eq(e.id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audited, 1, "the creation is audited");
+}
+
+async fn utf8_bom_tabs_and_header_synonyms(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let text = "\u{FEFF}업체명\t대표자명\t사업장주소\t지정일\t비고\n\"둥근숲 사회적협동조합\"\t최\t서울시 은평구 통일로 1\t2019년 3월 2일\t메모\n짧은행\n";
+    let mut o = opts(None);
+    o.default_cert_type = tambang::domain::CertType::SocialCooperative;
+    let r = import(&app, text.as_bytes(), &o).await.unwrap();
+    assert_eq!(r.encoding, "UTF-8 (BOM)");
+    assert_eq!(r.delimiter, "탭 (tab)");
+    assert_eq!((r.new, r.rejected), (2, 0), "{:?}", r.errors);
+    let e = entry_named(&app, "둥근숲 사회적협동조합").await.unwrap();
+    assert!(e.district_id.is_some());
+    let d = enterprise_detail::Entity::find_by_id(e.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.cert_type, "social_cooperative");
+    assert_eq!(
+        d.cert_date.map(|d| d.to_string()).as_deref(),
+        Some("2019-03-02")
+    );
+    // Plain UTF-8, comma-separated, same result for a fresh name.
+    let plain = "기업명,대표자\n플레인기업,김\n";
+    let r = import(&app, plain.as_bytes(), &opts(None)).await.unwrap();
+    assert_eq!((r.encoding, r.new), ("UTF-8", 1));
+}
+
+async fn strict_mode_applies_nothing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let before = entry::Entity::find().count(&app.db).await.unwrap();
+    let mut o = opts(Some("strict"));
+    o.strict = true;
+    let r = import(&app, ministry_list(&[DASOMI, BAD_BIZ]).as_bytes(), &o)
+        .await
+        .unwrap();
+    assert!(!r.applied);
+    assert_eq!(r.rejected, 1);
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    let rec = import::Entity::find().one(&app.db).await.unwrap().unwrap();
+    assert_eq!(rec.status, "rejected", "the attempt is on record");
+    // Dry run: counts, nothing written, no record.
+    let mut o = opts(None);
+    o.dry_run = true;
+    let r = import(&app, ministry_list(&[DASOMI]).as_bytes(), &o)
+        .await
+        .unwrap();
+    assert_eq!((r.new, r.applied), (1, false));
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), before);
+    assert_eq!(import::Entity::find().count(&app.db).await.unwrap(), 1);
+}
+
+async fn reimport_changes_nothing_and_dedupes_against_demo_entries(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let bytes = cp949(&ministry_list(&[DASOMI, BARUN]));
+    let first = import(&app, &bytes, &opts(Some("moel"))).await.unwrap();
+    assert_eq!(
+        (first.new, first.updated),
+        (1, 1),
+        "바른참 is the demo entry"
+    );
+    let barun = entry_named(&app, "바른참").await.expect("demo name kept");
+    let d = enterprise_detail::Entity::find_by_id(barun.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(d.representative.as_deref(), Some("이다라"));
+    let entries = entry::Entity::find().count(&app.db).await.unwrap();
+    let audits = audit_log::Entity::find()
+        .filter(audit_log::Column::TableName.ne("imports"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    let second = import(&app, &bytes, &opts(Some("moel"))).await.unwrap();
+    assert_eq!((second.new, second.updated, second.unchanged), (0, 0, 2));
+    assert_eq!(entry::Entity::find().count(&app.db).await.unwrap(), entries);
+    let audits_after = audit_log::Entity::find()
+        .filter(audit_log::Column::TableName.ne("imports"))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(audits_after, audits, "no directory writes the second time");
+    // Two rows for one enterprise in one file: the second is a conflict.
+    let dup = ministry_list(&[DASOMI, DASOMI]);
+    let r = import(&app, dup.as_bytes(), &opts(None)).await.unwrap();
+    assert_eq!((r.unchanged, r.conflict), (1, 1));
+}
+
+async fn hostile_files(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let refused = |r: Result<ImportReport, AppError>| match r {
+        Err(AppError::BadRequest(m)) => m,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    assert!(refused(import(&app, b"", &opts(None)).await).contains("빈 파일"));
+    let mut x: u32 = 7;
+    let noise: Vec<u8> = (0..200_000)
+        .map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) as u8
+        })
+        .collect();
+    assert!(refused(import(&app, &noise, &opts(None)).await).contains("텍스트 파일이 아닙니다"));
+    // Header only: nothing to do, not an error.
+    let r = import(&app, HEADER.as_bytes(), &opts(None)).await.unwrap();
+    assert_eq!((r.total, r.rejected), (0, 0));
+    // Formula cells, invalid bytes, ragged rows and stray quotes.
+    let mut bytes = "기관명,대표자,소재지\n".as_bytes().to_vec();
+    bytes.extend_from_slice("=HYPERLINK(\"http://evil\"),김,서울 중구\n".as_bytes());
+    bytes.extend_from_slice("정상기업,\"박\",서울특별시 중구 세종대로 110,여분,여분2\n".as_bytes());
+    bytes.extend_from_slice(b"\xFF\xFE\xEA\xB9,x\n");
+    bytes.extend_from_slice("짧은기업\n따옴표\"기업,이,서울 종로구\n".as_bytes());
+    let r = import(&app, &bytes, &opts(None)).await.unwrap();
+    assert_eq!(r.encoding, "UTF-8");
+    assert_eq!((r.new, r.rejected), (3, 2), "{:?}", r.errors);
+    let mut lines: Vec<u64> = r.errors.iter().map(|e| e.line).collect();
+    lines.dedup();
+    assert_eq!(lines, vec![2, 4]);
+    assert!(entry_named(&app, "따옴표\"기업").await.is_some());
+}
+
+async fn snapshot_diff_and_close_missing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let pre = "서울,,프리기업,x,,,,,서울 성동구 1,,,";
+    let first = ministry_list(&[DASOMI, pre]);
+    let mut o = opts(Some("seoul-list"));
+    o.default_cert_type = tambang::domain::CertType::PreRegional;
+    import(&app, first.as_bytes(), &o).await.unwrap();
+    // The next edition: 프리기업 is now certified, 다솜이 is gone.
+    let certified = "서울,2024-015,프리기업,x,,,,,서울 성동구 1,,2024-06-01,";
+    let mut o2 = o.clone();
+    o2.close_missing = true;
+    let r = import(&app, ministry_list(&[certified]).as_bytes(), &o2)
+        .await
+        .unwrap();
+    assert_eq!(r.updated, 1);
+    assert_eq!(
+        r.missing.iter().map(|m| m.1.as_str()).collect::<Vec<_>>(),
+        vec!["(재)다솜이재단"]
+    );
+    assert_eq!(r.closed, 1);
+    let gone = entry_named(&app, "(재)다솜이재단").await.unwrap();
+    assert_eq!(gone.status, "closed", "marked closed, never deleted");
+    let pre = entry_named(&app, "프리기업").await.unwrap();
+    let d = enterprise_detail::Entity::find_by_id(pre.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (d.cert_type.as_str(), d.cert_no.as_deref()),
+        ("certified", Some("제2024-015호"))
+    );
+}
+
+fn multipart(file: &[u8], source: &str) -> (String, Vec<u8>) {
+    let boundary = "XtambangBoundary7";
+    let mut body = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"source\"\r\n\r\n{source}\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"인증현황.csv\"\r\nContent-Type: text/csv\r\n\r\n").as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+both_backends!(the_wizard_uploads_previews_maps_applies_and_reports);
+
+async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    let app = spawn_app(backend).await;
+    let mut editor = app
+        .signed_in("editor@example.org", tambang::domain::Role::Editor)
+        .await;
+    assert!(
+        editor
+            .get("/imports/new")
+            .await
+            .body
+            .contains("multipart/form-data")
+    );
+    let csrf = editor.csrf().await;
+    let bad = "서울,2013-003,=HYPERLINK(\"http://x\"),x,,,,,서울 중구 1,,,";
+    let (ct, body) = multipart(&cp949(&ministry_list(&[DASOMI, BAD_BIZ, bad])), "moel");
+    let upload = |csrf: &str| {
+        Request::post(format!("/imports?csrf={csrf}"))
+            .header("content-type", ct.clone())
+            .body(Body::from(body.clone()))
+            .unwrap()
+    };
+    let r = editor.send(upload("wrong")).await;
+    assert_eq!(
+        r.status,
+        StatusCode::FORBIDDEN,
+        "CSRF still applies to uploads"
+    );
+    let r = editor.send(upload(&csrf)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let at = r.location().unwrap().to_string();
+    let preview = editor.get(&at).await.body;
+    for needle in [
+        "CP949",
+        "4행",
+        "사업자등록번호가 올바르지 않습니다",
+        "기관명",
+        "<select",
+    ] {
+        assert!(preview.contains(needle), "preview lacks {needle}");
+    }
+    assert!(
+        entry_named(&app, "(재)다솜이재단").await.is_none(),
+        "preview writes nothing"
+    );
+    // Map 사업내용 to nothing (kept as extra), then apply.
+    let r = editor
+        .post_form(
+            &format!("{at}/mapping"),
+            &[
+                ("col_1", "cert_no"),
+                ("col_2", "name"),
+                ("col_8", "address"),
+                ("col_6", "biz_reg_no"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = editor.post_form(&format!("{at}/apply"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let result = editor.get(&at).await.body;
+    assert!(result.contains("applied") && result.contains("rejected.csv"));
+    assert!(entry_named(&app, "(재)다솜이재단").await.is_some());
+    let csv = editor.get(&format!("{at}/rejected.csv")).await;
+    assert!(csv.body.starts_with('\u{FEFF}'));
+    assert!(csv.body.contains("'=HYPERLINK") && !csv.body.contains(",=HYPERLINK"));
+    assert!(csv.body.contains("123-45-67890"));
+    // Too large: a clear refusal.
+    let huge = vec![b'a'; tambang::auth::policy::UPLOAD_LIMIT + 10];
+    let (ct, body) = multipart(&huge, "");
+    let r = editor
+        .send(
+            Request::post(format!("/imports?csrf={csrf}"))
+                .header("content-type", ct)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Viewers may not import.
+    let mut viewer = app
+        .signed_in("viewer@example.org", tambang::domain::Role::Viewer)
+        .await;
+    assert_ne!(viewer.get("/imports/new").await.status, StatusCode::OK);
+}
