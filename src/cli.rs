@@ -75,7 +75,12 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cli_accounts::UserAction,
     },
-    /// Import a public list into the directory.
+    /// Rebuild the mention dictionary and re-suggest the mentions of every report.
+    Mentions {
+        #[command(subcommand)]
+        action: MentionsAction,
+    },
+    /// Import a public list into the directory, or a visit report's text.
     Import {
         #[command(subcommand)]
         what: crate::cli_import::ImportWhat,
@@ -85,6 +90,13 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cli_accounts::TokenAction,
     },
+}
+
+/// `mentions` sub-actions.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum MentionsAction {
+    /// Build the dictionary from the directory and re-suggest every report's mentions.
+    Rebuild,
 }
 
 /// `migrate` sub-actions.
@@ -140,6 +152,25 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,
         Command::Import { what } => crate::cli_import::import(&url, what).await,
+        Command::Mentions {
+            action: MentionsAction::Rebuild,
+        } => {
+            let db = crate::db::connect_and_migrate(&url).await?;
+            let state = crate::app::AppState::new(db);
+            let n = state.mentions.rebuild(&state.db).await?;
+            let mut reports = 0;
+            for r in <crate::entities::report::Entity as sea_orm::EntityTrait>::find()
+                .all(&state.db)
+                .await?
+            {
+                crate::linking::relink_report(&state, &r).await?;
+                reports += 1;
+            }
+            println!(
+                "mention dictionary rebuilt for {n} entries; mentions re-suggested in {reports} reports"
+            );
+            Ok(())
+        }
     }
 }
 

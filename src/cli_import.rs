@@ -18,6 +18,14 @@ use crate::import::map::Mapping;
 /// `import` sub-commands.
 #[derive(Debug, Subcommand)]
 pub enum ImportWhat {
+    /// Import the plain text of a published visit report (a blog post) as a report; the
+    /// mentions it contains are suggested (and sure ones confirmed).
+    Report {
+        file: PathBuf,
+        /// Publish it at once (default: a draft to review).
+        #[arg(long)]
+        publish: bool,
+    },
     /// Import an enterprise list (CSV/TSV in UTF-8, UTF-8 with BOM, UTF-16 or CP949).
     Enterprises {
         file: PathBuf,
@@ -45,6 +53,63 @@ pub enum ImportWhat {
 
 /// Runs an `import` command.
 pub async fn import(url: &str, what: ImportWhat) -> Result<(), AppError> {
+    match what {
+        ImportWhat::Report { file, publish } => import_report(url, &file, publish).await,
+        enterprises => import_enterprises(url, enterprises).await,
+    }
+}
+
+/// `tambang import report FILE [--publish]`.
+async fn import_report(url: &str, file: &std::path::Path, publish: bool) -> Result<(), AppError> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| AppError::Config(format!("cannot read {}: {e}", file.display())))?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t.trim_start_matches('\u{feff}').to_string(),
+        Err(e) => encoding_rs::EUC_KR.decode(e.as_bytes()).0.into_owned(),
+    };
+    let parsed = crate::blogpost::parse_post(&text);
+    let (mut input, notes) = crate::reports::import_page::prefill(&parsed);
+    input.state = if publish { "published" } else { "draft" }.into();
+    let draft = crate::reports::input::parse_report(&input).map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        AppError::BadRequest(format!(
+            "the post could not be read as a report: {}",
+            list.join("; ")
+        ))
+    })?;
+    let db = crate::db::connect_and_migrate(url).await?;
+    let state = crate::app::AppState::new(db);
+    let report =
+        match crate::reports::write::create_report(&state.db, &Actor::system("cli"), &draft).await?
+        {
+            crate::reports::write::ReportOutcome::Saved(r) => r,
+            crate::reports::write::ReportOutcome::Invalid(errors) => {
+                let list: Vec<String> = errors.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+                return Err(AppError::BadRequest(list.join("; ")));
+            }
+            crate::reports::write::ReportOutcome::Conflict(_) => {
+                return Err(AppError::internal("unexpected conflict"));
+            }
+        };
+    crate::linking::relink_report(&state, &report).await?;
+    let mentions = crate::linking::store::of_report(&state.db, report.id).await?;
+    let confirmed = mentions.iter().filter(|m| m.state == "confirmed").count();
+    println!(
+        "report {} ({}) saved as {}",
+        report.slug, report.title, report.state
+    );
+    for n in notes {
+        println!("  {n}");
+    }
+    println!(
+        "mentions: {} found, {confirmed} confirmed, {} to review",
+        mentions.len(),
+        mentions.len() - confirmed
+    );
+    Ok(())
+}
+
+async fn import_enterprises(url: &str, what: ImportWhat) -> Result<(), AppError> {
     let ImportWhat::Enterprises {
         file,
         dry_run,
@@ -53,7 +118,10 @@ pub async fn import(url: &str, what: ImportWhat) -> Result<(), AppError> {
         mapping,
         cert_type,
         close_missing,
-    } = what;
+    } = what
+    else {
+        return Err(AppError::internal("not an enterprise import"));
+    };
     let bytes = std::fs::read(&file)
         .map_err(|e| AppError::Config(format!("cannot read {}: {e}", file.display())))?;
     let db = crate::db::connect_and_migrate(url).await?;

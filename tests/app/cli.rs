@@ -334,3 +334,44 @@ fn users_and_tokens_from_the_command_line() {
         "no user",
     );
 }
+
+#[test]
+fn a_blog_post_imports_as_a_report_from_the_command_line() {
+    let seed = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
+    let Some(file) = std::fs::read_dir(&seed)
+        .ok()
+        .and_then(|mut d| d.find_map(|f| f.ok().map(|f| f.path())))
+    else {
+        eprintln!("../shared/seed missing: skipped");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(tambang(&["--data-dir", d, "demo"], None).status.success());
+    let out = tambang(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "report",
+            file.to_str().unwrap(),
+            "--publish",
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("saved as published")
+            && text.contains("2023-12-11 10:00")
+            && text.contains("참가자 7명"),
+        "{text}"
+    );
+    let rebuild = tambang(&["--data-dir", d, "mentions", "rebuild"], None);
+    assert!(String::from_utf8_lossy(&rebuild.stdout).contains("mention dictionary rebuilt"));
+    let missing = tambang(
+        &["--data-dir", d, "import", "report", "/nonexistent/post.txt"],
+        None,
+    );
+    assert_one_line_error(&missing, "cannot read /nonexistent/post.txt");
+}
