@@ -8,6 +8,7 @@
 pub mod entries;
 pub mod export;
 pub mod links;
+pub mod mentions;
 pub mod openapi;
 pub mod views;
 
@@ -95,6 +96,8 @@ api_routes! {
     DELETE "/entries/{slug}/aliases/{id}" => links::remove_alias;
     POST "/entries/{slug}/links" => links::add_link;
     DELETE "/entries/{slug}/links/{id}" => links::remove_link;
+    POST "/mentions/detect" => mentions::detect_mentions;
+    GET "/reports/{slug}/mentions" => mentions::list_report_mentions;
 }
 
 /// `GET /api/v1/me`: the caller.

@@ -10,7 +10,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, ServerBuilder};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use crate::api::{entries, export, links, views};
+use crate::api::{entries, export, links, mentions, views};
 use crate::directory::input::EntryInput;
 use crate::directory::write::LinkInput;
 use crate::error::{ErrorBody, ErrorEnvelope};
@@ -42,6 +42,8 @@ use crate::error::{ErrorBody, ErrorEnvelope};
         links::remove_link,
         export::export_geojson,
         export::export_csv,
+        mentions::detect_mentions,
+        mentions::list_report_mentions,
     ),
     components(schemas(
         ErrorEnvelope,
@@ -58,6 +60,8 @@ use crate::error::{ErrorBody, ErrorEnvelope};
         EntryInputSchema,
         LinkInputSchema,
         links::AliasInput,
+        mentions::DetectInput,
+        mentions::MentionView,
     )),
     modifiers(&ServerAndSecurity)
 )]

@@ -118,6 +118,7 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     delete("/api/v1/entries/{slug}/aliases/{id}", Access::Editor),
     post("/api/v1/entries/{slug}/links", Access::Editor),
     delete("/api/v1/entries/{slug}/links/{id}", Access::Editor),
+    post("/api/v1/mentions/detect", Access::SignedIn),
     upload("/imports", Access::Editor),
     post("/imports/{id}/mapping", Access::Editor),
     post("/imports/{id}/apply", Access::Editor),

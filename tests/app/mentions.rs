@@ -297,3 +297,59 @@ async fn suggestions_are_reviewed_and_survive_edits(backend: Backend) {
         "new alias linked"
     );
 }
+
+both_backends!(mentions_as_json_for_other_tools);
+
+async fn mentions_as_json_for_other_tools(backend: Backend) {
+    use axum::body::Body;
+    use axum::http::Request;
+    let app = spawn_app(backend).await;
+    let owner = app.add_user("script@example.org", Role::Editor).await;
+    let (_, token) = tambang::auth::tokens::create(
+        &app.db,
+        &tambang::audit::Actor::system("test"),
+        &owner,
+        "script",
+    )
+    .await
+    .unwrap();
+    let mut c = app.client();
+    let body =
+        serde_json::json!({ "text": "오늘 소영씨스토어를 방문했고 성동사경센터에서 회의했다." })
+            .to_string();
+    let detect = |auth: Option<&str>| {
+        let mut r =
+            Request::post("/api/v1/mentions/detect").header("content-type", "application/json");
+        if let Some(t) = auth {
+            r = r.header("authorization", format!("Bearer {t}"));
+        }
+        r.body(Body::from(body.clone())).unwrap()
+    };
+    assert_eq!(c.send(detect(None)).await.status, StatusCode::UNAUTHORIZED);
+    let r = c.send(detect(Some(&token))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let found: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let slugs: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|m| m["entry_slug"].as_str())
+        .collect();
+    assert!(
+        slugs.contains(&"소영씨스토어") && slugs.contains(&"성동구사회적경제지원센터"),
+        "{slugs:?}"
+    );
+    assert_eq!(found[0]["surface"], "소영씨스토어");
+
+    let listed = c
+        .get(&format!(
+            "/api/v1/reports/{}/mentions",
+            encode("seongdong-visit-2023-12")
+        ))
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert!(
+        listed.body.contains("\"state\":\"confirmed\"")
+            && !listed.body.contains("\"state\":\"suggested\"")
+    );
+}
