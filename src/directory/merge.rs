@@ -14,9 +14,7 @@ use serde_json::{Map, json};
 use crate::audit::{self, Actor};
 use crate::directory::queries::ENTRY_TABLES;
 use crate::domain::{AliasType, AuditAction};
-use crate::entities::{
-    alias, center_detail, enterprise_detail, entry, link, outlet_detail, program_detail,
-};
+use crate::entities::{alias, entry, link};
 use crate::error::{AppError, AppResult};
 
 /// Plain re-points: (table, column) pairs whose values move from the merged entry to the
@@ -165,21 +163,7 @@ pub async fn merge_entries(
     moved.insert("history".into(), json!(history));
 
     // The merged entry's own rows go, each deletion audited.
-    if let Some(d) = center_detail::Entity::find_by_id(gone).one(&txn).await? {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = enterprise_detail::Entity::find_by_id(gone)
-        .one(&txn)
-        .await?
-    {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = outlet_detail::Entity::find_by_id(gone).one(&txn).await? {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = program_detail::Entity::find_by_id(gone).one(&txn).await? {
-        audit::delete(&txn, actor, d).await?;
-    }
+    crate::directory::write::delete_details(&txn, actor, gone).await?;
     let merged_slug = merged.slug.clone();
     audit::delete(&txn, actor, merged).await?;
 

@@ -475,38 +475,29 @@ pub async fn delete_entry(
     for l in links {
         audit::delete(&txn, actor, l).await?;
     }
-    if let Some(d) = center_detail::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-    {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = enterprise_detail::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-    {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = outlet_detail::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-    {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = program_detail::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-    {
-        audit::delete(&txn, actor, d).await?;
-    }
-    if let Some(d) = district_detail::Entity::find_by_id(current.id)
-        .one(&txn)
-        .await?
-    {
-        audit::delete(&txn, actor, d).await?;
-    }
+    delete_details(&txn, actor, current.id).await?;
     audit::delete(&txn, actor, current).await?;
     txn.commit().await?;
+    Ok(())
+}
+
+/// Deletes an entry's kind-specific detail rows (whichever exist), each deletion audited.
+pub async fn delete_details(db: &impl ConnectionTrait, actor: &Actor, id: i64) -> AppResult<()> {
+    if let Some(d) = center_detail::Entity::find_by_id(id).one(db).await? {
+        audit::delete(db, actor, d).await?;
+    }
+    if let Some(d) = enterprise_detail::Entity::find_by_id(id).one(db).await? {
+        audit::delete(db, actor, d).await?;
+    }
+    if let Some(d) = outlet_detail::Entity::find_by_id(id).one(db).await? {
+        audit::delete(db, actor, d).await?;
+    }
+    if let Some(d) = program_detail::Entity::find_by_id(id).one(db).await? {
+        audit::delete(db, actor, d).await?;
+    }
+    if let Some(d) = district_detail::Entity::find_by_id(id).one(db).await? {
+        audit::delete(db, actor, d).await?;
+    }
     Ok(())
 }
 
