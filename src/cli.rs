@@ -75,6 +75,11 @@ pub enum Command {
         #[command(subcommand)]
         action: crate::cli_accounts::UserAction,
     },
+    /// Write a consistent copy of the SQLite database to FILE while the app may keep running
+    /// (on PostgreSQL: prints the pg_dump command to use).
+    Backup { file: PathBuf },
+    /// Restore a backup FILE into an empty --data-dir.
+    Restore { file: PathBuf },
     /// Rebuild the mention dictionary and re-suggest the mentions of every report.
     Mentions {
         #[command(subcommand)]
@@ -152,6 +157,24 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,
         Command::Import { what } => crate::cli_import::import(&url, what).await,
+        Command::Backup { file } => {
+            println!("{}", crate::backup::backup(&url, &file).await?);
+            Ok(())
+        }
+        Command::Restore { file } => {
+            if config
+                .database_url
+                .as_deref()
+                .is_some_and(|u| !u.starts_with("sqlite:"))
+            {
+                return Err(AppError::Config(
+                    "restore works on SQLite data directories; use pg_restore for PostgreSQL"
+                        .into(),
+                ));
+            }
+            println!("{}", crate::backup::restore(&file, &config.data_dir).await?);
+            Ok(())
+        }
         Command::Mentions {
             action: MentionsAction::Rebuild,
         } => {

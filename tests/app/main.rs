@@ -6,6 +6,7 @@ mod helpers;
 mod api;
 mod api_lists;
 mod auth;
+mod backup;
 mod bench;
 mod cli;
 mod compare;
