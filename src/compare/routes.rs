@@ -13,7 +13,7 @@ use crate::auth::extract::Ctx;
 use crate::compare::figures::{DistrictFigures, all_districts};
 use crate::compare::rows::{Figure, all_figures, show};
 use crate::compare::svg::{MapArea, rings_of};
-use crate::compare::views::{compare_page, map_page};
+use crate::compare::views::{compare_page, coverage_page, map_page};
 use crate::entities::district_detail;
 use crate::error::AppResult;
 
@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/compare", get(show_compare))
         .route("/compare.csv", get(download_compare))
         .route("/map", get(show_map))
+        .route("/coverage", get(show_coverage))
 }
 
 /// `d` (district codes, 2–6 kept) and `figure` from the query string.
@@ -146,6 +147,12 @@ async fn download_compare(
         out,
     )
         .into_response())
+}
+
+/// Which districts have a center.
+async fn show_coverage(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    let all = all_districts(&state.db).await?;
+    Ok(coverage_page(&ctx, &all))
 }
 
 /// The map of one figure.

@@ -126,7 +126,10 @@ pub fn compare_page(
             }
             h2 { (ctx.t(&chart.label_ko, &chart.label_en)) }
             (chart_section(ctx, chart, all))
-            p { a href={ "/map?figure=" (chart.key) } { (ctx.t("지도로 보기", "Show on the map")) } }
+            p {
+                a href={ "/map?figure=" (chart.key) } { (ctx.t("지도로 보기", "Show on the map")) } " · "
+                a href="/coverage" { (ctx.t("지원센터가 있는 자치구", "Center coverage")) }
+            }
         },
     )
 }
@@ -155,6 +158,42 @@ pub fn map_page(
             figure.map { (map(&title, areas, fig.decimals)) }
             (chart_section(ctx, fig, all))
             p.muted { "경계: 서울시 도로명주소 행정구역 (2015)" }
+        },
+    )
+}
+
+/// `GET /coverage`: which districts have a support center, since when, and which do not.
+pub fn coverage_page(ctx: &Ctx, all: &[DistrictFigures]) -> Markup {
+    let with: Vec<&DistrictFigures> = all.iter().filter(|f| !f.centers.is_empty()).collect();
+    let without: Vec<&DistrictFigures> = all.iter().filter(|f| f.centers.is_empty()).collect();
+    page(
+        ctx,
+        ctx.t("지원센터가 있는 자치구", "Center coverage"),
+        html! {
+            h1 { (ctx.t("지원센터가 있는 자치구", "Which districts have a support center")) }
+            p.notice {
+                (ctx.t("디렉터리에 등록된 기준: ", "As recorded in the directory: "))
+                strong { (all.len()) (ctx.t("개 자치구 중 ", " districts, ")) (with.len()) (ctx.t("곳", " with a center")) }
+                (ctx.t("에 사회적경제지원센터가 있습니다.", "."))
+            }
+            table {
+                thead { tr { th { (ctx.t("자치구", "District")) } th { (ctx.t("지원센터", "Center")) } th { (ctx.t("개소", "Opened")) } th { (ctx.t("운영 방식", "Operating mode")) } } }
+                tbody {
+                    @for f in &with {
+                        @for (e, d) in &f.centers {
+                            tr {
+                                td { a href={ "/e/" (f.district.slug) } { (f.district.name) } }
+                                td { a href={ "/e/" (e.slug) } { (e.name) } }
+                                td { @if let Some(o) = d.as_ref().and_then(|d| d.opened_on) { (o) } @else { "—" } }
+                                td { @if let Some(m) = d.as_ref().and_then(|d| d.operating_mode.clone()) { (m.parse::<crate::domain::CenterMode>().map(|m| ctx.t(m.label_ko(), m.label_en())).unwrap_or(&m)) } @else { "—" } }
+                            }
+                        }
+                    }
+                }
+            }
+            h2 { (ctx.t("센터가 등록되지 않은 자치구", "Districts without a recorded center")) " (" (without.len()) ")" }
+            p { @for (i, f) in without.iter().enumerate() { @if i > 0 { " · " } a href={ "/e/" (f.district.slug) } { (f.district.name) } } }
+            p.muted { (ctx.t("센터의 개소일과 종료일은 각 센터 항목에 날짜로 기록합니다.", "Opening and closing dates are kept as dated facts on each center's entry.")) }
         },
     )
 }

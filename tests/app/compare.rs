@@ -99,3 +99,18 @@ async fn map_is_a_bubble_map_without_boundaries_and_a_choropleth_with_them(backe
         "data table beside the chart"
     );
 }
+
+both_backends!(coverage_lists_districts_with_and_without_a_center);
+
+async fn coverage_lists_districts_with_and_without_a_center(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let html = app.get_html("/coverage").await;
+    assert!(
+        html.contains("25개 자치구 중 3곳"),
+        "the demo records three centers"
+    );
+    assert!(
+        html.contains("성동구사회적경제지원센터") && html.contains("센터가 등록되지 않은 자치구")
+    );
+    assert!(html.contains("(22)"));
+}
