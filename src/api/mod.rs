@@ -9,6 +9,7 @@ pub mod entries;
 pub mod export;
 pub mod links;
 pub mod mentions;
+pub mod nearby;
 pub mod openapi;
 pub mod views;
 
@@ -96,6 +97,7 @@ api_routes! {
     DELETE "/entries/{slug}/aliases/{id}" => links::remove_alias;
     POST "/entries/{slug}/links" => links::add_link;
     DELETE "/entries/{slug}/links/{id}" => links::remove_link;
+    GET "/nearby" => nearby::list_nearby;
     POST "/mentions/detect" => mentions::detect_mentions;
     GET "/reports/{slug}/mentions" => mentions::list_report_mentions;
 }

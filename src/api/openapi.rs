@@ -10,7 +10,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, ServerBuilder};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use crate::api::{entries, export, links, mentions, views};
+use crate::api::{entries, export, links, mentions, nearby, views};
 use crate::directory::input::EntryInput;
 use crate::directory::write::LinkInput;
 use crate::error::{ErrorBody, ErrorEnvelope};
@@ -42,6 +42,7 @@ use crate::error::{ErrorBody, ErrorEnvelope};
         links::remove_link,
         export::export_geojson,
         export::export_csv,
+        nearby::list_nearby,
         mentions::detect_mentions,
         mentions::list_report_mentions,
     ),
@@ -61,6 +62,7 @@ use crate::error::{ErrorBody, ErrorEnvelope};
         LinkInputSchema,
         links::AliasInput,
         mentions::DetectInput,
+        nearby::NearbyItem,
         mentions::MentionView,
     )),
     modifiers(&ServerAndSecurity)

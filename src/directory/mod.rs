@@ -4,6 +4,7 @@ pub mod duplicates;
 pub mod edit_routes;
 pub mod edit_views;
 pub mod filters;
+pub mod geo;
 pub mod input;
 pub mod list_views;
 pub mod merge;

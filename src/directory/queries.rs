@@ -110,6 +110,8 @@ pub struct EntryPage {
     /// Published reports whose text mentions the entry (confirmed), newest first, with a
     /// snippet around the first mention.
     pub mentioned_in: Vec<(report::Model, String)>,
+    /// Other entries within 1 km, nearest first (when the entry has coordinates).
+    pub nearby: Vec<(entry::Model, f64)>,
 }
 
 /// Tables whose rows are keyed by the entry id and make up an entry's history.
@@ -178,6 +180,21 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         Vec::new()
     };
     let mentioned_in = mentioned_in(db, entry.id).await?;
+    let nearby = match (
+        entry.lat,
+        entry.lng,
+        entry.kind == EntryKind::District.as_str(),
+    ) {
+        (Some(lat), Some(lng), false) => match crate::domain::LatLng::new(lat, lng) {
+            Ok(here) => crate::directory::geo::within(db, here, 1000.0, Some(entry.id), 10)
+                .await?
+                .into_iter()
+                .filter(|(e, _)| e.kind != EntryKind::District.as_str())
+                .collect(),
+            Err(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    };
     Ok(Some(EntryPage {
         entry,
         district,
@@ -188,6 +205,7 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         history,
         in_district,
         mentioned_in,
+        nearby,
     }))
 }
 

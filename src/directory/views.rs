@@ -121,6 +121,14 @@ pub fn entry_page_with_panel(
                     }
                 }
             }
+            @if !p.nearby.is_empty() {
+                h2 { (ctx.t("1km 안의 다른 곳", "Within 1 km")) }
+                ul.plain {
+                    @for (n, d) in &p.nearby {
+                        li { (entry_link(n)) " " span.muted { (format!("{:.0} m", d)) } }
+                    }
+                }
+            }
             @if !p.mentioned_in.is_empty() {
                 h2 { (ctx.t("언급된 보고서", "Mentioned in")) }
                 ul.plain {

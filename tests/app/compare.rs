@@ -114,3 +114,75 @@ async fn coverage_lists_districts_with_and_without_a_center(backend: Backend) {
     );
     assert!(html.contains("(22)"));
 }
+
+both_backends!(near_and_bbox_queries_use_real_distances);
+
+async fn near_and_bbox_queries_use_real_distances(backend: Backend) {
+    use sea_orm::ActiveModelTrait;
+    let app = spawn_app(backend).await;
+    let now = chrono::Utc::now();
+    tambang::entities::entry::ActiveModel {
+        kind: Set("place".into()),
+        slug: Set("seongsu-station".into()),
+        name: Set("성수역".into()),
+        lat: Set(Some(37.5446)),
+        lng: Set(Some(127.0557)),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let mut c = app.client();
+    let near = c
+        .get(&format!(
+            "/api/v1/nearby?entry={}&km=2",
+            crate::helpers::encode("서울숲")
+        ))
+        .await;
+    assert_eq!(near.status, StatusCode::OK, "{}", near.body);
+    let items: serde_json::Value = serde_json::from_str(&near.body).unwrap();
+    let station = items
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["slug"] == "seongsu-station")
+        .expect("성수역 within 2 km");
+    let d = station["distance_m"].as_f64().unwrap();
+    assert!(
+        (1590.0..1640.0).contains(&d),
+        "성수역 ↔ 서울숲 ≈ 1.6 km, got {d}"
+    );
+    let close = c
+        .get(&format!(
+            "/api/v1/nearby?entry={}&km=1",
+            crate::helpers::encode("서울숲")
+        ))
+        .await
+        .body;
+    assert!(!close.contains("seongsu-station"), "not within 1 km");
+    let boxed = c
+        .get("/api/v1/nearby?bbox=127.05,37.54,127.06,37.55")
+        .await
+        .body;
+    assert!(boxed.contains("seongsu-station") && !boxed.contains("\"서울숲\""));
+    assert_eq!(
+        c.get("/api/v1/nearby?bbox=1,2,3").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        c.get("/api/v1/nearby?lat=37.5&lng=127&km=500").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let page = c
+        .get(&format!("/e/{}", crate::helpers::encode("서울숲")))
+        .await
+        .body;
+    assert!(
+        !page.contains("1km 안의 다른 곳") || !page.contains("성수역"),
+        "성수역 is 1.6 km away"
+    );
+}

@@ -1,0 +1,59 @@
+//! Geographic queries: entries within r of a point (or of an entry), and inside a bounding
+//! box. A bounding box narrows the rows in SQL (indexed `lat, lng`); the exact great-circle
+//! distance decides.
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+
+use crate::directory::duplicates::distance_m;
+use crate::domain::LatLng;
+use crate::entities::entry;
+use crate::error::AppResult;
+
+/// Metres per degree of latitude.
+const M_PER_DEG: f64 = 111_320.0;
+/// At most this many rows are examined for one query.
+const SCAN_LIMIT: u64 = 20_000;
+
+/// Entries within `radius_m` of `center` (except `exclude`), nearest first, with distances.
+pub async fn within(
+    db: &impl ConnectionTrait,
+    center: LatLng,
+    radius_m: f64,
+    exclude: Option<i64>,
+    limit: usize,
+) -> AppResult<Vec<(entry::Model, f64)>> {
+    let dlat = radius_m / M_PER_DEG;
+    let dlng = radius_m / (M_PER_DEG * center.lat().to_radians().cos().max(0.01));
+    let rows = entry::Entity::find()
+        .filter(entry::Column::Lat.between(center.lat() - dlat, center.lat() + dlat))
+        .filter(entry::Column::Lng.between(center.lng() - dlng, center.lng() + dlng))
+        .limit(SCAN_LIMIT)
+        .all(db)
+        .await?;
+    let mut out: Vec<(entry::Model, f64)> = rows
+        .into_iter()
+        .filter(|e| Some(e.id) != exclude)
+        .filter_map(|e| {
+            let d = distance_m(center.lat(), center.lng(), e.lat?, e.lng?);
+            (d <= radius_m).then_some((e, d))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.total_cmp(&b.1));
+    out.truncate(limit);
+    Ok(out)
+}
+
+/// Entries inside the box from `south_west` to `north_east`, by name.
+pub async fn in_box(
+    db: &impl ConnectionTrait,
+    south_west: LatLng,
+    north_east: LatLng,
+    limit: u64,
+) -> AppResult<Vec<entry::Model>> {
+    Ok(entry::Entity::find()
+        .filter(entry::Column::Lat.between(south_west.lat(), north_east.lat()))
+        .filter(entry::Column::Lng.between(south_west.lng(), north_east.lng()))
+        .limit(limit)
+        .all(db)
+        .await?)
+}
