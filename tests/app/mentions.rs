@@ -353,3 +353,74 @@ async fn mentions_as_json_for_other_tools(backend: Backend) {
             && !listed.body.contains("\"state\":\"suggested\"")
     );
 }
+
+both_backends!(a_new_alias_saved_through_one_instance_links_on_another);
+
+/// Two app instances on one database, as behind a load balancer: an alias saved through the
+/// first is used for linking by the second, whose dictionary was built before the alias.
+async fn a_new_alias_saved_through_one_instance_links_on_another(backend: Backend) {
+    use tambang::app::{AppState, router};
+    let app = spawn_app(backend).await;
+    // The second instance: its own state and dictionary, built now.
+    let other = AppState::new(app.db.clone());
+    other.mentions.rebuild(&app.db).await.unwrap();
+    let before = other.mentions.find("바른밥상에서 점심을 먹었다.");
+    assert!(
+        before.iter().all(|m| m.surface != "바른밥상"),
+        "unknown before"
+    );
+
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let r = editor
+        .post_form(
+            &format!("/e/{}/aliases", encode("바른참")),
+            &[("alias_name", "바른밥상"), ("alias_type", "former_name")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // A report saved through the second instance links the new alias.
+    let second = router(other.clone());
+    let csrf = editor.csrf().await;
+    let cookie = format!(
+        "tambang_csrf={csrf}; tambang_session={}",
+        editor.cookies["tambang_session"]
+    );
+    let body = serde_urlencoded::to_string([
+        ("csrf", csrf.as_str()),
+        ("title", "두 인스턴스"),
+        ("slug", "two-instances"),
+        ("state", "published"),
+        ("body", "바른밥상에서 점심을 먹었다."),
+    ])
+    .unwrap();
+    let request = axum::http::Request::post("/reports")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("cookie", cookie)
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    let response = tower::ServiceExt::oneshot(second, request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let rep = report::Entity::find()
+        .filter(report::Column::Slug.eq("two-instances"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let barun = entry::Entity::find()
+        .filter(entry::Column::Slug.eq("바른참"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let ms = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(rep.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert!(
+        ms.iter()
+            .any(|m| m.surface == "바른밥상" && m.entry_id == Some(barun.id)),
+        "{ms:?}"
+    );
+}
