@@ -18,6 +18,14 @@ use crate::import::map::Mapping;
 /// `import` sub-commands.
 #[derive(Debug, Subcommand)]
 pub enum ImportWhat {
+    /// Import population, area and year per district (CSV with a district name or SIG_CD
+    /// code column and a population column), for per-resident figures.
+    DistrictFigures {
+        file: PathBuf,
+        /// The year of the figures, when the file has no year column.
+        #[arg(long)]
+        year: Option<i32>,
+    },
     /// Import the plain text of a published visit report (a blog post) as a report; the
     /// mentions it contains are suggested (and sure ones confirmed).
     Report {
@@ -55,6 +63,9 @@ pub enum ImportWhat {
 pub async fn import(url: &str, what: ImportWhat) -> Result<(), AppError> {
     match what {
         ImportWhat::Report { file, publish } => import_report(url, &file, publish).await,
+        ImportWhat::DistrictFigures { file, year } => {
+            import_district_figures(url, &file, year).await
+        }
         enterprises => import_enterprises(url, enterprises).await,
     }
 }
@@ -107,6 +118,37 @@ async fn import_report(url: &str, file: &std::path::Path, publish: bool) -> Resu
         mentions.len() - confirmed
     );
     Ok(())
+}
+
+/// `tambang import district-figures FILE [--year N]`.
+async fn import_district_figures(
+    url: &str,
+    file: &std::path::Path,
+    year: Option<i32>,
+) -> Result<(), AppError> {
+    let bytes = std::fs::read(file)
+        .map_err(|e| AppError::Config(format!("cannot read {}: {e}", file.display())))?;
+    let db = crate::db::connect_and_migrate(url).await?;
+    crate::demo::ensure_districts(&db).await?;
+    let s =
+        crate::compare::district_figures::import(&db, &Actor::system("cli"), &bytes, year).await?;
+    for (line, reason) in &s.rejected {
+        println!("line {line}: {reason}");
+    }
+    println!(
+        "district figures: {} updated, {} unchanged, {} rejected",
+        s.updated,
+        s.unchanged,
+        s.rejected.len()
+    );
+    if s.rejected.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::BadRequest(format!(
+            "{} rows were rejected",
+            s.rejected.len()
+        )))
+    }
 }
 
 async fn import_enterprises(url: &str, what: ImportWhat) -> Result<(), AppError> {

@@ -375,3 +375,56 @@ fn a_blog_post_imports_as_a_report_from_the_command_line() {
     );
     assert_one_line_error(&missing, "cannot read /nonexistent/post.txt");
 }
+
+#[test]
+fn district_figures_import_feeds_per_resident_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(tambang(&["--data-dir", d, "demo"], None).status.success());
+    // A hand-made CP949 file with a title row, thousands separators, a code column and a total.
+    let text = "서울시 자치구별 인구 (테스트)\r\n자치구,코드,인구,면적(㎢)\r\n성동구,11200,\"280,000\",16.86\r\n,11170,200000,21.87\r\n없는구,,1,1\r\n합계,,480000,38.73\r\n";
+    let (bytes, _, _) = encoding_rs::EUC_KR.encode(text);
+    let file = dir.path().join("figures.csv");
+    std::fs::write(&file, &bytes).unwrap();
+    let out = tambang(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "district-figures",
+            file.to_str().unwrap(),
+            "--year",
+            "2023",
+        ],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        !out.status.success(),
+        "a rejected row makes the exit non-zero"
+    );
+    assert!(
+        stdout.contains("line 5: 자치구를 찾을 수 없습니다: '없는구'"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("2 updated, 0 unchanged, 1 rejected"),
+        "{stdout}"
+    );
+    let again = tambang(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "district-figures",
+            file.to_str().unwrap(),
+            "--year",
+            "2023",
+        ],
+        None,
+    );
+    assert!(
+        String::from_utf8_lossy(&again.stdout).contains("0 updated, 2 unchanged"),
+        "idempotent"
+    );
+}

@@ -186,3 +186,37 @@ async fn near_and_bbox_queries_use_real_distances(backend: Backend) {
         "성수역 is 1.6 km away"
     );
 }
+
+both_backends!(per_resident_figures_use_imported_population);
+
+async fn per_resident_figures_use_imported_population(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let csv = "자치구,인구\n성동구,\"100,000\"\n용산구,200000\n";
+    let s = tambang::compare::district_figures::import(
+        &app.db,
+        &tambang::audit::Actor::system("test"),
+        csv.as_bytes(),
+        Some(2023),
+    )
+    .await
+    .unwrap();
+    assert_eq!((s.updated, s.rejected.len()), (2, 0));
+    let figures = tambang::compare::figures::all_districts(&app.db)
+        .await
+        .unwrap();
+    let seongdong = figures.iter().find(|f| f.code == "11200").unwrap();
+    let enterprises = *seongdong
+        .by_kind
+        .get(&tambang::domain::EntryKind::Enterprise)
+        .unwrap_or(&0) as f64;
+    assert_eq!(
+        seongdong.enterprises_per_10k(),
+        Some(enterprises * 10_000.0 / 100_000.0),
+        "hand-computed"
+    );
+    let html = app.get_html("/compare?d=11200&d=11170").await;
+    assert!(
+        html.contains("100000") && html.contains("200000"),
+        "population row"
+    );
+}
