@@ -87,10 +87,7 @@ pub async fn import(
                 .push((line, "CSV 행을 읽을 수 없습니다".into()));
             continue;
         };
-        let cells: Vec<String> = record
-            .iter()
-            .map(|c| crate::domain::text::clean_line(c))
-            .collect();
+        let cells: Vec<String> = record.iter().map(crate::domain::text::clean_line).collect();
         let Some((name_col, code_col, pop_col, area_col, year_col)) = cols else {
             // Still above the header: title rows are skipped until a district column appears.
             let d = column(&cells, &district_names);
