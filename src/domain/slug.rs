@@ -48,7 +48,7 @@ const ENGLISH_MARKERS: &[&str] = &[
 pub struct Slug(String);
 
 /// Why a slug was rejected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SlugError {
     /// Nothing was entered.
     #[error("URL 이름을 입력하세요 (예: 소영씨-스토어)")]
@@ -67,7 +67,14 @@ pub enum SlugError {
     /// Two hyphens in a row.
     #[error("URL 이름에 '-'를 두 번 연달아 쓸 수 없습니다")]
     DoubleDash,
+    /// A word the app's own URLs use (`/reports/new`, `/api/v1/entries/id/…`).
+    #[error("'{0}'은(는) 예약된 이름이라 URL 이름으로 쓸 수 없습니다")]
+    Reserved(String),
 }
+
+/// Slugs that would collide with fixed routes beside `{slug}` (`/reports/new`,
+/// `/reports/import`, `/api/v1/entries/id/{id}`).
+const RESERVED: &[&str] = &["id", "new", "import"];
 
 impl Slug {
     /// Checks a slug typed by a user (surrounding whitespace is ignored). Unlike `from_name`
@@ -88,6 +95,9 @@ impl Slug {
         }
         if s.contains("--") {
             return Err(SlugError::DoubleDash);
+        }
+        if RESERVED.contains(&s.as_str()) {
+            return Err(SlugError::Reserved(s));
         }
         Ok(Self(s))
     }
@@ -121,6 +131,8 @@ impl Slug {
         let slug = slug.trim_end_matches('-');
         if slug.is_empty() {
             Self(FALLBACK.to_owned())
+        } else if RESERVED.contains(&slug) {
+            Self(format!("{slug}-1"))
         } else {
             Self(slug.to_owned())
         }
@@ -363,6 +375,20 @@ pub fn name_key(name: &str) -> String {
         return String::new();
     }
     slug.as_str().replace('-', "")
+}
+
+#[cfg(test)]
+mod reserved_tests {
+    use super::*;
+
+    #[test]
+    fn route_words_are_not_slugs() {
+        assert_eq!(Slug::parse("id"), Err(SlugError::Reserved("id".into())));
+        assert!(Slug::parse("new").is_err() && Slug::parse("import").is_err());
+        assert_eq!(Slug::from_name("New").as_str(), "new-1");
+        assert_eq!(Slug::from_name("ID").as_str(), "id-1");
+        assert!(Slug::parse("news").is_ok());
+    }
 }
 
 #[cfg(test)]

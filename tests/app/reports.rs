@@ -242,3 +242,20 @@ async fn takeaways_page_lists_open_actions_and_they_can_be_closed(backend: Backe
         .body;
     assert!(report_page.contains("다시 열기"));
 }
+
+both_backends!(titles_that_spell_a_route_get_a_slug_that_does_not);
+
+async fn titles_that_spell_a_route_get_a_slug_that_does_not(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let r = editor
+        .post_form("/reports", &[("title", "New"), ("state", "published")])
+        .await;
+    assert_eq!(r.location(), Some("/reports/new-1"));
+    assert!(editor.get("/reports/new-1").await.body.contains("New"));
+    let typed = editor
+        .post_form("/reports", &[("title", "가져오기"), ("slug", "import")])
+        .await;
+    assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(typed.body.contains("예약된 이름"));
+}
