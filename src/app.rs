@@ -124,10 +124,18 @@ pub async fn serve(
     // Built before the first request, never on a request's path.
     let n = state.mentions.rebuild(&state.db).await?;
     tracing::info!("mention dictionary built for {n} entries");
-    let linked = crate::linking::relink_unlinked(&state).await?;
-    if linked > 0 {
-        tracing::info!("suggested mentions for {linked} reports");
-    }
+    // Reports without mentions (demo data, imports; also ones that name nothing) are checked
+    // in the background so start-up does not grow with the number of reports.
+    let background = state.clone();
+    tokio::spawn(async move {
+        match crate::linking::relink_unlinked(&background).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!("suggested mentions for {n} reports"),
+            Err(e) => {
+                tracing::error!(error = %e, "suggesting mentions for unlinked reports failed")
+            }
+        }
+    });
     axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
