@@ -9,9 +9,28 @@ use std::time::Duration;
 
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbBackend};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
+    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+};
 
 use crate::error::AppError;
+
+/// Begins a transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes cannot wait for
+/// another writer (SQLite answers "database is locked" at once rather than deadlock), whereas
+/// an immediate one waits through the busy timeout. PostgreSQL ignores the mode. Every write
+/// transaction in the app starts here (the concurrency drill in `tests/app/drill.rs` pins it).
+pub async fn begin_write<C>(db: &C) -> Result<DatabaseTransaction, DbErr>
+where
+    C: TransactionTrait<Transaction = DatabaseTransaction>,
+{
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
 
 /// Opens a pool for `url` (sqlite:// or postgres://).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {

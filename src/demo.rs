@@ -250,7 +250,7 @@ pub async fn is_empty(db: &DatabaseConnection) -> AppResult<bool> {
 
 /// Makes sure Seoul's 25 districts exist (reference data every other feature needs).
 pub async fn ensure_districts(db: &DatabaseConnection) -> AppResult<usize> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let added = insert_districts(&txn).await?;
     txn.commit().await?;
     Ok(added)
@@ -259,7 +259,7 @@ pub async fn ensure_districts(db: &DatabaseConnection) -> AppResult<usize> {
 /// Loads districts and the demo entries, links and reports.
 pub async fn load(db: &DatabaseConnection) -> AppResult<DemoSummary> {
     let demo = demo_file()?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut summary = DemoSummary {
         districts: insert_districts(&txn).await?,
         ..Default::default()

@@ -202,7 +202,7 @@ where
     let mut written = 0;
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let txn = db.begin().await?;
+        let txn = crate::db::begin_write(db).await?;
         for _ in 0..STATEMENTS_PER_TXN {
             let chunk: Vec<A> = rows.by_ref().take(per_statement).collect();
             if chunk.is_empty() {

@@ -78,7 +78,7 @@ pub async fn import(
             .filter_map(|d| names.get(&d.entry_id).map(|e| (d.clone(), e.name.clone())))
             .collect()
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for (i, record) in reader.records().enumerate() {
         let line = i + 1;
         let Ok(record) = record else {

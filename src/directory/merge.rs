@@ -53,7 +53,7 @@ pub async fn merge_entries(
         ));
     }
     let (keep, gone) = (survivor.id, merged.id);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
 
     // Aliases: move those the survivor lacks; the merged name becomes one.
     let mut names: Vec<String> = alias::Entity::find()

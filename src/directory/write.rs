@@ -194,7 +194,7 @@ pub async fn create_entry(
             return Ok(SaveOutcome::Duplicates(dups));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let base = draft
         .slug
         .clone()
@@ -257,7 +257,7 @@ pub async fn update_entry(
             return Ok(SaveOutcome::Duplicates(dups));
         }
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     // The guarded bump is the lock: of two editors saving version N, one wins, the other
     // finds no row and gets the conflict page.
     let bumped = entry::Entity::update_many()
@@ -456,7 +456,7 @@ pub async fn delete_entry(
     actor: &Actor,
     current: entry::Model,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     for a in alias::Entity::find()
         .filter(alias::Column::EntryId.eq(current.id))
         .all(&txn)

@@ -101,7 +101,7 @@ pub async fn run(
         ..Default::default()
     };
     let sha = sha256_hex(bytes);
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut index = Index::load(&txn).await?;
     let record = import_record(&txn, actor, opts, &sha, &report).await?;
     let mut seen: HashSet<i64> = HashSet::new();

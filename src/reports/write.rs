@@ -251,7 +251,7 @@ pub async fn create_report(
     if !errors.is_empty() {
         return Ok(ReportOutcome::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let base = d.slug.clone().unwrap_or_else(|| Slug::from_name(&d.title));
     let now = Utc::now();
     let mut m = report::ActiveModel {
@@ -293,7 +293,7 @@ pub async fn update_report(
     if !errors.is_empty() {
         return Ok(ReportOutcome::Invalid(errors));
     }
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let bumped = report::Entity::update_many()
         .col_expr(
             report::Column::Version,
@@ -329,7 +329,7 @@ pub async fn delete_report(
     actor: &Actor,
     current: report::Model,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let empty = ReportDraft {
         title: String::new(),
         slug: None,

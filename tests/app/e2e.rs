@@ -8,7 +8,6 @@
 //! `TAMBANG_E2E_REQUIRED=1` (set by `.ci/run`, which installs the packages), where a missing
 //! driver is a failure.
 
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -18,7 +17,7 @@ use http_body_util::BodyExt;
 use serde_json::json;
 use tambang::domain::Role;
 
-use crate::helpers::{Backend, PASSWORD, TestApp, spawn_app};
+use crate::helpers::{Backend, PASSWORD, serve, spawn_app};
 
 const EDITOR: &str = "e2e-editor@example.org";
 
@@ -139,24 +138,6 @@ async fn open_browser(driver: &Driver, javascript: bool, profile: &Path) -> Clie
             Err(e) => panic!("cannot start a WebDriver session at {}: {e}", driver.url),
         }
     }
-}
-
-/// The app on a real socket.
-async fn serve(app: &TestApp) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let addr = listener.local_addr().expect("addr");
-    let router = app.router.clone();
-    tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .expect("server");
-    });
-    format!("http://{addr}")
 }
 
 fn percent_decode(s: &str) -> String {

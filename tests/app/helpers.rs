@@ -194,6 +194,24 @@ impl TestApp {
     }
 }
 
+/// The app on a real socket.
+pub async fn serve(app: &TestApp) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+        .expect("server");
+    });
+    format!("http://{addr}")
+}
+
 /// Percent-encodes a path segment (Korean slugs in URLs).
 pub fn encode(segment: &str) -> String {
     segment

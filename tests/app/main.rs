@@ -12,6 +12,7 @@ mod cli;
 mod compare;
 mod demo;
 mod directory;
+mod drill;
 mod e2e;
 mod import;
 mod mentions;
