@@ -2,7 +2,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+
+use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -10,7 +12,7 @@ use crate::api::{ApiError, ApiJson, ApiResult};
 use crate::app::AppState;
 use crate::auth::extract::{Ctx, RequireUser};
 use crate::directory::queries::entries_by_id;
-use crate::entities::report;
+use crate::entities::{entry, mention};
 use crate::error::AppError;
 use crate::web::slug_path::SlugPath;
 
@@ -24,6 +26,9 @@ pub struct DetectInput {
 /// One mention: a span of the text (character offsets into its NFC form) and what it names.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MentionView {
+    /// The stored mention's id (for confirm and reject); absent in detection results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
     pub start: usize,
     pub end: usize,
     pub surface: String,
@@ -70,6 +75,7 @@ pub async fn detect_mentions(
             .map(|m| {
                 let e = m.entry_id.and_then(|id| entries.get(&id));
                 MentionView {
+                    id: None,
                     start: m.start,
                     end: m.end,
                     state: if m.auto_confirm() {
@@ -105,30 +111,38 @@ pub async fn list_report_mentions(
     slug: Result<SlugPath, AppError>,
 ) -> Result<Json<Vec<MentionView>>, ApiError> {
     let SlugPath(slug) = slug?;
-    let mut q = report::Entity::find().filter(report::Column::Slug.eq(slug));
-    if !ctx.can_edit() {
-        q = q.filter(report::Column::State.ne("draft"));
-    }
-    let r = q.one(&state.db).await?.ok_or(AppError::NotFound)?;
+    let r = crate::api::reports::readable_report(&state, &ctx, &slug).await?;
     let rows = crate::linking::store::of_report(&state.db, r.id).await?;
     let entries = entries_by_id(&state.db, rows.iter().filter_map(|m| m.entry_id)).await?;
     Ok(Json(
         rows.into_iter()
             .filter(|m| ctx.can_edit() || m.state == "confirmed")
-            .map(|m| {
-                let e = m.entry_id.and_then(|id| entries.get(&id));
-                MentionView {
-                    start: m.start_char.max(0) as usize,
-                    end: m.end_char.max(0) as usize,
-                    surface: m.surface,
-                    entry_slug: e.map(|e| e.slug.clone()),
-                    entry_name: e.map(|e| e.name.clone()),
-                    method: m.method,
-                    confidence: m.confidence,
-                    state: m.state,
-                    candidate_kind: m.candidate_kind,
-                }
-            })
+            .map(|m| MentionView::of(m, &entries))
             .collect(),
     ))
+}
+
+impl MentionView {
+    /// The view of a stored mention, its entry looked up in `entries`.
+    pub fn of(m: mention::Model, entries: &HashMap<i64, entry::Model>) -> Self {
+        let e = m.entry_id.and_then(|id| entries.get(&id));
+        MentionView {
+            id: Some(m.id),
+            start: m.start_char.max(0) as usize,
+            end: m.end_char.max(0) as usize,
+            surface: m.surface,
+            entry_slug: e.map(|e| e.slug.clone()),
+            entry_name: e.map(|e| e.name.clone()),
+            method: m.method,
+            confidence: m.confidence,
+            state: m.state,
+            candidate_kind: m.candidate_kind,
+        }
+    }
+
+    /// The view of one stored mention.
+    pub async fn stored(db: &impl ConnectionTrait, m: mention::Model) -> Result<Self, AppError> {
+        let entries = entries_by_id(db, m.entry_id).await?;
+        Ok(MentionView::of(m, &entries))
+    }
 }

@@ -11,6 +11,9 @@ pub mod links;
 pub mod mentions;
 pub mod nearby;
 pub mod openapi;
+pub mod report_input;
+pub mod report_views;
+pub mod reports;
 pub mod views;
 
 use axum::Json;
@@ -99,7 +102,14 @@ api_routes! {
     DELETE "/entries/{slug}/links/{id}" => links::remove_link;
     GET "/nearby" => nearby::list_nearby;
     POST "/mentions/detect" => mentions::detect_mentions;
+    GET "/reports" => reports::list_reports;
+    POST "/reports" => reports::create_report;
+    GET "/reports/{slug}" => reports::show_report;
+    PUT "/reports/{slug}" => reports::update_report;
+    DELETE "/reports/{slug}" => reports::delete_report;
     GET "/reports/{slug}/mentions" => mentions::list_report_mentions;
+    POST "/reports/{slug}/mentions/{id}/confirm" => reports::confirm_mention;
+    POST "/reports/{slug}/mentions/{id}/reject" => reports::reject_mention;
 }
 
 /// `GET /api/v1/me`: the caller.

@@ -10,7 +10,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{RefOr, ServerBuilder};
 use utoipa::{Modify, OpenApi, PartialSchema, ToSchema};
 
-use crate::api::{entries, export, links, mentions, nearby, views};
+use crate::api::{
+    entries, export, links, mentions, nearby, report_input, report_views, reports, views,
+};
 use crate::directory::input::EntryInput;
 use crate::directory::write::LinkInput;
 use crate::error::{ErrorBody, ErrorEnvelope};
@@ -45,6 +47,13 @@ use crate::error::{ErrorBody, ErrorEnvelope};
         nearby::list_nearby,
         mentions::detect_mentions,
         mentions::list_report_mentions,
+        reports::list_reports,
+        reports::create_report,
+        reports::show_report,
+        reports::update_report,
+        reports::delete_report,
+        reports::confirm_mention,
+        reports::reject_mention,
     ),
     components(schemas(
         ErrorEnvelope,
@@ -64,6 +73,19 @@ use crate::error::{ErrorBody, ErrorEnvelope};
         mentions::DetectInput,
         nearby::NearbyItem,
         mentions::MentionView,
+        report_views::ReportSummary,
+        report_views::ReportList,
+        report_views::ReportDetail,
+        report_views::StopView,
+        report_views::ParticipantView,
+        report_views::TakeawayView,
+        report_views::PhotoView,
+        report_input::ReportBody,
+        report_input::EntryKey,
+        report_input::StopBody,
+        report_input::ParticipantBody,
+        report_input::TakeawayBody,
+        report_input::PhotoBody,
     )),
     modifiers(&ServerAndSecurity)
 )]

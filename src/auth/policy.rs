@@ -119,9 +119,20 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/api/v1/entries/{slug}/links", Access::Editor),
     delete("/api/v1/entries/{slug}/links/{id}", Access::Editor),
     post("/api/v1/mentions/detect", Access::SignedIn),
+    post("/api/v1/reports", Access::Editor),
+    put("/api/v1/reports/{slug}", Access::Editor),
+    post(
+        "/api/v1/reports/{slug}/mentions/{id}/confirm",
+        Access::Editor,
+    ),
+    post(
+        "/api/v1/reports/{slug}/mentions/{id}/reject",
+        Access::Editor,
+    ),
     upload("/imports", Access::Editor),
     post("/imports/{id}/mapping", Access::Editor),
     post("/imports/{id}/apply", Access::Editor),
+    delete("/api/v1/reports/{slug}", Access::Admin),
     // Last, because the authorization matrix test deletes its target entry with it.
     delete("/api/v1/entries/{slug}", Access::Admin),
 ];

@@ -36,6 +36,74 @@ pub fn bar_chart(title: &str, bars: &[Bar], decimals: usize) -> Markup {
     }
 }
 
+/// Longitude/latitude to SVG coordinates: equirectangular with the longitude squeezed by
+/// cos(latitude), which is right at the scale of a city.
+pub struct Projection {
+    min_x: f64,
+    max_y: f64,
+    k: f64,
+    scale: f64,
+    /// Margin around the drawing, in SVG units.
+    pub pad: f64,
+    /// Width and height of the drawing without the margin.
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Projection {
+    /// Fits `(lon, lat)` points into `width` (plus `pad` each side); `None` without points.
+    pub fn fit(points: impl IntoIterator<Item = (f64, f64)>, width: f64, pad: f64) -> Option<Self> {
+        let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for (x, y) in points {
+            min_x = min_x.min(x);
+            max_x = max_x.max(x);
+            min_y = min_y.min(y);
+            max_y = max_y.max(y);
+        }
+        if min_x > max_x {
+            return None;
+        }
+        let k = ((min_y + max_y) / 2.0).to_radians().cos();
+        let scale = width / ((max_x - min_x) * k).max(1e-9);
+        Some(Projection {
+            min_x,
+            max_y,
+            k,
+            scale,
+            pad,
+            width,
+            height: (max_y - min_y) * scale,
+        })
+    }
+
+    /// SVG x of a longitude.
+    pub fn x(&self, lon: f64) -> f64 {
+        self.pad + (lon - self.min_x) * self.k * self.scale
+    }
+
+    /// SVG y of a latitude.
+    pub fn y(&self, lat: f64) -> f64 {
+        self.pad + (self.max_y - lat) * self.scale
+    }
+
+    /// An SVG path of closed rings of `(lon, lat)`.
+    pub fn path(&self, rings: &[Vec<(f64, f64)>]) -> String {
+        let mut d = String::new();
+        for r in rings {
+            for (i, (x, y)) in r.iter().enumerate() {
+                d.push_str(&format!(
+                    "{}{:.1},{:.1}",
+                    if i == 0 { "M" } else { "L" },
+                    self.x(*x),
+                    self.y(*y)
+                ));
+            }
+            d.push('Z');
+        }
+        d
+    }
+}
+
 /// A district on the map: its centroid, optional boundary rings (lon, lat) and value.
 pub struct MapArea {
     pub name: String,
@@ -93,23 +161,12 @@ pub fn map(title: &str, areas: &[MapArea], decimals: usize) -> Markup {
             .copied()
             .chain(std::iter::once((a.lng, a.lat)))
     });
-    let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for (x, y) in points {
-        min_x = min_x.min(x);
-        max_x = max_x.max(x);
-        min_y = min_y.min(y);
-        max_y = max_y.max(y);
-    }
-    if areas.is_empty() || min_x > max_x {
+    let Some(proj) = Projection::fit(points, 600.0, 20.0) else {
         return html! { p.muted { "지도에 그릴 자치구가 없습니다." } };
-    }
-    // Equirectangular with the longitude squeezed by cos(latitude): right for a city.
-    let k = ((min_y + max_y) / 2.0).to_radians().cos();
-    let (w, pad) = (600.0, 20.0);
-    let scale = w / ((max_x - min_x) * k).max(1e-9);
-    let h = (max_y - min_y) * scale;
-    let px = |x: f64| pad + (x - min_x) * k * scale;
-    let py = |y: f64| pad + (max_y - y) * scale;
+    };
+    let (w, h, pad) = (proj.width, proj.height, proj.pad);
+    let px = |x: f64| proj.x(x);
+    let py = |y: f64| proj.y(y);
     let max_v = areas.iter().filter_map(|a| a.value).fold(0.0_f64, f64::max);
     let shade = |v: Option<f64>| match v {
         Some(v) if max_v > 0.0 => SHADES[((v / max_v) * 4.0).round().clamp(0.0, 4.0) as usize],
@@ -123,14 +180,7 @@ pub fn map(title: &str, areas: &[MapArea], decimals: usize) -> Markup {
             @for a in areas {
                 @if choropleth && !a.rings.is_empty() {
                     a href=(a.href) {
-                        path class="district" d=(a.rings.iter().map(|r| {
-                            let mut d = String::new();
-                            for (i, (x, y)) in r.iter().enumerate() {
-                                d.push_str(&format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, px(*x), py(*y)));
-                            }
-                            d.push('Z');
-                            d
-                        }).collect::<String>()) fill=(shade(a.value)) stroke="#ffffff" stroke-width="1" {
+                        path class="district" d=(proj.path(&a.rings)) fill=(shade(a.value)) stroke="#ffffff" stroke-width="1" {
                             title { (a.name) ": " (a.value.map(|v| format!("{v:.prec$}", prec = decimals)).unwrap_or_else(|| "—".into())) }
                         }
                     }
@@ -157,6 +207,92 @@ pub fn map(title: &str, areas: &[MapArea], decimals: usize) -> Markup {
                 } @else {
                     circle cx="10" cy="20" r="21" fill="#146c5a" fill-opacity="0.55" {}
                     text x="36" y="24" font-size="10" { (format!("{max_v:.prec$}", prec = decimals)) }
+                }
+            }
+        }
+    }
+}
+
+/// True when any point of `rings` lies in the box `[south-west, north-east]` (lon, lat), or a
+/// ring's own box covers it — enough to skip districts far outside a route map's view.
+fn overlaps(rings: &[Vec<(f64, f64)>], [(w, s), (e, n)]: [(f64, f64); 2]) -> bool {
+    rings.iter().any(|r| {
+        let (mut rw, mut re, mut rs, mut rn) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+        for (x, y) in r {
+            rw = rw.min(*x);
+            re = re.max(*x);
+            rs = rs.min(*y);
+            rn = rn.max(*y);
+        }
+        rw <= e && w <= re && rs <= n && s <= rn
+    })
+}
+
+/// A numbered stop of a route map.
+pub struct RoutePoint {
+    pub number: usize,
+    pub label: String,
+    pub lat: f64,
+    pub lng: f64,
+}
+
+/// The stops of a route as numbered markers joined in order by a line, over faint district
+/// outlines when boundaries are loaded (`outlines`: rings of `(lon, lat)` per district). The
+/// view is fitted to the stops with a margin of at least ~400 m, so a walk across one
+/// neighbourhood stays legible; outlines outside the view are clipped by the viewBox.
+pub fn route_map(
+    title: &str,
+    desc: &str,
+    outlines: &[Vec<Vec<(f64, f64)>>],
+    stops: &[RoutePoint],
+) -> Markup {
+    let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for s in stops {
+        min_x = min_x.min(s.lng);
+        max_x = max_x.max(s.lng);
+        min_y = min_y.min(s.lat);
+        max_y = max_y.max(s.lat);
+    }
+    if stops.is_empty() {
+        return html! {};
+    }
+    let k = ((min_y + max_y) / 2.0).to_radians().cos();
+    // A margin around the stops, then a shape between 5:2 and 4:3 (wide, like the page).
+    let margin = ((max_y - min_y).max((max_x - min_x) * k) * 0.15).max(0.004);
+    let (mut half_w, mut half_h) = (
+        (max_x - min_x) * k / 2.0 + margin,
+        (max_y - min_y) / 2.0 + margin,
+    );
+    half_w = half_w.max(half_h / 0.75);
+    half_h = half_h.max(half_w * 0.4);
+    let (cx, cy) = ((min_x + max_x) / 2.0, (min_y + max_y) / 2.0);
+    let corners = [
+        (cx - half_w / k, cy - half_h),
+        (cx + half_w / k, cy + half_h),
+    ];
+    let Some(proj) = Projection::fit(corners, 600.0, 0.0) else {
+        return html! {};
+    };
+    let line: Vec<String> = stops
+        .iter()
+        .map(|s| format!("{:.1},{:.1}", proj.x(s.lng), proj.y(s.lat)))
+        .collect();
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (proj.width) " " (format!("{:.1}", proj.height)) } role="img" aria-labelledby="route-title route-desc" class="map route-map" {
+            title id="route-title" { (title) }
+            desc id="route-desc" { (desc) }
+            rect x="0" y="0" width=(proj.width) height=(format!("{:.1}", proj.height)) fill="#fbfbf8" {}
+            @for rings in outlines.iter().filter(|r| overlaps(r, corners)) {
+                path class="outline" d=(proj.path(rings)) fill="none" stroke="#c9c9c9" stroke-width="1" {}
+            }
+            @if stops.len() > 1 {
+                polyline class="route" points=(line.join(" ")) fill="none" stroke="#146c5a" stroke-width="3" stroke-linejoin="round" stroke-opacity="0.8" {}
+            }
+            @for s in stops {
+                g class="stop-marker" {
+                    title { (s.number) ". " (s.label) }
+                    circle cx=(format!("{:.1}", proj.x(s.lng))) cy=(format!("{:.1}", proj.y(s.lat))) r="10" fill="#ffffff" stroke="#146c5a" stroke-width="2" {}
+                    text x=(format!("{:.1}", proj.x(s.lng))) y=(format!("{:.1}", proj.y(s.lat) + 4.0)) text-anchor="middle" font-size="11" font-weight="bold" { (s.number) }
                 }
             }
         }
@@ -193,5 +329,44 @@ mod tests {
         )
         .into_string();
         assert!(svg.contains("&lt;b&gt;") && !svg.contains("<b>"));
+    }
+
+    #[test]
+    fn route_maps_number_every_stop_and_join_them_in_order() {
+        let stops = [
+            RoutePoint {
+                number: 1,
+                label: "성수역".into(),
+                lat: 37.5446,
+                lng: 127.0557,
+            },
+            RoutePoint {
+                number: 3,
+                label: "<서울숲>".into(),
+                lat: 37.5444,
+                lng: 127.0374,
+            },
+        ];
+        let ring = vec![vec![vec![
+            (127.0, 37.5),
+            (127.1, 37.5),
+            (127.1, 37.6),
+            (127.0, 37.5),
+        ]]];
+        let svg = route_map("경로", "설명", &ring, &stops).into_string();
+        assert_eq!(svg.matches("class=\"stop-marker\"").count(), 2);
+        assert_eq!(svg.matches("<polyline").count(), 1);
+        assert_eq!(svg.matches("class=\"outline\"").count(), 1);
+        assert!(svg.contains("&lt;서울숲&gt;"));
+        // West to east: 서울숲 is left of 성수역.
+        let xs: Vec<f64> = svg
+            .split("<circle cx=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(xs[1] < xs[0], "{xs:?}");
+        assert!(route_map("t", "d", &[], &[]).into_string().is_empty());
+        let one = route_map("t", "d", &[], &stops[..1]).into_string();
+        assert!(one.contains("<circle") && !one.contains("<polyline"));
     }
 }

@@ -3,6 +3,7 @@
 //! the pure `crate::mentions` engine.
 
 pub mod index;
+pub mod review;
 pub mod routes;
 pub mod store;
 pub mod views;

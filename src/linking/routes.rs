@@ -5,17 +5,15 @@ use axum::Router;
 use axum::extract::State;
 use axum::response::Redirect;
 use axum::routing::post;
-use chrono::Utc;
-use sea_orm::{ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::Deserialize;
 
 use crate::app::AppState;
-use crate::audit::{self, Actor};
 use crate::auth::extract::RequireEditor;
 use crate::directory::write::resolve_entry;
-use crate::domain::MentionState;
-use crate::entities::{mention, report};
+use crate::entities::report;
 use crate::error::{AppError, AppResult};
+use crate::linking::review;
 use crate::web::form::HtmlForm;
 use crate::web::slug_path::{IdPath, SlugPath};
 use crate::web::url::encode_component;
@@ -40,45 +38,14 @@ async fn back_to_report(state: &AppState, report_id: i64) -> AppResult<Redirect>
     )))
 }
 
-async fn decide(
-    state: &AppState,
-    actor: &Actor,
-    id: i64,
-    to: MentionState,
-    entry_id: Option<i64>,
-) -> AppResult<mention::Model> {
-    let m = mention::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut a = m.clone().into_active_model();
-    a.state = Set(to.as_str().to_string());
-    if let Some(e) = entry_id {
-        a.entry_id = Set(Some(e));
-        a.method = Set("manual".into());
-        a.confidence = Set(1.0);
-    }
-    a.updated_at = Set(Utc::now());
-    audit::update(&state.db, actor, &m, a).await
-}
-
 /// Confirms a suggestion (a candidate with no entry cannot be confirmed: link it instead).
 async fn confirm_mention(
     State(state): State<AppState>,
     RequireEditor(user): RequireEditor,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
-    let m = mention::Entity::find_by_id(id)
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if m.entry_id.is_none() {
-        return Err(AppError::BadRequest(
-            "연결할 항목이 없는 후보입니다. ‘다른 항목에 연결’을 쓰거나 항목을 먼저 만드세요."
-                .into(),
-        ));
-    }
-    let m = decide(&state, &user.actor(), id, MentionState::Confirmed, None).await?;
+    let m = review::find(&state.db, id).await?;
+    let m = review::confirm(&state.db, &user.actor(), m).await?;
     back_to_report(&state, m.report_id).await
 }
 
@@ -88,7 +55,8 @@ async fn reject_mention(
     RequireEditor(user): RequireEditor,
     IdPath(id): IdPath,
 ) -> AppResult<Redirect> {
-    let m = decide(&state, &user.actor(), id, MentionState::Rejected, None).await?;
+    let m = review::find(&state.db, id).await?;
+    let m = review::reject(&state.db, &user.actor(), m).await?;
     back_to_report(&state, m.report_id).await
 }
 
@@ -108,14 +76,8 @@ async fn link_mention(
     let target = resolve_entry(&state.db, &input.other)
         .await?
         .map_err(AppError::BadRequest)?;
-    let m = decide(
-        &state,
-        &user.actor(),
-        id,
-        MentionState::Confirmed,
-        Some(target.id),
-    )
-    .await?;
+    let m = review::find(&state.db, id).await?;
+    let m = review::link_to(&state.db, &user.actor(), m, target.id).await?;
     back_to_report(&state, m.report_id).await
 }
 

@@ -260,3 +260,80 @@ pub async fn open_takeaways(db: &impl ConnectionTrait) -> AppResult<Vec<OpenTake
     out.sort_by_key(|o| (o.takeaway.due_on.is_none(), o.takeaway.due_on));
     Ok(out)
 }
+
+/// Filters of the report list (the API's `state`, `tag` and `q`).
+#[derive(Debug, Default, Clone)]
+pub struct ReportFilter {
+    /// Only reports in this state (within what the reader may see).
+    pub state: Option<ReportState>,
+    /// Only reports carrying this tag exactly.
+    pub tag: Option<String>,
+    /// Only reports whose title or body contains this text.
+    pub q: Option<String>,
+}
+
+/// A page of the reports in one of the `readable` states that match `f`, newest visit first.
+pub async fn list_filtered(
+    db: &impl ConnectionTrait,
+    readable: &[ReportState],
+    f: &ReportFilter,
+    page: u64,
+    per_page: u64,
+) -> AppResult<(Vec<report::Model>, Pager)> {
+    use crate::search::queries::escape_like;
+    use sea_orm::sea_query::Expr;
+    // sea-query numbers `$N` within a custom expression on PostgreSQL and takes `?` on SQLite.
+    let (like, p1, p2) = match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => ("ILIKE", "$1", "$2"),
+        _ => ("LIKE", "?", "?"),
+    };
+    let states: Vec<&str> = readable
+        .iter()
+        .filter(|s| f.state.is_none_or(|want| want == **s))
+        .map(|s| s.as_str())
+        .collect();
+    let mut q = report::Entity::find().filter(report::Column::State.is_in(states));
+    if let Some(tag) = f.tag.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        // Tags are a JSON array of strings; its text holds `"tag"` exactly when the tag is
+        // one of them (serde_json writes Hangul unescaped, on both backends).
+        let quoted = serde_json::to_string(tag).unwrap_or_default();
+        q = q.filter(Expr::cust_with_values(
+            format!("CAST(tags AS TEXT) LIKE {p1} ESCAPE '\\'"),
+            [format!("%{}%", escape_like(&quoted))],
+        ));
+    }
+    if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pat = format!("%{}%", escape_like(text));
+        q = q.filter(Expr::cust_with_values(
+            format!("(title {like} {p1} ESCAPE '\\' OR body {like} {p2} ESCAPE '\\')"),
+            [pat.clone(), pat],
+        ));
+    }
+    let total = q.clone().count(db).await?;
+    let pager = Pager {
+        page,
+        per_page,
+        total,
+    };
+    let rows = q
+        .order_by_desc(report::Column::VisitedAt)
+        .order_by_desc(report::Column::Id)
+        .offset(pager.offset())
+        .limit(per_page)
+        .all(db)
+        .await?;
+    Ok((rows, pager))
+}
+
+/// The outlines of the districts whose boundaries are loaded (rings of `(lon, lat)`).
+pub async fn district_outlines(db: &impl ConnectionTrait) -> AppResult<Vec<Vec<Vec<(f64, f64)>>>> {
+    Ok(crate::entities::district_detail::Entity::find()
+        .filter(crate::entities::district_detail::Column::BoundaryGeojson.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|d| d.boundary_geojson)
+        .map(|g| crate::compare::svg::rings_of(&g))
+        .filter(|r| !r.is_empty())
+        .collect())
+}

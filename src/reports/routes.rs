@@ -1,4 +1,4 @@
-//! Report routes: the list and the report page.
+//! Report routes: the list, the report page and the visit network.
 
 use axum::Router;
 use axum::extract::{Query, State};
@@ -7,16 +7,19 @@ use maud::Markup;
 
 use crate::app::AppState;
 use crate::auth::extract::Ctx;
+use crate::domain::ReportState;
 use crate::error::{AppError, AppResult};
-use crate::reports::{queries, views};
+use crate::reports::route::Route;
+use crate::reports::{queries, views, visits, visits_views};
 use crate::web::pagination::{PER_PAGE, PageQuery};
 use crate::web::slug_path::SlugPath;
 
-/// `/reports` and `/reports/{slug}`.
+/// `/reports`, `/reports/{slug}` and `/visits`.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/reports", get(list_reports))
         .route("/reports/{slug}", get(show_report))
+        .route("/visits", get(show_visits))
 }
 
 /// Lists public reports, newest visit first.
@@ -39,5 +42,22 @@ async fn show_report(
     let page = queries::report_page(&state.db, &slug, ctx.can_edit())
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(views::report_page(&ctx, &page))
+    let route = Route::of_page(&page);
+    let outlines = if route.located().next().is_some() {
+        queries::district_outlines(&state.db).await?
+    } else {
+        Vec::new()
+    };
+    Ok(views::report_page(&ctx, &page, &route, &outlines))
+}
+
+/// The visit network: published reports, and planned visits for editors.
+async fn show_visits(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+    let states: &[ReportState] = if ctx.can_edit() {
+        &[ReportState::Published, ReportState::Planned]
+    } else {
+        &[ReportState::Published]
+    };
+    let net = visits::network(&state.db, states).await?;
+    Ok(visits_views::visits_page(&ctx, &net))
 }

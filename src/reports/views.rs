@@ -7,6 +7,8 @@ use crate::directory::views::{entry_link, history};
 use crate::domain::ReportState;
 use crate::entities::report;
 use crate::reports::queries::ReportPage;
+use crate::reports::route::Route;
+use crate::reports::route_views::route_section;
 use crate::web::format::{date_ko, datetime_ko};
 use crate::web::layout::page;
 use crate::web::pagination::Pager;
@@ -56,7 +58,12 @@ pub fn list_page(ctx: &Ctx, rows: &[report::Model], pager: Pager) -> Markup {
 }
 
 /// `GET /reports/{slug}`
-pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
+pub fn report_page(
+    ctx: &Ctx,
+    p: &ReportPage,
+    route: &Route,
+    outlines: &[Vec<Vec<(f64, f64)>>],
+) -> Markup {
     let r = &p.report;
     let tags: Vec<String> = r
         .tags
@@ -102,6 +109,7 @@ pub fn report_page(ctx: &Ctx, p: &ReportPage) -> Markup {
                         }
                     }
                 }
+                (route_section(ctx, route, outlines))
             }
             h2 { (ctx.t("본문", "Report")) }
             (crate::linking::views::body_with_mentions(ctx, &r.body, &p.mentions, &p.mention_entries))

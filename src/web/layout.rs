@@ -31,6 +31,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             a href={ "/" (kind.plural()) } { (ctx.t(kind.label_ko(), kind.label_en())) }
                         }
                         a href="/reports" { (ctx.t("탐방 보고서", "Reports")) }
+                        a href="/visits" { (ctx.t("방문 관계", "Visits")) }
                         a href="/compare" { (ctx.t("비교", "Compare")) }
                     }
                     (crate::search::views::search_form("site-q", ""))

@@ -5,6 +5,7 @@ mod helpers;
 
 mod api;
 mod api_lists;
+mod api_reports;
 mod auth;
 mod backup;
 mod bench;
@@ -21,3 +22,4 @@ mod pages;
 mod reports;
 mod search;
 mod search_robustness;
+mod visits;

@@ -1,0 +1,172 @@
+//! The itinerary drawn as a route on the report page, and the visit network at `/visits`.
+
+use axum::http::{Method, StatusCode};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use serde_json::json;
+use tambang::domain::Role;
+use tambang::entities::entry;
+
+use crate::api::{call, token};
+use crate::both_backends;
+use crate::helpers::{Backend, TestApp, spawn_app};
+
+/// The `<svg>` elements of a page whose opening tag contains `marker`.
+fn svg_with(html: &str, marker: &str) -> Option<String> {
+    html.split("<svg").skip(1).find_map(|rest| {
+        let end = rest.find("</svg>")? + 6;
+        let svg = format!("<svg{}", &rest[..end]);
+        svg[..svg.find('>')?].contains(marker).then_some(svg)
+    })
+}
+
+fn count_class(doc: &roxmltree::Document, tag: &str, class: &str) -> usize {
+    doc.descendants()
+        .filter(|n| n.has_tag_name(tag) && n.attribute("class") == Some(class))
+        .count()
+}
+
+async fn place(app: &TestApp, slug: &str, lat: f64, lng: f64) {
+    let e = entry::Entity::find()
+        .filter(entry::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut m = e.into_active_model();
+    m.lat = Set(Some(lat));
+    m.lng = Set(Some(lng));
+    m.update(&app.db).await.unwrap();
+}
+
+both_backends!(report_page_draws_the_itinerary_as_a_route);
+
+/// No coordinates, no map; with two located stops, two numbered markers joined by a line,
+/// the total length, and the legs in a table (unlocated stops listed, not drawn).
+async fn report_page_draws_the_itinerary_as_a_route(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let path = "/reports/seongdong-visit-2023-12";
+    let before = app.get_html(path).await;
+    assert!(
+        svg_with(&before, "route-map").is_none(),
+        "no stop has coordinates in the demo"
+    );
+    assert!(!before.contains("총 이동 거리"));
+
+    // 바른참 (stop 2) at 성수역, 소영씨스토어 (stop 6) at 서울숲: about 1.6 km apart.
+    place(&app, "바른참", 37.5446, 127.0557).await;
+    place(&app, "소영씨스토어", 37.5444, 127.0374).await;
+    let html = app.get_html(path).await;
+    let svg = svg_with(&html, "route-map").expect("route map");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(
+        count_class(&doc, "g", "stop-marker"),
+        2,
+        "one marker per located stop"
+    );
+    assert_eq!(count_class(&doc, "polyline", "route"), 1);
+    let numbers: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(numbers, ["2", "6"], "markers carry their itinerary number");
+    assert!(
+        doc.descendants().any(|n| n.has_tag_name("desc")),
+        "text alternative"
+    );
+    assert!(html.contains("총 이동 거리 약 1.6 km"), "total");
+    assert!(html.contains("(좌표 없음)"), "unlocated stops are listed");
+    assert!(html.contains("<td>1.6 km</td>"), "the leg to stop 6");
+
+    // With boundaries loaded, the districts the route crosses are outlined faintly.
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/seoul_sigungu_juso2015_simple.geojson");
+    let Ok(text) = std::fs::read_to_string(&file) else {
+        eprintln!("{} missing: outline half skipped", file.display());
+        return;
+    };
+    let geo: serde_json::Value = serde_json::from_str(&text).unwrap();
+    for feature in geo["features"].as_array().unwrap() {
+        let code = feature["properties"]["SIG_CD"].as_str().unwrap();
+        let d = tambang::entities::district_detail::Entity::find()
+            .filter(tambang::entities::district_detail::Column::Code.eq(code))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .unwrap();
+        let mut m = d.into_active_model();
+        m.boundary_geojson = Set(Some(feature["geometry"].to_string()));
+        m.update(&app.db).await.unwrap();
+    }
+    let html = app.get_html(path).await;
+    let svg = svg_with(&html, "route-map").expect("route map");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    let outlines = count_class(&doc, "path", "outline");
+    assert!(
+        (1..25).contains(&outlines),
+        "nearby districts only: {outlines}"
+    );
+    assert_eq!(count_class(&doc, "g", "stop-marker"), 2);
+}
+
+both_backends!(visits_show_who_visited_whom_and_returns);
+
+async fn visits_show_who_visited_whom_and_returns(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let html = app.get_html("/visits").await;
+    assert!(html.contains("href=\"/visits\""), "in the navigation");
+    let rows: Vec<&str> = html.split("<tr class=\"visit-pair\">").skip(1).collect();
+    assert_eq!(rows.len(), 1, "anonymous: the published demo visit only");
+    let row = rows[0].split("</tr>").next().unwrap();
+    let yongsan = row.find("용산구사회적경제지원센터").expect("visitor");
+    let seongdong = row.find("성동구사회적경제지원센터").expect("host");
+    assert!(yongsan < seongdong, "visitor first: {row}");
+    assert!(
+        row.contains("seongdong-visit-2023-12") && row.contains("2023년 12월 11일"),
+        "{row}"
+    );
+    assert!(
+        row.contains("<td class=\"reciprocated\">아니요</td>"),
+        "{row}"
+    );
+    let svg = svg_with(&html, "network").expect("network graph");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(count_class(&doc, "path", "edge"), 1);
+    assert_eq!(count_class(&doc, "g", "node"), 2);
+    assert!(
+        html.contains("대기업 CSR 사업에 용산 사회적경제 기업들이"),
+        "takeaways of the visit"
+    );
+
+    // 성동 returns the visit: both rows say so, two edges.
+    let editor = token(&app, "editor@example.org", Role::Editor).await;
+    let body = json!({
+        "title": "성동구센터의 용산 답방", "state": "published",
+        "visit_date": "2024-03-05", "hosts": ["용산사경센터"], "visitors": ["성동사경센터"]
+    });
+    let r = call(
+        &app,
+        Method::POST,
+        "/api/v1/reports",
+        Some(&editor),
+        Some(body),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let html = app.get_html("/visits").await;
+    let rows: Vec<&str> = html.split("<tr class=\"visit-pair\">").skip(1).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r.contains("<td class=\"reciprocated\">예</td>"))
+    );
+    let svg = svg_with(&html, "network").unwrap();
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(count_class(&doc, "path", "edge"), 2);
+
+    // Editors also see planned visits (용산 → 광진).
+    let mut c = app.signed_in("ed2@example.org", Role::Editor).await;
+    let page = c.get("/visits").await.body;
+    assert_eq!(page.matches("<tr class=\"visit-pair\">").count(), 3);
+    assert!(page.contains("광진구사회적경제지원센터"));
+}
