@@ -81,7 +81,7 @@ pub fn error_page(status: StatusCode, err: &AppError) -> Markup {
         AppError::TooLarge(limit) => {
             let max = crate::error::mib(*limit);
             too_large = format!(
-                "보낸 내용이 허용된 크기({max})를 넘습니다. 더 작은 파일로 다시 시도해 주세요. \
+                "보낸 내용이 너무 큽니다: 최대 {max}. 더 작은 파일로 다시 시도해 주세요. \
                  (Payload too large: at most {max})"
             );
             ("요청이 너무 큽니다", too_large.as_str())
