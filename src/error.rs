@@ -55,7 +55,7 @@ pub enum AppError {
 
 /// A byte limit as people say it: `10MB`, `1MB`, `512KB`.
 pub fn mib(bytes: usize) -> String {
-    if bytes >= 1024 * 1024 && bytes % (1024 * 1024) == 0 {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
         format!("{}MB", bytes / (1024 * 1024))
     } else if bytes >= 1024 * 1024 {
         format!("{:.1}MB", bytes as f64 / (1024.0 * 1024.0))

@@ -25,7 +25,7 @@ fn thumb_path(slug: &str, p: &PhotoMeta) -> String {
     format!("{}/{}/thumb?v={}", photos_path(slug), p.id, p.version())
 }
 
-fn alt_text<'a>(p: &'a PhotoMeta) -> &'a str {
+fn alt_text(p: &PhotoMeta) -> &str {
     p.caption
         .as_deref()
         .filter(|c| !c.is_empty())
