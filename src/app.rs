@@ -68,6 +68,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::directory::edit_routes::routes())
         .merge(crate::reports::routes::routes())
         .merge(crate::reports::edit_routes::routes())
+        .merge(crate::reports::photo_routes::routes())
         .merge(crate::reports::import_page::routes())
         .merge(crate::compare::routes::routes())
         .merge(crate::linking::routes::routes())

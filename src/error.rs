@@ -25,9 +25,9 @@ pub enum AppError {
     /// No write is allowed on this route with this method.
     #[error("허용되지 않는 요청입니다")]
     MethodNotAllowed,
-    /// The request body is larger than the route accepts.
-    #[error("요청이 너무 큽니다")]
-    TooLarge,
+    /// The request body is larger than the route accepts (the limit in bytes).
+    #[error("요청이 너무 큽니다: 최대 {} (request too large: at most {})", mib(*.0), mib(*.0))]
+    TooLarge(usize),
     /// The request itself is wrong; the message is safe to show.
     #[error("{0}")]
     BadRequest(String),
@@ -53,13 +53,24 @@ pub enum AppError {
     Internal(String),
 }
 
+/// A byte limit as people say it: `10MB`, `1MB`, `512KB`.
+pub fn mib(bytes: usize) -> String {
+    if bytes >= 1024 * 1024 && bytes.is_multiple_of(1024 * 1024) {
+        format!("{}MB", bytes / (1024 * 1024))
+    } else if bytes >= 1024 * 1024 {
+        format!("{:.1}MB", bytes as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{}KB", bytes.div_ceil(1024))
+    }
+}
+
 impl AppError {
     /// The HTTP status this error maps to.
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -94,7 +105,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
-            AppError::TooLarge => "too_large",
+            AppError::TooLarge(_) => "too_large",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::BadRequest(_) => "bad_request",
             AppError::Invalid(_) => "invalid",

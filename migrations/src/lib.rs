@@ -14,6 +14,7 @@ mod m20261125_000005_search;
 mod m20261125_000006_entry_name_keys;
 mod m20261125_000007_list_indexes;
 mod m20261125_000010_import_staging;
+mod m20261126_000011_report_photo_sizes;
 mod util;
 
 /// The ordered list of migrations.
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_entry_name_keys::Migration),
             Box::new(m20261125_000007_list_indexes::Migration),
             Box::new(m20261125_000010_import_staging::Migration),
+            Box::new(m20261126_000011_report_photo_sizes::Migration),
         ]
     }
 }

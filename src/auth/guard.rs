@@ -127,12 +127,12 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.parse::<u64>().ok());
         if declared.is_some_and(|n| n > rule.max_body as u64) {
-            return error_for(&path, AppError::TooLarge);
+            return error_for(&path, AppError::TooLarge(rule.max_body));
         }
         let (parts, body) = req.into_parts();
         let bytes = match to_bytes(body, rule.max_body).await {
             Ok(b) => b,
-            Err(_) => return error_for(&path, AppError::TooLarge),
+            Err(_) => return error_for(&path, AppError::TooLarge(rule.max_body)),
         };
         if via_bearer.is_none() {
             let submitted = submitted_csrf(&parts.headers, parts.uri.query(), &bytes);

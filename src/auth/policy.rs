@@ -38,6 +38,10 @@ pub const FORM_LIMIT: usize = 1024 * 1024;
 /// Uploaded lists (the import wizard) may be this large.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
+/// A report photo upload (one photo with its caption and credit) may be this large; the photo
+/// itself at most `reports::photo::MAX_PHOTO_BYTES`.
+pub const PHOTO_LIMIT: usize = 10 * 1024 * 1024;
+
 /// One write route: method, axum path pattern, access, and the body size it accepts.
 #[derive(Debug, Clone)]
 pub struct WriteRoute {
@@ -83,6 +87,15 @@ const fn upload(path: &'static str, access: Access) -> WriteRoute {
     }
 }
 
+const fn photo_upload(path: &'static str, access: Access) -> WriteRoute {
+    WriteRoute {
+        method: Method::POST,
+        path,
+        access,
+        max_body: PHOTO_LIMIT,
+    }
+}
+
 /// Every state-changing route of the app. Paths are axum patterns as matched, so API routes
 /// carry their `/api/v1` prefix.
 pub const WRITE_ROUTES: &[WriteRoute] = &[
@@ -111,6 +124,11 @@ pub const WRITE_ROUTES: &[WriteRoute] = &[
     post("/mentions/{id}/link", Access::Editor),
     post("/reports/{slug}/relink", Access::Editor),
     post("/reports/import", Access::Editor),
+    photo_upload("/reports/{slug}/photos", Access::Editor),
+    photo_upload("/reports/{slug}/photos/{id}/file", Access::Editor),
+    post("/reports/{slug}/photos/{id}/edit", Access::Editor),
+    post("/reports/{slug}/photos/{id}/move", Access::Editor),
+    post("/reports/{slug}/photos/{id}/delete", Access::Editor),
     post("/api/v1/entries", Access::Editor),
     put("/api/v1/entries/{slug}", Access::Editor),
     post("/api/v1/entries/{slug}/archive", Access::Editor),

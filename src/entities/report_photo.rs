@@ -19,6 +19,12 @@ pub struct Model {
     #[serde(skip)]
     pub thumbnail: Option<Vec<u8>>,
     pub created_at: DateTimeUtc,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub thumb_width: Option<i32>,
+    pub thumb_height: Option<i32>,
+    /// SHA-256 of `data` (hex): the ETag and the version in photo URLs.
+    pub sha256: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

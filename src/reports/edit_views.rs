@@ -56,6 +56,9 @@ pub fn report_form_page(ctx: &Ctx, f: &ReportForm<'_>) -> Markup {
             @if f.editing.is_none() {
                 p { a href="/reports/import" { "블로그 글 붙여 넣기로 시작하기" } }
             }
+            @if let Some(r) = f.editing {
+                p { a.button href=(crate::reports::photo_views::photos_path(&r.slug)) { (ctx.t("사진 올리기·관리", "Upload and manage photos")) } }
+            }
             form.stacked method="post" action=(action) {
                 (csrf_field(ctx))
                 input type="hidden" name="version" value=(i.version);
@@ -73,7 +76,7 @@ pub fn report_form_page(ctx: &Ctx, f: &ReportForm<'_>) -> Markup {
                 (textarea("탐방 일정 (한 줄에 한 곳: 10:00 방문한 곳 | 메모 — 줄 순서가 일정 순서입니다)", "stops", &i.stops, e))
                 (textarea("본문", "body", &i.body, e))
                 (textarea("배운 점과 할 일 (한 줄에 하나: 내용 | 관련 항목 | 담당 | 기한)", "takeaways", &i.takeaways, e))
-                (textarea("사진 설명 (한 줄에 하나: 설명 | 사진출처)", "photos", &i.photos, e))
+                (textarea("파일 없는 사진 설명 (한 줄에 하나: 설명 | 사진출처) — 사진 파일은 저장 뒤 ‘사진 올리기·관리’에서 올립니다", "photos", &i.photos, e))
                 (input("태그 (쉼표로 구분)", "tags", "text", &i.tags, e))
                 (input("원문 주소", "source_url", "text", &i.source_url, e))
                 div { button type="submit" { "저장" } }

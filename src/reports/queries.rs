@@ -67,12 +67,121 @@ pub async fn latest(
 }
 
 /// A photo's description without its bytes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct PhotoMeta {
     pub id: i64,
+    pub position: i32,
     pub file_name: String,
     pub caption: Option<String>,
     pub credit: Option<String>,
+    /// `None` for a described photo whose file has not been uploaded yet.
+    pub content_type: Option<String>,
+    pub byte_size: Option<i64>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub thumb_width: Option<i32>,
+    pub thumb_height: Option<i32>,
+    pub sha256: Option<String>,
+}
+
+impl PhotoMeta {
+    /// Whether the image file is stored.
+    pub fn has_file(&self) -> bool {
+        self.content_type.is_some()
+    }
+
+    /// A short version for photo URLs, so a replaced file gets a new URL.
+    pub fn version(&self) -> &str {
+        self.sha256
+            .as_deref()
+            .map_or("0", |s| &s[..s.len().min(16)])
+    }
+}
+
+/// The report's photos in order, without image bytes (only the metadata columns are read).
+pub async fn photos_of(db: &impl ConnectionTrait, report_id: i64) -> AppResult<Vec<PhotoMeta>> {
+    use report_photo::Column as C;
+    let rows = report_photo::Entity::find()
+        .select_only()
+        .columns([
+            C::Id,
+            C::Position,
+            C::FileName,
+            C::Caption,
+            C::Credit,
+            C::ContentType,
+            C::ByteSize,
+            C::Width,
+            C::Height,
+            C::ThumbWidth,
+            C::ThumbHeight,
+            C::Sha256,
+        ])
+        .filter(C::ReportId.eq(report_id))
+        .order_by_asc(C::Position)
+        .order_by_asc(C::Id)
+        .into_tuple::<(
+            i64,
+            i32,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+            Option<i64>,
+            Option<i32>,
+            Option<i32>,
+            Option<i32>,
+            Option<i32>,
+            Option<String>,
+        )>()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(
+                id,
+                position,
+                file_name,
+                caption,
+                credit,
+                content_type,
+                byte_size,
+                w,
+                h,
+                tw,
+                th,
+                sha,
+            )| {
+                PhotoMeta {
+                    id,
+                    position,
+                    file_name,
+                    caption,
+                    credit,
+                    content_type,
+                    byte_size,
+                    width: w,
+                    height: h,
+                    thumb_width: tw,
+                    thumb_height: th,
+                    sha256: sha,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The report with this slug if the reader may see it (the report page's rule).
+pub async fn visible_report(
+    db: &impl ConnectionTrait,
+    slug: &str,
+    include_drafts: bool,
+) -> AppResult<Option<report::Model>> {
+    Ok(visible(include_drafts)
+        .filter(report::Column::Slug.eq(slug))
+        .one(db)
+        .await?)
 }
 
 /// Everything a report page shows.
@@ -96,11 +205,7 @@ pub async fn report_page(
     slug: &str,
     include_drafts: bool,
 ) -> AppResult<Option<ReportPage>> {
-    let Some(report) = visible(include_drafts)
-        .filter(report::Column::Slug.eq(slug))
-        .one(db)
-        .await?
-    else {
+    let Some(report) = visible_report(db, slug, include_drafts).await? else {
         return Ok(None);
     };
     let roles = report_entry::Entity::find()
@@ -112,28 +217,8 @@ pub async fn report_page(
         .order_by_asc(report_stop::Column::Position)
         .all(db)
         .await?;
-    // Image bytes are not needed to list photos: select the metadata columns only.
-    let photos: Vec<PhotoMeta> = report_photo::Entity::find()
-        .select_only()
-        .columns([
-            report_photo::Column::Id,
-            report_photo::Column::FileName,
-            report_photo::Column::Caption,
-            report_photo::Column::Credit,
-        ])
-        .filter(report_photo::Column::ReportId.eq(report.id))
-        .order_by_asc(report_photo::Column::Position)
-        .into_tuple::<(i64, String, Option<String>, Option<String>)>()
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|(id, file_name, caption, credit)| PhotoMeta {
-            id,
-            file_name,
-            caption,
-            credit,
-        })
-        .collect();
+    // Image bytes are not needed to list photos: metadata columns only.
+    let photos = photos_of(db, report.id).await?;
     let takeaways = takeaway::Entity::find()
         .filter(takeaway::Column::ReportId.eq(report.id))
         .order_by_asc(takeaway::Column::Position)

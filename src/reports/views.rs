@@ -116,17 +116,7 @@ pub fn report_page(
             @if ctx.can_edit() {
                 (crate::linking::views::review_list(ctx, &r.slug, &p.mentions, &p.mention_entries))
             }
-            @if !p.photos.is_empty() {
-                h2 { (ctx.t("사진", "Photos")) }
-                ul.plain {
-                    @for ph in &p.photos {
-                        li {
-                            (ph.caption.as_deref().unwrap_or(&ph.file_name))
-                            @if let Some(c) = &ph.credit { " " span.muted { "(사진출처: " (c) ")" } }
-                        }
-                    }
-                }
-            }
+            (crate::reports::photo_views::photo_grid(ctx, &r.slug, &p.photos))
             @if !p.takeaways.is_empty() {
                 h2 { (ctx.t("배운 점과 할 일", "Takeaways")) }
                 table {

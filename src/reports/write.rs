@@ -12,9 +12,7 @@ use sea_orm::{
 use crate::audit::{self, Actor};
 use crate::directory::write::resolve_entry;
 use crate::domain::Slug;
-use crate::entities::{
-    report, report_entry, report_participant, report_photo, report_stop, takeaway,
-};
+use crate::entities::{report, report_entry, report_participant, report_stop, takeaway};
 use crate::error::{AppError, AppResult};
 use crate::reports::input::ReportDraft;
 use crate::web::form::FieldErrors;
@@ -155,31 +153,8 @@ async fn write_rows(
     for row in old_takeaways {
         audit::delete(db, actor, row).await?;
     }
-    // Described-only photos are rewritten from the form; uploaded images are kept.
-    let photos = report_photo::Entity::find()
-        .filter(report_photo::Column::ReportId.eq(report_id))
-        .filter(report_photo::Column::Data.is_null())
-        .all(db)
-        .await?;
-    for row in photos {
-        audit::delete(db, actor, row).await?;
-    }
-    for (pos, (caption, credit)) in d.photos.iter().enumerate() {
-        let m = report_photo::ActiveModel {
-            report_id: Set(report_id),
-            position: Set(pos as i32),
-            file_name: Set(String::new()),
-            caption: Set(Some(caption.clone())),
-            credit: Set(credit.clone()),
-            content_type: Set(None),
-            byte_size: Set(None),
-            data: Set(None),
-            thumbnail: Set(None),
-            created_at: Set(Utc::now()),
-            ..Default::default()
-        };
-        audit::insert(db, actor, m).await?;
-    }
+    // Described photos follow the form's lines; uploaded images are managed on their own page.
+    crate::reports::photo_write::reconcile_described(db, actor, report_id, &d.photos).await?;
     for (role, ids) in [("host", &r.hosts), ("visitor", &r.visitors)] {
         for id in ids {
             let m = report_entry::ActiveModel {
@@ -354,6 +329,7 @@ pub async fn delete_report(
         stops: vec![],
         takeaways: vec![],
     };
+    crate::reports::photo_write::delete_all(&txn, actor, current.id).await?;
     write_rows(&txn, actor, current.id, &empty, &none).await?;
     audit::delete(&txn, actor, current).await?;
     txn.commit().await?;

@@ -65,6 +65,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
 
 /// A styled error page; internal details never reach the user (they are logged).
 pub fn error_page(status: StatusCode, err: &AppError) -> Markup {
+    let too_large;
     let (title, message): (&str, &str) = match err {
         AppError::NotFound => (
             "페이지를 찾을 수 없습니다",
@@ -78,10 +79,14 @@ pub fn error_page(status: StatusCode, err: &AppError) -> Markup {
             "권한이 없습니다",
             "이 작업을 할 수 있는 역할이 아닙니다. (Forbidden)",
         ),
-        AppError::TooLarge => (
-            "요청이 너무 큽니다",
-            "보낸 내용이 허용된 크기를 넘습니다. (Payload too large)",
-        ),
+        AppError::TooLarge(limit) => {
+            let max = crate::error::mib(*limit);
+            too_large = format!(
+                "보낸 내용이 너무 큽니다: 최대 {max}. 더 작은 파일로 다시 시도해 주세요. \
+                 (Payload too large: at most {max})"
+            );
+            ("요청이 너무 큽니다", too_large.as_str())
+        }
         AppError::BadRequest(msg) => ("잘못된 요청입니다", msg.as_str()),
         _ if status.is_client_error() => (
             "잘못된 요청입니다",

@@ -37,3 +37,23 @@ impl<S: Send + Sync> FromRequestParts<S> for IdPath {
             .ok_or(AppError::NotFound)
     }
 }
+
+/// A `{slug}/…/{id}` pair (a report's photo): the slug NFC-normalised, the id a positive
+/// integer; anything else is a styled 404.
+pub struct SlugIdPath(pub String, pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for SlugIdPath {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path((slug, raw)) = Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let id = raw
+            .parse::<i64>()
+            .ok()
+            .filter(|id| *id > 0)
+            .ok_or(AppError::NotFound)?;
+        Ok(SlugIdPath(crate::domain::text::nfc(&slug), id))
+    }
+}

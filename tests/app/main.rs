@@ -19,6 +19,7 @@ mod import;
 mod mentions;
 mod migrations;
 mod pages;
+mod photos;
 mod reports;
 mod search;
 mod search_robustness;

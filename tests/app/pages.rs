@@ -101,7 +101,7 @@ async fn report_page_shows_visit_itinerary_photos_and_takeaways(backend: Backend
     assert!(html.contains("2024년 1월 11일"), "publication date");
     assert!(html.contains("7명"));
     assert!(html.contains("탐방 일정") && html.contains("href=\"/e/소영씨스토어\""));
-    assert!(html.contains("사진출처: 서울경제"), "photo credit");
+    assert!(html.contains("사진출처. 서울경제"), "photo credit");
     assert!(html.contains("배운 점과 할 일"));
     assert!(
         html.contains("href=\"/e/성동구사회적경제지원센터\""),
