@@ -9,7 +9,7 @@ use chrono::Utc;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Map, Value, json};
 
@@ -66,7 +66,7 @@ pub async fn add_photo(
     caption: Option<String>,
     credit: Option<String>,
 ) -> AppResult<report_photo::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut m = report_photo::ActiveModel {
         report_id: Set(report_id),
         position: Set(next_position(&txn, report_id).await?),
@@ -101,7 +101,7 @@ pub async fn attach_file(
     current: &report_photo::Model,
     file: &StoredFile,
 ) -> AppResult<report_photo::Model> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut m = current.clone().into_active_model();
     set_file(&mut m, file);
     let row = audit::update(&txn, actor, current, m).await?;
@@ -178,7 +178,7 @@ pub async fn move_photo(
     id: i64,
     dir: Direction,
 ) -> AppResult<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let photos = photos_of(&txn, report_id).await?;
     if !photos.iter().any(|p| p.id == id) {
         return Err(AppError::NotFound);
