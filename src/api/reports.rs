@@ -3,8 +3,9 @@
 //! `report_input`), writes are `reports::write` (audited, one transaction), and mentions are
 //! re-suggested after every save as on the web.
 //!
-//! Who sees what: anonymous callers only published reports; signed-in callers also planned
-//! visits; editors and admins also drafts. Named participants only for signed-in callers.
+//! Who sees what, as on the web pages: everyone reads published reports and planned visits
+//! (they are announced on /visits/upcoming and in /visits.ics); editors and admins also
+//! drafts. Named participants only for signed-in callers.
 
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -41,10 +42,8 @@ pub fn readable(ctx: &Ctx) -> &'static [ReportState] {
             ReportState::Planned,
             ReportState::Draft,
         ]
-    } else if ctx.user.is_some() {
-        &[ReportState::Published, ReportState::Planned]
     } else {
-        &[ReportState::Published]
+        &[ReportState::Published, ReportState::Planned]
     }
 }
 
