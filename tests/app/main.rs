@@ -18,6 +18,7 @@ mod import;
 mod mentions;
 mod migrations;
 mod pages;
+mod props;
 mod reports;
 mod search;
 mod search_robustness;
