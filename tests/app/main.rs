@@ -14,6 +14,7 @@ mod demo;
 mod directory;
 mod drill;
 mod e2e;
+mod hostile;
 mod import;
 mod mentions;
 mod migrations;
