@@ -118,21 +118,6 @@ fn decodes_as_utf8(body: &[u8]) -> bool {
     std::str::from_utf8(&out).is_ok()
 }
 
-#[cfg(test)]
-mod utf8_tests {
-    use super::decodes_as_utf8;
-
-    #[test]
-    fn forms_must_be_utf8() {
-        assert!(decodes_as_utf8(b"name=%EC%84%B1%EC%88%98&x=1+2"));
-        assert!(decodes_as_utf8("name=성수".as_bytes()));
-        assert!(decodes_as_utf8(b"a=100%"));
-        assert!(!decodes_as_utf8(b"name=%FF%FE"));
-        assert!(!decodes_as_utf8(b"name=%EC%84"));
-        assert!(!decodes_as_utf8(&[b'a', b'=', 0xFF]));
-    }
-}
-
 /// A labelled `<select>`; `options` are (value, label) pairs, the first may be an empty choice.
 pub fn select(
     label: &str,
@@ -188,4 +173,19 @@ pub fn enum_options<T: Copy>(
                 .map(|v| (value(*v).to_string(), label(*v).to_string())),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    use super::decodes_as_utf8;
+
+    #[test]
+    fn forms_must_be_utf8() {
+        assert!(decodes_as_utf8(b"name=%EC%84%B1%EC%88%98&x=1+2"));
+        assert!(decodes_as_utf8("name=성수".as_bytes()));
+        assert!(decodes_as_utf8(b"a=100%"));
+        assert!(!decodes_as_utf8(b"name=%FF%FE"));
+        assert!(!decodes_as_utf8(b"name=%EC%84"));
+        assert!(!decodes_as_utf8(&[b'a', b'=', 0xFF]));
+    }
 }

@@ -10,6 +10,7 @@ mod backup;
 mod bench;
 mod cli;
 mod compare;
+mod crash;
 mod demo;
 mod directory;
 mod drill;
