@@ -83,9 +83,10 @@ where
             .await
             .map_err(|e| unreadable(e.body_text()))?;
         // Browsers send UTF-8; anything else would be stored as U+FFFD replacement characters.
+        // A NUL is never text (and PostgreSQL cannot store one).
         if !decodes_as_utf8(&body) {
             return Err(unreadable(
-                "UTF-8 이 아닌 글자가 들어 있습니다 (the form is not UTF-8)".into(),
+                "UTF-8 이 아니거나 쓸 수 없는 문자(NUL)가 들어 있습니다 (the form is not UTF-8 text)".into(),
             ));
         }
         serde_urlencoded::from_bytes(&body)
@@ -115,7 +116,7 @@ fn decodes_as_utf8(body: &[u8]) -> bool {
             }
         }
     }
-    std::str::from_utf8(&out).is_ok()
+    std::str::from_utf8(&out).is_ok_and(|s| !s.contains('\0'))
 }
 
 /// A labelled `<select>`; `options` are (value, label) pairs, the first may be an empty choice.
@@ -187,5 +188,6 @@ mod utf8_tests {
         assert!(!decodes_as_utf8(b"name=%FF%FE"));
         assert!(!decodes_as_utf8(b"name=%EC%84"));
         assert!(!decodes_as_utf8(&[b'a', b'=', 0xFF]));
+        assert!(!decodes_as_utf8(b"name=a%00b"));
     }
 }

@@ -85,6 +85,8 @@ async fn invalid_utf8_in_a_form_is_refused(backend: Backend) {
         .concat(),
         // Percent-encoded invalid bytes.
         format!("csrf={csrf}&kind=place&status=active&name=%FF%FE%C3").into_bytes(),
+        // A NUL (PostgreSQL cannot store one).
+        format!("csrf={csrf}&kind=place&status=active&name=a%00b").into_bytes(),
     ] {
         let r = c
             .send(
