@@ -55,15 +55,31 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        Json::<T>::from_request(req, state)
+        let unreadable = |why: String| {
+            ApiError(AppError::BadRequest(format!(
+                "JSON 본문을 읽을 수 없습니다 (send Content-Type: application/json): {why}"
+            )))
+        };
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/json") || v.contains("+json"));
+        if !is_json {
+            return Err(unreadable(
+                "Content-Type 이 application/json 이 아닙니다".into(),
+            ));
+        }
+        let body = axum::body::Bytes::from_request(req, state)
             .await
+            .map_err(|e| unreadable(e.body_text()))?;
+        // A NUL is never text, and PostgreSQL cannot store one: refuse `\u0000` up front.
+        if body.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000")) {
+            return Err(unreadable("NUL 문자(\\u0000)는 쓸 수 없습니다".into()));
+        }
+        Json::<T>::from_bytes(&body)
             .map(|Json(v)| ApiJson(v))
-            .map_err(|e| {
-                ApiError(AppError::BadRequest(format!(
-                    "JSON 본문을 읽을 수 없습니다 (send Content-Type: application/json): {}",
-                    e.body_text()
-                )))
-            })
+            .map_err(|e| unreadable(e.body_text()))
     }
 }
 

@@ -39,6 +39,11 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// True when a raw or percent-encoded NUL is in `s`.
+fn has_nul(s: &str) -> bool {
+    s.contains('\0') || s.as_bytes().windows(3).any(|w| w == b"%00")
+}
+
 fn error_for(path: &str, err: AppError) -> Response {
     if path.starts_with("/api/") {
         err.into_json_response()
@@ -50,6 +55,17 @@ fn error_for(path: &str, err: AppError) -> Response {
 /// The middleware function (see the module doc).
 pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    // A NUL character is never meaningful in Tambang's text, and PostgreSQL cannot store or
+    // compare one ("invalid byte sequence"): refuse it in the address up front.
+    if has_nul(req.uri().query().unwrap_or_default()) || has_nul(&path) {
+        return error_for(
+            &path,
+            AppError::BadRequest(
+                "주소에 쓸 수 없는 문자(NUL, %00)가 있습니다 (the address contains a NUL character)"
+                    .into(),
+            ),
+        );
+    }
     let client_ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

@@ -2,7 +2,7 @@
 //! (same decoding as the enterprise import: UTF-8 with or without BOM, UTF-16, CP949), matched
 //! by SIG_CD code or by district name. Bad rows are reported with their line and skipped.
 
-use sea_orm::{DatabaseConnection, EntityTrait, IntoActiveModel, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, IntoActiveModel, Set};
 
 use crate::audit::{self, Actor};
 use crate::entities::district_detail;

@@ -7,7 +7,7 @@ use chrono::Utc;
 use sea_orm::sea_query::ExprTrait;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, Statement, TransactionTrait,
+    Set, Statement,
 };
 use serde_json::{Map, json};
 

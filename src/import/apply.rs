@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -101,9 +101,19 @@ pub async fn run(
         ..Default::default()
     };
     let sha = sha256_hex(bytes);
+    // The record is committed before the directory changes begin, so that an import killed
+    // mid-way (power cut, kill -9) leaves a record saying "running" with no finish time while
+    // its changes roll back with the transaction. A dry run keeps no record at all.
+    let committed = match opts.dry_run {
+        true => None,
+        false => Some(import_record(db, actor, opts, &sha, &report).await?),
+    };
     let txn = crate::db::begin_write(db).await?;
     let mut index = Index::load(&txn).await?;
-    let record = import_record(&txn, actor, opts, &sha, &report).await?;
+    let record = match committed {
+        Some(record) => record,
+        None => import_record(&txn, actor, opts, &sha, &report).await?,
+    };
     let mut seen: HashSet<i64> = HashSet::new();
     let mut rdr = reader(&decoded.text, sniffed.delimiter);
     let mut rec = csv::StringRecord::new();
@@ -235,9 +245,8 @@ pub async fn run(
         txn.rollback().await?;
         if !opts.dry_run {
             // Strict mode keeps the attempt and its errors on record, with nothing applied.
-            let rec = import_record(db, actor, opts, &sha, &report).await?;
-            report.import_id = Some(rec.id);
-            finish(db, actor, rec, &report, "rejected").await?;
+            report.import_id = Some(record.id);
+            finish(db, actor, record, &report, "rejected").await?;
         }
         return Ok(report);
     }

@@ -36,6 +36,18 @@ pub fn upload_page(ctx: &Ctx, error: Option<&str>) -> Markup {
     )
 }
 
+/// An import record's status as users read it. "running" is also what an import that was
+/// killed mid-way leaves behind (its changes rolled back).
+pub fn status_label(status: &str) -> String {
+    match status {
+        "staged" => "미리보기 중 (staged)".into(),
+        "running" => "끝나지 않음 — 진행 중이거나 중단되어 반영되지 않음 (not finished)".into(),
+        "applied" => "반영됨 (applied)".into(),
+        "rejected" => "반영하지 않음: 오류 행이 있어 strict 모드로 중단 (rejected)".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Step 2–3: what was detected, the mapping form, the preview and the apply button.
 pub fn staged_page(ctx: &Ctx, rec: &import::Model, report: &ImportReport) -> Markup {
     page(
@@ -136,7 +148,7 @@ pub fn result_page(ctx: &Ctx, rec: &import::Model, errs: &[import_row_error::Mod
         "가져오기 결과",
         html! {
             h1 { "가져오기 결과 " span.en { "Import result" } " — " (rec.file_name) }
-            p { "상태 " strong { (rec.status) } " · 인코딩 " (rec.encoding.clone().unwrap_or_default()) }
+            p { "상태 " strong { (status_label(&rec.status)) } " · 인코딩 " (rec.encoding.clone().unwrap_or_default()) }
             (counts(&r))
             @if !errs.is_empty() {
                 p { a href={ "/imports/" (rec.id) "/rejected.csv" } { "거부된 행 CSV 내려받기 (rejected rows, CSV)" } }

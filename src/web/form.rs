@@ -64,16 +64,59 @@ where
     type Rejection = crate::error::AppError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        axum::Form::<T>::from_request(req, state)
+        let unreadable = |why: String| {
+            crate::error::AppError::BadRequest(format!(
+                "양식을 읽을 수 없습니다 (form could not be read): {why}"
+            ))
+        };
+        let is_form = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !is_form {
+            return Err(unreadable(
+                "Content-Type 이 application/x-www-form-urlencoded 가 아닙니다".into(),
+            ));
+        }
+        let body = axum::body::Bytes::from_request(req, state)
             .await
-            .map(|axum::Form(v)| HtmlForm(v))
-            .map_err(|e| {
-                crate::error::AppError::BadRequest(format!(
-                    "양식을 읽을 수 없습니다 (form could not be read): {}",
-                    e.body_text()
-                ))
-            })
+            .map_err(|e| unreadable(e.body_text()))?;
+        // Browsers send UTF-8; anything else would be stored as U+FFFD replacement characters.
+        // A NUL is never text (and PostgreSQL cannot store one).
+        if !decodes_as_utf8(&body) {
+            return Err(unreadable(
+                "UTF-8 이 아니거나 쓸 수 없는 문자(NUL)가 들어 있습니다 (the form is not UTF-8 text)".into(),
+            ));
+        }
+        serde_urlencoded::from_bytes(&body)
+            .map(HtmlForm)
+            .map_err(|e| unreadable(e.to_string()))
     }
+}
+
+/// True when the URL-encoded body, raw bytes and `%XX` escapes alike, is valid UTF-8.
+fn decodes_as_utf8(body: &[u8]) -> bool {
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(body.len());
+    let mut i = 0;
+    while i < body.len() {
+        match (
+            body[i],
+            body.get(i + 1).and_then(|&c| hex(c)),
+            body.get(i + 2).and_then(|&c| hex(c)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    std::str::from_utf8(&out).is_ok_and(|s| !s.contains('\0'))
 }
 
 /// A labelled `<select>`; `options` are (value, label) pairs, the first may be an empty choice.
@@ -131,4 +174,20 @@ pub fn enum_options<T: Copy>(
                 .map(|v| (value(*v).to_string(), label(*v).to_string())),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod utf8_tests {
+    use super::decodes_as_utf8;
+
+    #[test]
+    fn forms_must_be_utf8() {
+        assert!(decodes_as_utf8(b"name=%EC%84%B1%EC%88%98&x=1+2"));
+        assert!(decodes_as_utf8("name=성수".as_bytes()));
+        assert!(decodes_as_utf8(b"a=100%"));
+        assert!(!decodes_as_utf8(b"name=%FF%FE"));
+        assert!(!decodes_as_utf8(b"name=%EC%84"));
+        assert!(!decodes_as_utf8(&[b'a', b'=', 0xFF]));
+        assert!(!decodes_as_utf8(b"name=a%00b"));
+    }
 }
