@@ -10,6 +10,7 @@ mod backup;
 mod bench;
 mod cli;
 mod compare;
+mod compare_as_of;
 mod demo;
 mod directory;
 mod import;
