@@ -435,3 +435,48 @@ async fn cached_figures_follow_writes_on_every_instance(backend: Backend) {
         "123456"
     );
 }
+
+both_backends!(bench_compare_phase_times_cached_pages_and_loads_boundaries);
+
+async fn bench_compare_phase_times_cached_pages_and_loads_boundaries(backend: Backend) {
+    let (db, _url, _guard) = crate::helpers::fresh_db(backend).await;
+    let g = tambang::bench::generate_with(&db, 300, 30, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        (g.entries, g.reports),
+        (300, 30),
+        "reports as asked, not 1%"
+    );
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/seoul_sigungu_juso2015_simple.geojson");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let actor = tambang::audit::Actor::system("bench");
+        let stored = tambang::compare::boundaries::load(&db, &actor, &text)
+            .await
+            .unwrap();
+        assert_eq!(stored, 25, "every Seoul district");
+        assert_eq!(
+            tambang::compare::boundaries::load(&db, &actor, &text)
+                .await
+                .unwrap(),
+            0,
+            "loading again changes nothing"
+        );
+    }
+    assert!(
+        tambang::compare::boundaries::load(&db, &tambang::audit::Actor::system("t"), "{}")
+            .await
+            .is_err()
+    );
+    let mut rng = tambang::bench::words::Rng::new(1);
+    let t = tambang::bench::compare::time_compare(&db, &mut rng, 12)
+        .await
+        .unwrap();
+    assert_eq!((t.page.n, t.csv.n, t.map.n), (12, 12, 12));
+    assert_eq!((t.uncached.n, t.as_of.n), (10, 10));
+    assert!(t.page.median > 0.0 && t.page.max >= t.page.p99);
+    let figures = all_districts(&db).await.unwrap();
+    let visits: i64 = figures.iter().map(|f| f.reports_hosted).sum();
+    assert!(visits > 0, "generated visits are counted");
+}
