@@ -1,4 +1,5 @@
-//! Today's district figures, computed once and shared until something changes.
+//! Today's district figures and the parsed district boundaries, computed once and shared until
+//! something changes.
 //!
 //! The stamp that says "something changed" lives in the database, so every app instance on
 //! one database sees the same writes: every write path records its change through the audit
@@ -10,13 +11,43 @@
 //! is part of the stamp, because "visits by today" and "verified in the last 12 months" move
 //! at midnight. Reading the stamp is four index lookups.
 
+use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use chrono::NaiveDate;
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 
 use crate::compare::figures::{DistrictFigures, all_districts, today_kst};
+use crate::compare::svg::rings_of;
+use crate::entities::district_detail;
 use crate::error::{AppError, AppResult};
+
+/// A district's boundary as rings of (lng, lat).
+pub type Rings = Vec<Vec<(f64, f64)>>;
+
+/// What the cache holds: today's figures and every district's parsed boundary (by entry id).
+#[derive(Debug, Default)]
+pub struct Today {
+    pub figures: Vec<DistrictFigures>,
+    pub rings: HashMap<i64, Rings>,
+}
+
+async fn boundaries(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, Rings>> {
+    let rows: Vec<(i64, Option<String>)> = district_detail::Entity::find()
+        .select_only()
+        .columns([
+            district_detail::Column::EntryId,
+            district_detail::Column::BoundaryGeojson,
+        ])
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, g)| Some((id, rings_of(&g?))))
+        .filter(|(_, r)| !r.is_empty())
+        .collect())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Stamp {
@@ -28,7 +59,7 @@ struct Stamp {
 }
 
 async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
-    let stmt = Statement::from_string(
+    let stmt = sea_orm::Statement::from_string(
         db.get_database_backend(),
         "SELECT (SELECT MAX(id) FROM audit_log), \
          (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log)), \
@@ -47,7 +78,7 @@ async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
     })
 }
 
-type Slot = Option<(Stamp, Arc<Vec<DistrictFigures>>)>;
+type Slot = Option<(Stamp, Arc<Today>)>;
 
 /// The shared cache of today's figures (one per app instance).
 #[derive(Default)]
@@ -58,15 +89,16 @@ pub struct FiguresCache {
 }
 
 impl FiguresCache {
-    fn cached(&self, now: &Stamp) -> Option<Arc<Vec<DistrictFigures>>> {
+    fn cached(&self, now: &Stamp) -> Option<Arc<Today>> {
         let slot = self.slot.read().ok()?;
         slot.as_ref()
             .filter(|(s, _)| s == now)
             .map(|(_, f)| Arc::clone(f))
     }
 
-    /// Today's figures: from the cache when nothing changed since they were computed.
-    pub async fn today(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Vec<DistrictFigures>>> {
+    /// Today's figures and boundaries: from the cache when nothing changed since they were
+    /// computed.
+    pub async fn today(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Today>> {
         let now = stamp(db).await?;
         if let Some(f) = self.cached(&now) {
             return Ok(f);
@@ -78,10 +110,13 @@ impl FiguresCache {
         if let Some(f) = self.cached(&now) {
             return Ok(f);
         }
-        let figures = Arc::new(all_districts(db).await?);
+        let today = Arc::new(Today {
+            figures: all_districts(db).await?,
+            rings: boundaries(db).await?,
+        });
         if let Ok(mut slot) = self.slot.write() {
-            *slot = Some((now, Arc::clone(&figures)));
+            *slot = Some((now, Arc::clone(&today)));
         }
-        Ok(figures)
+        Ok(today)
     }
 }

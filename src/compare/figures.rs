@@ -523,10 +523,10 @@ async fn populations_at(
         let mut best: Option<(i64, i64)> = None;
         for v in &versions {
             if let (Some(year), Some(pop)) = (number(v, "population_year"), number(v, "population"))
+                && year <= i64::from(m.date.year())
+                && best.is_none_or(|(y, _)| year > y)
             {
-                if year <= i64::from(m.date.year()) && best.is_none_or(|(y, _)| year > y) {
-                    best = Some((year, pop));
-                }
+                best = Some((year, pop));
             }
         }
         let undated = at_moment

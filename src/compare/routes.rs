@@ -1,5 +1,6 @@
 //! `/compare`, `/compare.csv` and `/map`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Router;
@@ -9,16 +10,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::NaiveDate;
 use maud::Markup;
-use sea_orm::EntityTrait;
 
 use crate::app::AppState;
 use crate::auth::extract::Ctx;
+use crate::compare::cache::{Rings, Today};
 use crate::compare::figures::{DistrictFigures, Moment, figures_at, today_kst};
 use crate::compare::rows::{Figure, all_figures, show};
-use crate::compare::svg::{MapArea, rings_of};
+use crate::compare::svg::MapArea;
 use crate::compare::views::{compare_page, coverage_page, map_page};
 use crate::domain::parse_date;
-use crate::entities::district_detail;
 use crate::error::{AppError, AppResult};
 use crate::web::form::FieldErrors;
 
@@ -107,13 +107,31 @@ fn as_of_field(ctx: &Ctx, q: &CompareQuery) -> AsOfField {
 }
 
 /// The figures of every district: today's from the shared cache, a past day's computed now.
-pub async fn figures_for(
-    state: &AppState,
-    as_of: Option<NaiveDate>,
-) -> AppResult<Arc<Vec<DistrictFigures>>> {
-    match as_of {
-        None => state.figures.today(&state.db).await,
-        Some(date) => Ok(Arc::new(figures_at(&state.db, Moment::end_of(date)).await?)),
+pub async fn figures_for(state: &AppState, as_of: Option<NaiveDate>) -> AppResult<Figures> {
+    let today = state.figures.today(&state.db).await?;
+    Ok(match as_of {
+        None => Figures::Today(today),
+        Some(date) => Figures::Past(figures_at(&state.db, Moment::end_of(date)).await?, today),
+    })
+}
+
+/// Figures for one request, with today's cached boundaries either way.
+pub enum Figures {
+    Today(Arc<Today>),
+    Past(Vec<DistrictFigures>, Arc<Today>),
+}
+
+impl Figures {
+    fn all(&self) -> &[DistrictFigures] {
+        match self {
+            Figures::Today(t) => &t.figures,
+            Figures::Past(f, _) => f,
+        }
+    }
+    fn rings(&self) -> &HashMap<i64, Rings> {
+        match self {
+            Figures::Today(t) | Figures::Past(_, t) => &t.rings,
+        }
     }
 }
 
@@ -155,12 +173,13 @@ pub async fn compare_response(
 ) -> AppResult<Response> {
     let q = parse_query(raw);
     let field = as_of_field(ctx, &q);
-    let all = figures_for(state, field.date).await?;
+    let got = figures_for(state, field.date).await?;
+    let all = got.all();
     let figs = all_figures();
     let chart = &figs[pick_figure(&figs, q.figure.as_deref())];
-    let chosen = chosen(&all, &q.codes);
+    let chosen = chosen(all, &q.codes);
     let query = canonical_query(&q.codes, &chart.key, field.date);
-    let page = compare_page(ctx, &all, &chosen, &figs, chart, &query, &field);
+    let page = compare_page(ctx, all, &chosen, &figs, chart, &query, &field);
     Ok(with_field_status(&field, page))
 }
 
@@ -198,8 +217,8 @@ pub async fn compare_csv(state: &AppState, raw: Option<&str>) -> AppResult<Respo
     let q = parse_query(raw);
     let as_of = parse_as_of(&q.as_of_input, today_kst())
         .map_err(|(ko, en)| AppError::BadRequest(format!("as_of: {ko} ({en})")))?;
-    let all = figures_for(state, as_of).await?;
-    let chosen = chosen(&all, &q.codes);
+    let got = figures_for(state, as_of).await?;
+    let chosen = chosen(got.all(), &q.codes);
     let mut out = String::from("\u{feff}");
     csv_line(
         &mut out,
@@ -253,23 +272,18 @@ async fn download_compare(
 
 /// Which districts have a center.
 async fn show_coverage(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
-    let all = state.figures.today(&state.db).await?;
-    Ok(coverage_page(&ctx, &all))
+    let today = state.figures.today(&state.db).await?;
+    Ok(coverage_page(&ctx, &today.figures))
 }
 
 /// `GET /map`: the map of one figure.
 pub async fn map_response(state: &AppState, ctx: &Ctx, raw: Option<&str>) -> AppResult<Response> {
     let q = parse_query(raw);
     let field = as_of_field(ctx, &q);
-    let all = figures_for(state, field.date).await?;
+    let got = figures_for(state, field.date).await?;
+    let all = got.all();
     let figs = all_figures();
     let fig = &figs[pick_figure(&figs, q.figure.as_deref())];
-    let boundaries: std::collections::HashMap<i64, String> = district_detail::Entity::find()
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .filter_map(|d| Some((d.entry_id, d.boundary_geojson?)))
-        .collect();
     let areas: Vec<MapArea> = all
         .iter()
         .filter_map(|f| {
@@ -277,16 +291,13 @@ pub async fn map_response(state: &AppState, ctx: &Ctx, raw: Option<&str>) -> App
                 name: f.district.name.clone(),
                 lat: f.district.lat?,
                 lng: f.district.lng?,
-                rings: boundaries
-                    .get(&f.district.id)
-                    .map(|g| rings_of(g))
-                    .unwrap_or_default(),
+                rings: got.rings().get(&f.district.id).cloned().unwrap_or_default(),
                 value: (fig.value)(f),
                 href: format!("/e/{}", crate::web::url::encode_component(&f.district.slug)),
             })
         })
         .collect();
-    let page = map_page(ctx, &figs, fig, &areas, &all, &field);
+    let page = map_page(ctx, &figs, fig, &areas, all, &field);
     Ok(with_field_status(&field, page))
 }
 
