@@ -39,6 +39,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The mention dictionary, shared by every request of this instance.
     pub mentions: Arc<crate::linking::index::MentionIndex>,
+    /// Today's district figures, shared until a write changes them.
+    pub figures: Arc<crate::compare::cache::FiguresCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             db,
             settings: Arc::new(Settings::default()),
             mentions: Arc::default(),
+            figures: Arc::default(),
         }
     }
 }
@@ -121,6 +124,7 @@ pub async fn serve(
         db,
         settings: Arc::new(settings),
         mentions: Arc::default(),
+        figures: Arc::default(),
     };
     // Built before the first request, never on a request's path.
     let n = state.mentions.rebuild(&state.db).await?;

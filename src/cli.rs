@@ -69,6 +69,12 @@ pub enum Command {
         /// Allow a PostgreSQL database whose name does not end in `_bench`.
         #[arg(long)]
         force: bool,
+        /// Visit reports to generate (default: 1% of the entries).
+        #[arg(long)]
+        reports: Option<usize>,
+        /// District boundaries (GeoJSON with SIG_CD) to load, so the map is a choropleth.
+        #[arg(long)]
+        boundaries: Option<std::path::PathBuf>,
     },
     /// Manage user accounts.
     User {
@@ -144,6 +150,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             seed,
             fresh,
             force,
+            reports,
+            boundaries,
         } => {
             let opts = crate::bench::run::BenchOptions {
                 size,
@@ -151,6 +159,8 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                 seed,
                 fresh,
                 force,
+                reports,
+                boundaries,
             };
             crate::bench::run::run(&url, &opts).await
         }

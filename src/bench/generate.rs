@@ -51,6 +51,16 @@ pub struct Generated {
 
 /// Generates `n` entries (and `n / 100` reports, at least one) from `seed`.
 pub async fn generate(db: &DatabaseConnection, n: usize, seed: u64) -> AppResult<Generated> {
+    generate_with(db, n, (n / 100).max(1), seed).await
+}
+
+/// Generates `n` entries and `reports` visit reports (at least one) from `seed`.
+pub async fn generate_with(
+    db: &DatabaseConnection,
+    n: usize,
+    reports: usize,
+    seed: u64,
+) -> AppResult<Generated> {
     let started = Instant::now();
     crate::demo::ensure_districts(db).await?;
     let districts = load_districts(db).await?;
@@ -99,7 +109,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize, seed: u64) -> AppResult
     let mut report_slugs = column::<report::Entity>(db, report::Column::Slug).await?;
     let first_report = max_id(db, "reports").await? + 1;
     let mut stop_id = max_id(db, "report_stops").await?;
-    let planned: Vec<PlannedReport> = (0..(n / 100).max(1))
+    let planned: Vec<PlannedReport> = (0..reports.max(1))
         .map(|i| {
             let id = first_report + i as i64;
             visits::plan_report(&mut rng, id, &mut stop_id, &plans, &mut report_slugs)

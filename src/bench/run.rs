@@ -15,7 +15,7 @@ use sea_orm::{
     QueryFilter, Statement,
 };
 
-use crate::bench::generate::{Generated, generate};
+use crate::bench::generate::{Generated, generate_with};
 use crate::bench::measure::{self, Stats};
 use crate::bench::words::Rng;
 use crate::domain::EntryKind;
@@ -52,11 +52,18 @@ pub struct BenchOptions {
     pub seed: u64,
     pub fresh: bool,
     pub force: bool,
+    /// Visit reports to generate (`None`: 1% of the entries).
+    pub reports: Option<usize>,
+    /// A GeoJSON FeatureCollection of district boundaries (SIG_CD), so `/map` is timed as a
+    /// choropleth; without it the map draws centroid bubbles.
+    pub boundaries: Option<std::path::PathBuf>,
 }
 
 /// The targets at 100k entries on a 2-core machine (ms, p99).
 const SEARCH_P99_TARGET: f64 = 25.0;
 const LIST_P99_TARGET: f64 = 10.0;
+/// Compare page and choropleth, with 100,000 entries and 10,000 reports.
+const COMPARE_P99_TARGET: f64 = 50.0;
 
 /// Runs the benchmark against `url`.
 pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
@@ -94,12 +101,25 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     }
 
     let n = opts.size.entries();
+    let reports = opts.reports.unwrap_or((n / 100).max(1));
+    let boundaries = match &opts.boundaries {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| AppError::Config(format!("cannot read {}: {e}", path.display())))?,
+        ),
+        None => None,
+    };
     println!(
-        "generating {n} entries on {} (seed {}) …",
+        "generating {n} entries and {reports} reports on {} (seed {}) …",
         crate::db::redact(url),
         opts.seed
     );
-    let g = generate(&db, n, opts.seed).await?;
+    let g = generate_with(&db, n, reports, opts.seed).await?;
+    if let Some(text) = boundaries {
+        let actor = crate::audit::Actor::system("bench");
+        let stored = crate::compare::boundaries::load(&db, &actor, &text).await?;
+        println!("district boundaries loaded: {stored}");
+    }
     check_search_index(&db).await?;
     if backend == DatabaseBackend::Postgres {
         // What autovacuum would do soon after a bulk load.
@@ -115,6 +135,7 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         measure::time_lists(&db, &mut rng, &material, opts.queries).await?;
     let entry_pages = measure::time_entry_pages(&db, &mut rng, &material, opts.queries).await?;
     let report_pages = measure::time_report_pages(&db, &mut rng, &material, opts.queries).await?;
+    let compare = crate::bench::compare::time_compare(&db, &mut rng, opts.queries).await?;
 
     let rows = [
         ("search", search, Some(SEARCH_P99_TARGET)),
@@ -123,6 +144,11 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         ("  facets only", facets, None),
         ("entry page", entry_pages, None),
         ("report page", report_pages, None),
+        ("compare page", compare.page, Some(COMPARE_P99_TARGET)),
+        ("compare CSV", compare.csv, None),
+        ("map", compare.map, Some(COMPARE_P99_TARGET)),
+        ("  uncached", compare.uncached, None),
+        ("  as-of day", compare.as_of, None),
     ];
     print_table(backend, n, &g, size_bytes, &rows, found, queries.len());
     let json = serde_json::json!({
@@ -145,6 +171,7 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         "facets": facets,
         "entry_page": entry_pages,
         "report_page": report_pages,
+        "compare": compare,
     });
     println!("BENCH_JSON {json}");
     Ok(())

@@ -1,14 +1,73 @@
 //! District figures for researchers: one read-only pass over the directory and the reports,
-//! a fixed number of grouped queries whatever the number of districts.
+//! a fixed number of grouped queries whatever the number of districts — today, or as they
+//! stood at the end of a past day.
+//!
+//! **What "as of" a day means** (the end of that day in Korea, UTC+9):
+//! - an entry counts when it was created by then, was not deleted or closed by then, and
+//!   counts under its kind, district, certification type and sales channel *as of then*: the
+//!   aggregates are taken over today's rows and corrected for every row the audit trail shows
+//!   changed since, replayed backwards (`history`);
+//! - a visit report counts when it is not a draft and its visit date (else its publication
+//!   date, else the day it was recorded) is on or before the day; it counts for the district
+//!   its host or visiting entry was in then;
+//! - "verified in the last 12 months" counts entries whose `last_verified_on` (as of then)
+//!   falls in the 365 days up to the day;
+//! - a support center is listed when its entry counts and, where recorded, it had opened and
+//!   not yet closed by the day (`opened_on` / `closed_on`);
+//! - the population is the district figure with the latest year on or before the day's year
+//!   among every figure ever recorded (today's and those the audit trail kept); an undated
+//!   figure is used only when it was the one on record at the time.
+//!
+//! Today's figures follow the same rules with the day set to today.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Statement};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use serde_json::Value;
 
-use crate::domain::{CertType, EntryKind, OutletChannel};
-use crate::entities::{center_detail, district_detail, entry};
+use crate::compare::history::{self, Replayed, RowState};
+use crate::domain::{CertType, EntryKind, EntryStatus, OutletChannel};
+use crate::entities::{center_detail, district_detail, enterprise_detail, entry, outlet_detail};
 use crate::error::AppResult;
+
+/// Korea keeps UTC+9 all year.
+const KST_HOURS: i64 = 9;
+
+/// Today's date in Korea.
+pub fn today_kst() -> NaiveDate {
+    (Utc::now() + Duration::hours(KST_HOURS)).date_naive()
+}
+
+/// The moment figures describe: the end of a day in Korea.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Moment {
+    /// The day (Korean calendar).
+    pub date: NaiveDate,
+    /// Everything before this instant counts.
+    pub cutoff: DateTime<Utc>,
+}
+
+impl Moment {
+    /// The end of `date` in Korea (midnight KST after it).
+    pub fn end_of(date: NaiveDate) -> Self {
+        let next = date.succ_opt().unwrap_or(date);
+        let cutoff =
+            next.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc() - Duration::hours(KST_HOURS);
+        Moment { date, cutoff }
+    }
+    /// The end of today.
+    pub fn today() -> Self {
+        Self::end_of(today_kst())
+    }
+    /// An exact instant (tests use it to look between two changes made the same day).
+    pub fn instant(at: DateTime<Utc>) -> Self {
+        Moment {
+            date: (at + Duration::hours(KST_HOURS)).date_naive(),
+            cutoff: at,
+        }
+    }
+}
 
 /// Everything the compare page says about one district.
 #[derive(Debug, Clone)]
@@ -62,21 +121,110 @@ async fn grouped(
     Ok(out)
 }
 
-/// Figures for every district, by code.
+/// Figures for every district today, by code.
 pub async fn all_districts(db: &impl ConnectionTrait) -> AppResult<Vec<DistrictFigures>> {
-    let details = district_detail::Entity::find()
-        .order_by_asc(district_detail::Column::Code)
-        .all(db)
-        .await?;
+    figures_at(db, Moment::today()).await
+}
+
+/// What one entry adds to its district's figures.
+struct Contribution {
+    district: i64,
+    kind: EntryKind,
+    cert: Option<CertType>,
+    channel: Option<OutletChannel>,
+    verified: bool,
+}
+
+fn created_at(state: &RowState) -> Option<DateTime<Utc>> {
+    history::text(state, "created_at")?.parse().ok()
+}
+
+fn date_field(state: &RowState, field: &str) -> Option<NaiveDate> {
+    history::text(state, field)?.parse().ok()
+}
+
+/// The 365 days up to the moment's day.
+fn verified_window(m: Moment) -> (NaiveDate, NaiveDate) {
+    (m.date - Duration::days(365), m.date)
+}
+
+/// Whether an entry (as JSON fields) counts at `m`, and where.
+fn contribution(
+    entry: Option<&RowState>,
+    cert: Option<&str>,
+    channel: Option<&str>,
+    m: Moment,
+) -> Option<Contribution> {
+    let e = entry?;
+    let district = e.get("district_id")?.as_i64()?;
+    if history::text(e, "status")? == EntryStatus::Closed.as_str() || created_at(e)? >= m.cutoff {
+        return None;
+    }
+    let (from, to) = verified_window(m);
+    Some(Contribution {
+        district,
+        kind: history::text(e, "kind")?.parse().ok()?,
+        cert: cert.and_then(|c| c.parse().ok()),
+        channel: channel.and_then(|c| c.parse().ok()),
+        verified: date_field(e, "last_verified_on").is_some_and(|d| from <= d && d <= to),
+    })
+}
+
+fn apply(figures: &mut [DistrictFigures], at: &HashMap<i64, usize>, c: &Contribution, n: i64) {
+    let Some(f) = at.get(&c.district).map(|i| &mut figures[*i]) else {
+        return;
+    };
+    *f.by_kind.entry(c.kind).or_default() += n;
+    f.entries_total += n;
+    if let Some(cert) = c.cert.filter(|_| c.kind == EntryKind::Enterprise) {
+        *f.by_cert.entry(cert).or_default() += n;
+    }
+    if let Some(ch) = c.channel.filter(|_| c.kind == EntryKind::Outlet) {
+        *f.by_channel.entry(ch).or_default() += n;
+    }
+    if c.verified {
+        f.verified_recently += n;
+    }
+}
+
+/// Rows of `E` whose key (`col`) is in `ids`, as JSON fields, a few thousand ids per query.
+async fn rows_by_ids<E, C>(
+    db: &impl ConnectionTrait,
+    col: C,
+    ids: &[i64],
+    key: impl Fn(&E::Model) -> i64 + Copy,
+) -> AppResult<HashMap<i64, RowState>>
+where
+    E: EntityTrait,
+    E::Model: serde::Serialize,
+    C: ColumnTrait,
+{
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(5_000) {
+        let rows = E::find()
+            .filter(col.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        out.extend(history::states(rows, key));
+    }
+    Ok(out)
+}
+
+/// Figures for every district as they stood at `m` (see the module notes).
+pub async fn figures_at(db: &impl ConnectionTrait, m: Moment) -> AppResult<Vec<DistrictFigures>> {
+    let details = district_detail::Entity::find().all(db).await?;
+    let mut details_sorted = details.clone();
+    details_sorted.sort_by(|a, b| a.code.cmp(&b.code));
     let districts =
         crate::directory::queries::entries_by_id(db, details.iter().map(|d| d.entry_id)).await?;
-    let mut figures: Vec<DistrictFigures> = details
+    let populations = populations_at(db, &details, m).await?;
+    let mut figures: Vec<DistrictFigures> = details_sorted
         .iter()
         .filter_map(|d| {
             Some(DistrictFigures {
                 district: districts.get(&d.entry_id)?.clone(),
                 code: d.code.clone(),
-                population: d.population,
+                population: populations.get(&d.entry_id).copied().flatten(),
                 centers: Vec::new(),
                 by_kind: HashMap::new(),
                 by_cert: HashMap::new(),
@@ -93,85 +241,299 @@ pub async fn all_districts(db: &impl ConnectionTrait) -> AppResult<Vec<DistrictF
         .enumerate()
         .map(|(i, f)| (f.district.id, i))
         .collect();
-    let mut at = |id: i64| index.get(&id).copied();
 
-    let kinds = grouped(db, "SELECT district_id, kind, COUNT(*) FROM entries WHERE district_id IS NOT NULL GROUP BY district_id, kind", vec![]).await?;
+    // 1. Today's rows that existed at the moment and are not closed today.
+    let live = "e.district_id IS NOT NULL AND e.status <> 'closed' AND e.created_at < $1";
+    let cutoff: sea_orm::Value = m.cutoff.into();
+    let kinds = grouped(
+        db,
+        &format!("SELECT e.district_id, e.kind, COUNT(*) FROM entries e WHERE {live} GROUP BY e.district_id, e.kind"),
+        vec![cutoff.clone()],
+    )
+    .await?;
     for (d, kind, n) in kinds {
-        if let (Some(i), Ok(k)) = (at(d), kind.parse::<EntryKind>()) {
-            figures[i].by_kind.insert(k, n);
-            figures[i].entries_total += n;
+        if let (Some(i), Ok(k)) = (index.get(&d), kind.parse::<EntryKind>()) {
+            figures[*i].by_kind.insert(k, n);
+            figures[*i].entries_total += n;
         }
     }
     let certs = grouped(
         db,
-        "SELECT e.district_id, x.cert_type, COUNT(*) FROM entries e JOIN enterprise_details x ON x.entry_id = e.id \
-         WHERE e.district_id IS NOT NULL GROUP BY e.district_id, x.cert_type",
-        vec![],
+        &format!(
+            "SELECT e.district_id, x.cert_type, COUNT(*) FROM entries e JOIN enterprise_details x ON x.entry_id = e.id \
+             WHERE {live} AND e.kind = 'enterprise' GROUP BY e.district_id, x.cert_type"
+        ),
+        vec![cutoff.clone()],
     )
     .await?;
     for (d, cert, n) in certs {
-        if let (Some(i), Ok(c)) = (at(d), cert.parse::<CertType>()) {
-            figures[i].by_cert.insert(c, n);
+        if let (Some(i), Ok(c)) = (index.get(&d), cert.parse::<CertType>()) {
+            figures[*i].by_cert.insert(c, n);
         }
     }
     let channels = grouped(
         db,
-        "SELECT e.district_id, x.channel, COUNT(*) FROM entries e JOIN outlet_details x ON x.entry_id = e.id \
-         WHERE e.district_id IS NOT NULL GROUP BY e.district_id, x.channel",
-        vec![],
+        &format!(
+            "SELECT e.district_id, x.channel, COUNT(*) FROM entries e JOIN outlet_details x ON x.entry_id = e.id \
+             WHERE {live} AND e.kind = 'outlet' GROUP BY e.district_id, x.channel"
+        ),
+        vec![cutoff.clone()],
     )
     .await?;
     for (d, ch, n) in channels {
-        if let (Some(i), Ok(c)) = (at(d), ch.parse::<OutletChannel>()) {
-            figures[i].by_channel.insert(c, n);
+        if let (Some(i), Ok(c)) = (index.get(&d), ch.parse::<OutletChannel>()) {
+            figures[*i].by_channel.insert(c, n);
         }
     }
-    // A visit counts for the district of the host (or visiting) entry, or the district itself.
-    let roles = grouped(
-        db,
-        "SELECT COALESCE(e.district_id, e.id), re.role, COUNT(DISTINCT re.report_id) FROM report_entries re \
-         JOIN entries e ON e.id = re.entry_id JOIN reports r ON r.id = re.report_id \
-         WHERE r.state <> 'draft' GROUP BY COALESCE(e.district_id, e.id), re.role",
-        vec![],
-    )
-    .await?;
-    for (d, role, n) in roles {
-        if let Some(i) = at(d) {
-            match role.as_str() {
-                "host" => figures[i].reports_hosted += n,
-                "visitor" => figures[i].visits_made += n,
-                _ => {}
-            }
-        }
-    }
-    let since = (Utc::now() - Duration::days(365)).date_naive();
+    let (from, to) = verified_window(m);
     let verified = grouped(
         db,
-        "SELECT district_id, 'v', COUNT(*) FROM entries WHERE district_id IS NOT NULL AND last_verified_on >= $1 GROUP BY district_id",
-        vec![since.into()],
+        &format!(
+            "SELECT e.district_id, 'v', COUNT(*) FROM entries e WHERE {live} \
+             AND e.last_verified_on >= $2 AND e.last_verified_on <= $3 GROUP BY e.district_id"
+        ),
+        vec![cutoff, from.into(), to.into()],
     )
     .await?;
     for (d, _, n) in verified {
-        if let Some(i) = at(d) {
-            figures[i].verified_recently = n;
+        if let Some(i) = index.get(&d) {
+            figures[*i].verified_recently = n;
         }
     }
-    let centers = entry::Entity::find()
-        .filter(entry::Column::Kind.eq(EntryKind::Center.as_str()))
-        .order_by_asc(entry::Column::Name)
-        .all(db)
-        .await?;
-    let center_details: HashMap<i64, center_detail::Model> = center_detail::Entity::find()
-        .all(db)
-        .await?
+
+    // 2. Rows changed since the moment: take out what they add today, put in what they added
+    //    then.
+    let since = Some(m.cutoff);
+    let entry_changes = history::changes_since(db, "entries", since).await?;
+    let cert_changes = history::changes_since(db, "enterprise_details", since).await?;
+    let channel_changes = history::changes_since(db, "outlet_details", since).await?;
+    let center_changes = history::changes_since(db, "center_details", since).await?;
+    let mut touched: Vec<i64> = entry_changes
+        .keys()
+        .chain(cert_changes.keys())
+        .chain(channel_changes.keys())
+        .copied()
+        .collect::<HashSet<i64>>()
         .into_iter()
-        .map(|c| (c.entry_id, c))
         .collect();
-    for c in centers {
-        if let Some(i) = c.district_id.and_then(&mut at) {
-            let detail = center_details.get(&c.id).cloned();
-            figures[i].centers.push((c, detail));
+    touched.sort_unstable();
+    let now_entries =
+        rows_by_ids::<entry::Entity, _>(db, entry::Column::Id, &touched, |e| e.id).await?;
+    let now_certs = rows_by_ids::<enterprise_detail::Entity, _>(
+        db,
+        enterprise_detail::Column::EntryId,
+        &touched,
+        |d| d.entry_id,
+    )
+    .await?;
+    let now_channels = rows_by_ids::<outlet_detail::Entity, _>(
+        db,
+        outlet_detail::Column::EntryId,
+        &touched,
+        |d| d.entry_id,
+    )
+    .await?;
+    let past_entries = history::replay(&entry_changes, &now_entries);
+    let past_certs = history::replay(&cert_changes, &now_certs);
+    let past_channels = history::replay(&channel_changes, &now_channels);
+    let then_of = |past: &HashMap<i64, Replayed>, now: &HashMap<i64, RowState>, id: i64| {
+        past.get(&id)
+            .map_or_else(|| now.get(&id).cloned(), |r| r.then.clone())
+    };
+    for &id in &touched {
+        let field = |s: Option<&RowState>, f: &str| s.and_then(|s| history::text(s, f));
+        let now_cert = field(now_certs.get(&id), "cert_type");
+        let now_channel = field(now_channels.get(&id), "channel");
+        if let Some(c) = contribution(
+            now_entries.get(&id),
+            now_cert.as_deref(),
+            now_channel.as_deref(),
+            m,
+        ) {
+            apply(&mut figures, &index, &c, -1);
+        }
+        let then_entry = then_of(&past_entries, &now_entries, id);
+        let then_cert = field(then_of(&past_certs, &now_certs, id).as_ref(), "cert_type");
+        let then_channel = field(
+            then_of(&past_channels, &now_channels, id).as_ref(),
+            "channel",
+        );
+        if let Some(c) = contribution(
+            then_entry.as_ref(),
+            then_cert.as_deref(),
+            then_channel.as_deref(),
+            m,
+        ) {
+            apply(&mut figures, &index, &c, 1);
+        }
+    }
+
+    // 3. Visits: each report once per district and role.
+    let district_then: HashMap<i64, i64> = past_entries
+        .iter()
+        .filter_map(|(id, r)| {
+            let then = r.then.as_ref()?;
+            Some((*id, then.get("district_id")?.as_i64().unwrap_or(*id)))
+        })
+        .collect();
+    count_visits(db, m, &mut figures, &index, &district_then).await?;
+
+    // 4. Centers open at the moment.
+    let centers = centers_at(db, m, &entry_changes, &now_entries, &center_changes).await?;
+    for (c, detail) in centers {
+        if let Some(i) = c.district_id.and_then(|d| index.get(&d)) {
+            figures[*i].centers.push((c, detail));
         }
     }
     Ok(figures)
+}
+
+/// Counts, per district, the reports visited (hosted or made) by the moment's day.
+async fn count_visits(
+    db: &impl ConnectionTrait,
+    m: Moment,
+    figures: &mut [DistrictFigures],
+    index: &HashMap<i64, usize>,
+    district_then: &HashMap<i64, i64>,
+) -> AppResult<()> {
+    let next_day = (m.date + Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    let stmt = Statement::from_sql_and_values(
+        db.get_database_backend(),
+        "SELECT re.report_id, re.role, re.entry_id, COALESCE(e.district_id, e.id) FROM report_entries re \
+         JOIN entries e ON e.id = re.entry_id JOIN reports r ON r.id = re.report_id \
+         WHERE r.state <> 'draft' AND re.role IN ('host', 'visitor') AND ( \
+           (r.visited_at IS NOT NULL AND r.visited_at < $1) \
+           OR (r.visited_at IS NULL AND r.published_on IS NOT NULL AND r.published_on <= $2) \
+           OR (r.visited_at IS NULL AND r.published_on IS NULL AND r.created_at < $3))",
+        vec![next_day.into(), m.date.into(), m.cutoff.into()],
+    );
+    let mut seen: HashSet<(i64, bool, i64)> = HashSet::new();
+    for row in db.query_all_raw(stmt).await? {
+        let report: i64 = row.try_get_by_index(0)?;
+        let role: String = row.try_get_by_index(1)?;
+        let entry: i64 = row.try_get_by_index(2)?;
+        let district: i64 = row.try_get_by_index(3)?;
+        let district = district_then.get(&entry).copied().unwrap_or(district);
+        let host = role == "host";
+        if !seen.insert((district, host, report)) {
+            continue;
+        }
+        if let Some(f) = index.get(&district).map(|i| &mut figures[*i]) {
+            if host {
+                f.reports_hosted += 1;
+            } else {
+                f.visits_made += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A row's JSON fields as a model, filling the bookkeeping fields the audit trail leaves out.
+fn entry_model(mut state: RowState) -> Option<entry::Model> {
+    let created = state.get("created_at").cloned()?;
+    state.entry("updated_at").or_insert(created);
+    state.entry("version").or_insert(Value::from(0));
+    state.entry("name_key").or_insert(Value::from(""));
+    serde_json::from_value(Value::Object(state)).ok()
+}
+
+/// Support centers whose entry counts at `m` and that had opened and not closed by its day.
+async fn centers_at(
+    db: &impl ConnectionTrait,
+    m: Moment,
+    entry_changes: &HashMap<i64, Vec<crate::entities::audit_log::Model>>,
+    now_entries: &HashMap<i64, RowState>,
+    center_changes: &HashMap<i64, Vec<crate::entities::audit_log::Model>>,
+) -> AppResult<Vec<(entry::Model, Option<center_detail::Model>)>> {
+    let current = entry::Entity::find()
+        .filter(entry::Column::Kind.eq(EntryKind::Center.as_str()))
+        .all(db)
+        .await?;
+    let mut then: HashMap<i64, Option<entry::Model>> =
+        current.into_iter().map(|c| (c.id, Some(c))).collect();
+    for (id, r) in history::replay(entry_changes, now_entries) {
+        let past = r.then.and_then(entry_model);
+        if past
+            .as_ref()
+            .is_some_and(|e| e.kind == EntryKind::Center.as_str())
+            || then.contains_key(&id)
+        {
+            then.insert(id, past);
+        }
+    }
+    let now_details = history::states(center_detail::Entity::find().all(db).await?, |d| d.entry_id);
+    let past_details = history::replay(center_changes, &now_details);
+    let mut out: Vec<(entry::Model, Option<center_detail::Model>)> = then
+        .into_iter()
+        .filter_map(|(id, e)| {
+            let e = e?;
+            let detail = past_details
+                .get(&id)
+                .map_or_else(|| now_details.get(&id).cloned(), |r| r.then.clone())
+                .and_then(|s| {
+                    serde_json::from_value::<center_detail::Model>(Value::Object(s)).ok()
+                });
+            let open = detail.as_ref().is_none_or(|d| {
+                d.opened_on.is_none_or(|o| o <= m.date) && d.closed_on.is_none_or(|c| c > m.date)
+            });
+            (open
+                && e.status != EntryStatus::Closed.as_str()
+                && e.created_at < m.cutoff
+                && e.district_id.is_some())
+            .then_some((e, detail))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.id.cmp(&b.0.id)));
+    Ok(out)
+}
+
+/// The population each district had at `m`: the figure with the latest year on or before the
+/// day's year among every figure recorded (today's and those in the audit trail); an undated
+/// figure only when it was the one on record at the moment.
+async fn populations_at(
+    db: &impl ConnectionTrait,
+    details: &[district_detail::Model],
+    m: Moment,
+) -> AppResult<HashMap<i64, Option<i64>>> {
+    let changes = history::changes_since(db, "district_details", None).await?;
+    let mut out = HashMap::new();
+    for d in details {
+        let now = history::states([d.clone()], |d| d.entry_id).remove(&d.entry_id);
+        let list: &[crate::entities::audit_log::Model] =
+            changes.get(&d.entry_id).map_or(&[], Vec::as_slice);
+        // Newest first: undoing change i gives the row as it was before it.
+        let mut versions: Vec<RowState> = now.iter().cloned().collect();
+        let mut at_moment = if list.first().is_none_or(|c| c.at < m.cutoff) {
+            now.clone()
+        } else {
+            None
+        };
+        let mut state = now;
+        for (i, change) in list.iter().enumerate() {
+            state = history::undo(state, change);
+            versions.extend(state.iter().cloned());
+            if change.at >= m.cutoff && list.get(i + 1).is_none_or(|next| next.at < m.cutoff) {
+                at_moment = state.clone();
+            }
+        }
+        let number = |s: &RowState, f: &str| s.get(f).and_then(Value::as_i64);
+        let mut best: Option<(i64, i64)> = None;
+        for v in &versions {
+            if let (Some(year), Some(pop)) = (number(v, "population_year"), number(v, "population"))
+                && year <= i64::from(m.date.year())
+                && best.is_none_or(|(y, _)| year > y)
+            {
+                best = Some((year, pop));
+            }
+        }
+        let undated = at_moment
+            .as_ref()
+            .filter(|s| number(s, "population_year").is_none())
+            .and_then(|s| number(s, "population"));
+        out.insert(d.entry_id, best.map(|(_, p)| p).or(undated));
+    }
+    Ok(out)
 }

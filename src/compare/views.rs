@@ -4,9 +4,39 @@ use maud::{Markup, html};
 
 use crate::auth::extract::Ctx;
 use crate::compare::figures::DistrictFigures;
+use crate::compare::routes::AsOfField;
 use crate::compare::rows::{Figure, best, show, stand_outs};
 use crate::compare::svg::{Bar, MapArea, bar_chart, map};
+use crate::web::form::input;
 use crate::web::layout::page;
+
+/// The date field of the compare and map forms (GET, no script): empty means today.
+fn as_of_input(ctx: &Ctx, field: &AsOfField) -> Markup {
+    input(
+        ctx.t("기준일 (비우면 오늘)", "As of (empty: today)"),
+        "as_of",
+        "date",
+        &field.input,
+        &field.errors,
+    )
+}
+
+/// Which day the figures describe, and what "as of" takes into account.
+fn as_of_note(ctx: &Ctx, field: &AsOfField) -> Markup {
+    html! {
+        @if let Some(d) = field.date {
+            p.notice {
+                strong { (d) (ctx.t(" 기준", "")) }
+                (ctx.t(
+                    " (그날 끝, 한국 시간): 그날까지 등록되고 폐업·삭제되지 않은 항목을 그때의 유형·자치구·인증 구분으로 셉니다(변경 이력으로 되돌려 계산). 탐방은 탐방일(없으면 게시일)이 그날 이전인 보고서, 최근 확인은 그날까지 12개월, 인구는 그해 이전의 가장 최근 연도 수치입니다.",
+                    " (end of that day, Korea time): entries recorded by then and not closed or deleted by then, under the kind, district and certification they had then (replayed from the change history). Visits count reports visited (else published) by then, verification the 12 months up to the day, population the latest year up to that year.",
+                ))
+            }
+        } @else {
+            p.muted { (ctx.t("오늘 기준입니다. 폐업한 항목은 세지 않습니다.", "As of today. Closed entries are not counted.")) }
+        }
+    }
+}
 
 fn figure_select(ctx: &Ctx, figs: &[Figure], current: &str) -> Markup {
     html! {
@@ -53,6 +83,7 @@ pub fn compare_page(
     figs: &[Figure],
     chart: &Figure,
     query: &str,
+    field: &AsOfField,
 ) -> Markup {
     let stand = stand_outs(figs, chosen);
     page(
@@ -71,8 +102,10 @@ pub fn compare_page(
                     }
                 }
                 (figure_select(ctx, figs, &chart.key))
+                (as_of_input(ctx, field))
                 button type="submit" { (ctx.t("비교하기", "Compare")) }
             }
+            (as_of_note(ctx, field))
             @if chosen.is_empty() {
                 p.muted { (ctx.t("비교할 자치구를 고르세요.", "Pick districts to compare.")) }
             } @else {
@@ -127,7 +160,7 @@ pub fn compare_page(
             h2 { (ctx.t(&chart.label_ko, &chart.label_en)) }
             (chart_section(ctx, chart, all))
             p {
-                a href={ "/map?figure=" (chart.key) } { (ctx.t("지도로 보기", "Show on the map")) } " · "
+                a href={ "/map?figure=" (chart.key) @if let Some(d) = field.date { "&as_of=" (d) } } { (ctx.t("지도로 보기", "Show on the map")) } " · "
                 a href="/coverage" { (ctx.t("지원센터가 있는 자치구", "Center coverage")) }
             }
         },
@@ -141,6 +174,7 @@ pub fn map_page(
     fig: &Figure,
     areas: &[MapArea],
     all: &[DistrictFigures],
+    field: &AsOfField,
 ) -> Markup {
     let title = ctx.t(&fig.label_ko, &fig.label_en).to_string();
     page(
@@ -150,8 +184,10 @@ pub fn map_page(
             h1 { (ctx.t("자치구 지도", "District map")) ": " (title) }
             form.filters method="get" action="/map" {
                 (figure_select(ctx, figs, &fig.key))
+                (as_of_input(ctx, field))
                 button type="submit" { (ctx.t("보기", "Show")) }
             }
+            (as_of_note(ctx, field))
             @if areas.iter().all(|a| a.rings.is_empty()) {
                 p.muted { (ctx.t("경계 자료가 없어 자치구 중심점에 원으로 표시합니다 (tambang import boundaries 로 불러올 수 있습니다).", "No boundaries loaded: bubbles on district centroids (load them with tambang import boundaries).")) }
             }

@@ -103,6 +103,8 @@ async fn bench_refuses_a_postgres_database_not_named_bench() {
         seed: 1,
         fresh: true,
         force: false,
+        reports: None,
+        boundaries: None,
     };
     // Refused before connecting, so no server is needed.
     let err = tambang::bench::run::run("postgres://postgres@127.0.0.1:1/tambang", &opts)
@@ -125,6 +127,8 @@ async fn bench_refuses_a_database_with_real_data() {
         seed: 1,
         fresh: false,
         force: false,
+        reports: None,
+        boundaries: None,
     };
     let err = tambang::bench::run::run(&url, &opts).await.unwrap_err();
     assert!(err.to_string().contains("--fresh"), "{err}");

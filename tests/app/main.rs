@@ -11,6 +11,7 @@ mod backup;
 mod bench;
 mod cli;
 mod compare;
+mod compare_as_of;
 mod crash;
 mod demo;
 mod directory;
