@@ -39,6 +39,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The mention dictionary, shared by every request of this instance.
     pub mentions: Arc<crate::linking::index::MentionIndex>,
+    /// District boundaries for point-in-polygon, parsed once per instance.
+    pub boundaries: Arc<crate::boundary::BoundaryCache>,
 }
 
 impl AppState {
@@ -48,6 +50,7 @@ impl AppState {
             db,
             settings: Arc::new(Settings::default()),
             mentions: Arc::default(),
+            boundaries: Arc::default(),
         }
     }
 }
@@ -74,6 +77,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::search::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())
+        .merge(crate::boundary::routes::routes())
         .merge(crate::import::routes::routes())
         .nest("/api/v1", crate::api::routes())
         .merge(extra)
@@ -120,6 +124,7 @@ pub async fn serve(
         db,
         settings: Arc::new(settings),
         mentions: Arc::default(),
+        boundaries: Arc::default(),
     };
     // Built before the first request, never on a request's path.
     let n = state.mentions.rebuild(&state.db).await?;
