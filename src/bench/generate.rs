@@ -131,7 +131,7 @@ pub async fn generate(db: &DatabaseConnection, n: usize, seed: u64) -> AppResult
 }
 
 /// Seoul's districts with their centroids, in insertion (districts.json) order.
-async fn load_districts(db: &DatabaseConnection) -> AppResult<Vec<District>> {
+pub async fn load_districts(db: &DatabaseConnection) -> AppResult<Vec<District>> {
     let rows: Vec<(i64, String, Option<f64>, Option<f64>)> = entry::Entity::find()
         .select_only()
         .columns([

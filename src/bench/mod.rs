@@ -3,6 +3,7 @@
 //! pages with facets, entry pages and report pages in-process (`run`, `measure`).
 
 pub mod generate;
+pub mod import_list;
 pub mod measure;
 pub mod names;
 pub mod run;
