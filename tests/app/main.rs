@@ -13,6 +13,8 @@ mod compare;
 mod demo;
 mod directory;
 mod import;
+pub mod import_geo;
+mod import_hostile;
 mod mentions;
 mod migrations;
 mod pages;
