@@ -41,6 +41,8 @@ pub struct AppState {
     pub mentions: Arc<crate::linking::index::MentionIndex>,
     /// Today's district figures, shared until a write changes them.
     pub figures: Arc<crate::compare::cache::FiguresCache>,
+    /// District boundaries for point-in-polygon, parsed once per instance.
+    pub boundaries: Arc<crate::boundary::BoundaryCache>,
 }
 
 impl AppState {
@@ -51,6 +53,7 @@ impl AppState {
             settings: Arc::new(Settings::default()),
             mentions: Arc::default(),
             figures: Arc::default(),
+            boundaries: Arc::default(),
         }
     }
 }
@@ -78,6 +81,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
         .merge(crate::search::routes::routes())
         .merge(crate::auth::routes::routes())
         .merge(crate::admin::routes::routes())
+        .merge(crate::boundary::routes::routes())
         .merge(crate::import::routes::routes())
         .nest("/api/v1", crate::api::routes())
         .merge(extra)
@@ -125,6 +129,7 @@ pub async fn serve(
         settings: Arc::new(settings),
         mentions: Arc::default(),
         figures: Arc::default(),
+        boundaries: Arc::default(),
     };
     // Built before the first request, never on a request's path.
     let n = state.mentions.rebuild(&state.db).await?;

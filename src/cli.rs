@@ -76,6 +76,21 @@ pub enum Command {
         #[arg(long)]
         boundaries: Option<std::path::PathBuf>,
     },
+    /// Time the import of a generated CP949 list in the public 인증현황 layout next to the
+    /// sqlite3 shell's `.import` of the same rows (the floor), with peak memory.
+    BenchImport {
+        /// Rows of the generated list.
+        #[arg(long, default_value_t = 100_000)]
+        rows: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Delete everything in the database first (SQLite: the file; PostgreSQL: all tables).
+        #[arg(long)]
+        fresh: bool,
+        /// Allow a PostgreSQL database whose name does not end in `_bench`.
+        #[arg(long)]
+        force: bool,
+    },
     /// Manage user accounts.
     User {
         #[command(subcommand)]
@@ -95,6 +110,11 @@ pub enum Command {
     Import {
         #[command(subcommand)]
         what: crate::cli_import::ImportWhat,
+    },
+    /// Export directory entries (CSV in UTF-8 or CP949, GeoJSON, JSON).
+    Export {
+        #[command(subcommand)]
+        what: crate::cli_import::ExportWhat,
     },
     /// Manage API tokens for scripts.
     Token {
@@ -164,9 +184,16 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             };
             crate::bench::run::run(&url, &opts).await
         }
+        Command::BenchImport {
+            rows,
+            seed,
+            fresh,
+            force,
+        } => crate::bench::import_list::run_import_bench(&url, rows, seed, fresh, force).await,
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,
         Command::Import { what } => crate::cli_import::import(&url, what).await,
+        Command::Export { what } => crate::cli_import::export(&url, what).await,
         Command::Backup { file } => {
             println!("{}", crate::backup::backup(&url, &file).await?);
             Ok(())

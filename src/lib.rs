@@ -11,6 +11,7 @@ pub mod auth;
 pub mod backup;
 pub mod bench;
 pub mod blogpost;
+pub mod boundary;
 pub mod cli;
 pub mod cli_accounts;
 pub mod cli_import;

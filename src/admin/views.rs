@@ -28,6 +28,7 @@ pub fn admin_index(ctx: &Ctx) -> Markup {
             ul.plain {
                 li { a href="/admin/users" { "사용자와 역할" } " " span.en { "Users and roles" } }
                 li { a href="/admin/audit" { "최근 변경 기록" } " " span.en { "Recent changes" } }
+                li { a href="/admin/geo" { "주소·좌표 불일치" } " " span.en { "Address / coordinate conflicts" } }
             }
         },
     )

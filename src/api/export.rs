@@ -214,31 +214,89 @@ pub fn neutralise(cell: &str) -> String {
     }
 }
 
-/// CSV in UTF-8 with a BOM (so Excel reads Hangul correctly).
+/// The text encoding of a CSV export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvEncoding {
+    /// UTF-8 with a BOM (so Excel reads Hangul correctly).
+    Utf8Bom,
+    /// CP949 for older spreadsheet programs. Characters CP949 lacks become `?` and are
+    /// listed in `Csv::replaced`.
+    Cp949,
+}
+
+/// A character CP949 could not hold: the entry's slug and the character.
+pub type Replaced = (String, char);
+
+/// CSV with Korean and English headers, formula-safe cells.
 struct Csv {
     columns: Vec<Column>,
+    encoding: CsvEncoding,
+    replaced: Vec<Replaced>,
 }
 
 impl Csv {
-    fn record(&self, cells: Vec<String>) -> AppResult<Bytes> {
+    fn record(&self, cells: &[String]) -> AppResult<Vec<u8>> {
         let mut w = csv::Writer::from_writer(Vec::new());
-        w.write_record(&cells).map_err(AppError::internal)?;
-        w.into_inner().map(Bytes::from).map_err(AppError::internal)
+        w.write_record(cells).map_err(AppError::internal)?;
+        w.into_inner().map_err(AppError::internal)
     }
+
+    /// `utf8` in the export's encoding; for CP949, unmappable characters become `?` and are
+    /// noted under `slug`.
+    fn encode(&mut self, utf8: Vec<u8>, slug: &str) -> Vec<u8> {
+        match self.encoding {
+            CsvEncoding::Utf8Bom => utf8,
+            CsvEncoding::Cp949 => {
+                let text = String::from_utf8_lossy(&utf8);
+                let (bytes, missing) = encode_cp949(&text);
+                self.replaced
+                    .extend(missing.into_iter().map(|c| (slug.to_string(), c)));
+                bytes
+            }
+        }
+    }
+}
+
+/// `text` in CP949, with `?` for each character CP949 lacks (listed).
+pub fn encode_cp949(text: &str) -> (Vec<u8>, Vec<char>) {
+    let mut encoder = encoding_rs::EUC_KR.new_encoder();
+    let mut out = Vec::with_capacity(text.len());
+    let mut missing = Vec::new();
+    let mut rest = text;
+    let mut buf = [0u8; 4096];
+    loop {
+        let (result, read, written) =
+            encoder.encode_from_utf8_without_replacement(rest, &mut buf, true);
+        out.extend_from_slice(&buf[..written]);
+        rest = &rest[read..];
+        match result {
+            encoding_rs::EncoderResult::InputEmpty => break,
+            encoding_rs::EncoderResult::OutputFull => {}
+            encoding_rs::EncoderResult::Unmappable(c) => {
+                out.push(b'?');
+                missing.push(c);
+            }
+        }
+    }
+    (out, missing)
 }
 
 impl Format for Csv {
     fn head(&mut self) -> Bytes {
-        let mut out = "\u{FEFF}".as_bytes().to_vec();
-        let header = self.columns.iter().map(|(h, _)| h.to_string()).collect();
+        let mut out = match self.encoding {
+            CsvEncoding::Utf8Bom => "\u{FEFF}".as_bytes().to_vec(),
+            CsvEncoding::Cp949 => Vec::new(),
+        };
+        let header: Vec<String> = self.columns.iter().map(|(h, _)| h.to_string()).collect();
         // Writing fixed ASCII/Hangul headers to a Vec cannot fail; an empty header would
         // only be a cosmetic loss.
-        out.extend_from_slice(&self.record(header).unwrap_or_default());
+        let line = self.record(&header).unwrap_or_default();
+        out.extend_from_slice(&self.encode(line, ""));
         Bytes::from(out)
     }
 
     fn rows(&mut self, rows: Vec<ListedEntry>) -> AppResult<Bytes> {
-        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut out = Vec::new();
         for row in &rows {
             let cells: Vec<String> = self
                 .columns
@@ -248,14 +306,134 @@ impl Format for Csv {
                     Cell::Number(v) => v.unwrap_or_default(),
                 })
                 .collect();
-            w.write_record(&cells).map_err(AppError::internal)?;
+            let line = self.record(&cells)?;
+            out.extend_from_slice(&self.encode(line, &row.entry.slug));
         }
-        w.into_inner().map(Bytes::from).map_err(AppError::internal)
+        Ok(Bytes::from(out))
     }
 
     fn tail(&mut self) -> Bytes {
         Bytes::new()
     }
+}
+
+/// A JSON array of objects keyed by the English column names (`id`, `slug`, `name`, …), the
+/// same columns as the CSV; text is not neutralised (JSON is not run by spreadsheets).
+struct Json {
+    columns: Vec<Column>,
+    first: bool,
+}
+
+/// `"이름 (name)"` → `"name"`.
+fn json_key(header: &str) -> &str {
+    header
+        .rsplit_once('(')
+        .map_or(header, |(_, k)| k.trim_end_matches(')'))
+}
+
+impl Format for Json {
+    fn head(&mut self) -> Bytes {
+        Bytes::from_static(b"[")
+    }
+
+    fn rows(&mut self, rows: Vec<ListedEntry>) -> AppResult<Bytes> {
+        let mut out = Vec::new();
+        for row in &rows {
+            let object: serde_json::Map<String, serde_json::Value> = self
+                .columns
+                .iter()
+                .map(|(h, value)| {
+                    let v = match value(row) {
+                        Cell::Text(v) => v.map_or(serde_json::Value::Null, Into::into),
+                        Cell::Number(v) => v
+                            .and_then(|n| serde_json::from_str::<serde_json::Number>(&n).ok())
+                            .map_or(serde_json::Value::Null, serde_json::Value::Number),
+                    };
+                    (json_key(h).to_string(), v)
+                })
+                .collect();
+            if !std::mem::take(&mut self.first) {
+                out.push(b',');
+            }
+            serde_json::to_writer(&mut out, &object).map_err(AppError::internal)?;
+        }
+        Ok(Bytes::from(out))
+    }
+
+    fn tail(&mut self) -> Bytes {
+        Bytes::from_static(b"]")
+    }
+}
+
+/// What `tambang export entries` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExportFormat {
+    Csv(CsvEncoding),
+    GeoJson,
+    Json,
+}
+
+/// What an export wrote.
+#[derive(Debug, Default)]
+pub struct ExportSummary {
+    /// Entries read (GeoJSON leaves out those without coordinates).
+    pub entries: usize,
+    /// Characters CP949 could not hold, written as `?`.
+    pub replaced: Vec<Replaced>,
+}
+
+/// Writes the export of the entries `params` selects to `out`, batch by batch, with the same
+/// row formatting as the API's exports. Contact columns are included (the command line is
+/// run by whoever holds the database).
+pub async fn write_export(
+    db: &DatabaseConnection,
+    params: &ListParams,
+    format: ExportFormat,
+    out: &mut impl std::io::Write,
+) -> AppResult<ExportSummary> {
+    let mut columns = COLUMNS.to_vec();
+    columns.extend_from_slice(CONTACT_COLUMNS);
+    let mut cursor = Cursor::open(db.clone(), params).await?;
+    let mut summary = ExportSummary::default();
+    match format {
+        ExportFormat::Csv(encoding) => {
+            let mut f = Csv {
+                columns,
+                encoding,
+                replaced: Vec::new(),
+            };
+            drain(&mut cursor, &mut f, out, &mut summary).await?;
+            summary.replaced = f.replaced;
+        }
+        ExportFormat::GeoJson => {
+            drain(&mut cursor, &mut GeoJson { first: true }, out, &mut summary).await?;
+        }
+        ExportFormat::Json => {
+            let mut f = Json {
+                columns,
+                first: true,
+            };
+            drain(&mut cursor, &mut f, out, &mut summary).await?;
+        }
+    }
+    Ok(summary)
+}
+
+/// Head, every batch, tail into `out`.
+async fn drain<F: Format>(
+    cursor: &mut Cursor,
+    format: &mut F,
+    out: &mut impl std::io::Write,
+    summary: &mut ExportSummary,
+) -> AppResult<()> {
+    let io = |e: std::io::Error| AppError::Config(format!("cannot write the export: {e}"));
+    out.write_all(&format.head()).map_err(io)?;
+    while let Some(rows) = cursor.next_batch().await? {
+        summary.entries += rows.len();
+        out.write_all(&format.rows(rows)?).map_err(io)?;
+    }
+    out.write_all(&format.tail()).map_err(io)?;
+    out.flush().map_err(io)
 }
 
 /// `GET /api/v1/entries.geojson`: a FeatureCollection of the matching entries that have
@@ -297,7 +475,14 @@ pub async fn export_csv(
     if ctx.can_see_contacts() {
         columns.extend_from_slice(CONTACT_COLUMNS);
     }
-    let body = stream_body(cursor, Csv { columns });
+    let body = stream_body(
+        cursor,
+        Csv {
+            columns,
+            encoding: CsvEncoding::Utf8Bom,
+            replaced: Vec::new(),
+        },
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),

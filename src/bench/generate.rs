@@ -141,7 +141,7 @@ pub async fn generate_with(
 }
 
 /// Seoul's districts with their centroids, in insertion (districts.json) order.
-async fn load_districts(db: &DatabaseConnection) -> AppResult<Vec<District>> {
+pub async fn load_districts(db: &DatabaseConnection) -> AppResult<Vec<District>> {
     let rows: Vec<(i64, String, Option<f64>, Option<f64>)> = entry::Entity::find()
         .select_only()
         .columns([

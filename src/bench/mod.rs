@@ -5,6 +5,7 @@
 
 pub mod compare;
 pub mod generate;
+pub mod import_list;
 pub mod measure;
 pub mod names;
 pub mod run;

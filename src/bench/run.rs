@@ -65,8 +65,14 @@ const LIST_P99_TARGET: f64 = 10.0;
 /// Compare page and choropleth, with 100,000 entries and 10,000 reports.
 const COMPARE_P99_TARGET: f64 = 50.0;
 
-/// Runs the benchmark against `url`.
-pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
+/// Connects to `url` for a benchmark and migrates it: refuses a PostgreSQL database whose
+/// name does not end in `_bench` (unless `force`) and one holding more than districts and
+/// demo data (unless `fresh`, which empties it first).
+pub async fn open_empty(
+    url: &str,
+    fresh: bool,
+    force: bool,
+) -> AppResult<(DatabaseConnection, DatabaseBackend)> {
     let backend = if url.starts_with("sqlite:") {
         DatabaseBackend::Sqlite
     } else {
@@ -74,14 +80,14 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     };
     if backend == DatabaseBackend::Postgres {
         let name = pg_database_name(url);
-        if !name.ends_with("_bench") && !opts.force {
+        if !name.ends_with("_bench") && !force {
             return Err(AppError::Config(format!(
                 "refusing to fill PostgreSQL database {name:?}: its name does not end in \
                  _bench (create e.g. tambang_bench, or pass --force)"
             )));
         }
     }
-    if opts.fresh {
+    if fresh {
         if backend == DatabaseBackend::Sqlite {
             remove_sqlite_files(url)?;
         } else {
@@ -92,13 +98,19 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         }
     }
     let db = crate::db::connect_and_migrate(url).await?;
-    if !opts.fresh && holds_real_data(&db).await? {
+    if !fresh && holds_real_data(&db).await? {
         return Err(AppError::Config(
             "the database already holds data that is not demo data; bench would mix its rows \
              in. Use a fresh --data-dir or DATABASE_URL, or --fresh (deletes everything)"
                 .into(),
         ));
     }
+    Ok((db, backend))
+}
+
+/// Runs the benchmark against `url`.
+pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
+    let (db, backend) = open_empty(url, opts.fresh, opts.force).await?;
 
     let n = opts.size.entries();
     let reports = opts.reports.unwrap_or((n / 100).max(1));
@@ -117,7 +129,10 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     let g = generate_with(&db, n, reports, opts.seed).await?;
     if let Some(text) = boundaries {
         let actor = crate::audit::Actor::system("bench");
-        let stored = crate::compare::boundaries::load(&db, &actor, &text).await?;
+        let stored = crate::boundary::import::import(&db, &actor, text.as_bytes())
+            .await?
+            .updated
+            .len();
         println!("district boundaries loaded: {stored}");
     }
     check_search_index(&db).await?;

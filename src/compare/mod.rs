@@ -1,7 +1,6 @@
 //! Researchers' view: district figures side by side, charts and a map as SVG, CSV download.
 //! Read-only: nothing here writes.
 
-pub mod boundaries;
 pub mod cache;
 pub mod district_figures;
 pub mod figures;

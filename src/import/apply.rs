@@ -19,9 +19,10 @@ use crate::domain::EntryStatus;
 use crate::entities::{entry, import, import_entry, import_row_error};
 use crate::error::{AppError, AppResult};
 use crate::import::ImportOptions;
-use crate::import::decode::decode;
+use crate::import::decode::decode_with;
 use crate::import::map::Mapping;
 use crate::import::parse::{RowError, parse_row, raw_text};
+use crate::import::place::{CoordinateCheck, check_coordinates};
 use crate::import::resolve::{Index, Outcome};
 use crate::import::sniff::{LineCounter, classify, reader, sniff};
 use crate::import::write::{create, update};
@@ -37,13 +38,28 @@ pub struct PreviewRow {
     /// new, update, unchanged, conflict or rejected.
     pub outcome: &'static str,
     pub detail: String,
+    /// A place warning (address and coordinates disagree).
+    pub warning: Option<String>,
 }
+
+/// A row that was accepted with something to look at.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RowWarning {
+    pub line: u64,
+    pub name: String,
+    pub message: String,
+}
+
+/// Warnings kept in the report (all are counted).
+pub const WARNINGS_KEPT: usize = 1_000;
 
 /// Everything an import found and did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct ImportReport {
     pub import_id: Option<i64>,
     pub encoding: &'static str,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
     pub delimiter: &'static str,
     pub header_line: u64,
     #[serde(skip)]
@@ -58,12 +74,30 @@ pub struct ImportReport {
     /// Rejected rows' errors and conflicts, by line.
     pub errors: Vec<RowError>,
     pub preview: Vec<PreviewRow>,
+    /// Accepted rows whose address and coordinates disagree (the first `WARNINGS_KEPT`).
+    pub warnings: Vec<RowWarning>,
+    pub warnings_total: usize,
     /// Entries the previous import of the same source had and this one does not.
     pub missing: Vec<(i64, String)>,
     pub closed: usize,
     /// True when the writes were committed.
     pub applied: bool,
 }
+
+/// How far an import has got, reported every `PROGRESS_EVERY` rows and at the end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Data rows read.
+    pub rows: usize,
+    /// Bytes of the decoded text read, of `total`.
+    pub done: u64,
+    pub total: u64,
+    /// True on the last call.
+    pub finished: bool,
+}
+
+/// Rows between two progress reports.
+pub const PROGRESS_EVERY: usize = 1_000;
 
 /// The SHA-256 of a file, in hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -80,10 +114,10 @@ pub async fn run(
     actor: &Actor,
     bytes: &[u8],
     opts: &ImportOptions,
-    progress: &mut (dyn FnMut(usize) + Send),
+    progress: &mut (dyn FnMut(Progress) + Send),
 ) -> AppResult<ImportReport> {
     let bad = |e: &dyn std::fmt::Display| AppError::BadRequest(e.to_string());
-    let decoded = decode(bytes).map_err(|e| bad(&e))?;
+    let decoded = decode_with(bytes, opts.sheet.as_deref()).map_err(|e| bad(&e))?;
     let sniffed = sniff(&decoded.text).map_err(|e| bad(&e))?;
     let mapping = Mapping::suggested(&sniffed.headers, &opts.overrides);
     if mapping.column_of("name").is_none() {
@@ -95,6 +129,7 @@ pub async fn run(
     }
     let mut report = ImportReport {
         encoding: decoded.encoding.as_str(),
+        sheet: decoded.sheet.clone(),
         delimiter: sniffed.delimiter_name(),
         header_line: sniffed.header_line,
         mapping: Some(mapping.clone()),
@@ -110,6 +145,7 @@ pub async fn run(
     };
     let txn = crate::db::begin_write(db).await?;
     let mut index = Index::load(&txn).await?;
+    let (_, boundaries) = crate::boundary::load(&txn).await?;
     let record = match committed {
         Some(record) => record,
         None => import_record(&txn, actor, opts, &sha, &report).await?,
@@ -130,8 +166,13 @@ pub async fn run(
         }
         let line = lines.line_at(&decoded.text, rec.position().map_or(0, |p| p.byte()));
         report.total += 1;
-        if report.total.is_multiple_of(10_000) {
-            progress(report.total);
+        if report.total.is_multiple_of(PROGRESS_EVERY) {
+            progress(Progress {
+                rows: report.total,
+                done: rec.position().map_or(0, |p| p.byte()),
+                total: decoded.text.len() as u64,
+                finished: false,
+            });
         }
         let row = match parse_row(
             line,
@@ -146,8 +187,19 @@ pub async fn run(
                 continue;
             }
         };
+        let location = row.draft.location.map(|l| (l.lat(), l.lng()));
+        let named = row.draft.district.as_ref().map(|c| c.as_str());
+        let mut warning = None;
+        let from_coordinates = match check_coordinates(named, location, &boundaries) {
+            CoordinateCheck::Fill(code) => index.districts.get(code.as_str()).copied(),
+            CoordinateCheck::Conflict(message) => {
+                warning = Some(message);
+                None
+            }
+            CoordinateCheck::Nothing => None,
+        };
         let district_id = match &row.draft.district {
-            None => None,
+            None => from_coordinates,
             Some(code) => match index.districts.get(code.as_str()) {
                 Some(id) => Some(*id),
                 None => {
@@ -208,6 +260,19 @@ pub async fn run(
         };
         seen.insert(entry_id);
         push_preview(&mut report, line, &row.draft.name, label, detail);
+        if let Some(message) = warning {
+            if let Some(p) = report.preview.last_mut().filter(|p| p.line == line) {
+                p.warning = Some(message.clone());
+            }
+            report.warnings_total += 1;
+            if report.warnings.len() < WARNINGS_KEPT {
+                report.warnings.push(RowWarning {
+                    line,
+                    name: row.draft.name.clone(),
+                    message,
+                });
+            }
+        }
         import_entry::ActiveModel {
             import_id: Set(record.id),
             entry_id: Set(entry_id),
@@ -222,9 +287,12 @@ pub async fn run(
         .insert(&txn)
         .await?;
     }
-    if report.total >= 10_000 {
-        progress(report.total);
-    }
+    progress(Progress {
+        rows: report.total,
+        done: decoded.text.len() as u64,
+        total: decoded.text.len() as u64,
+        finished: true,
+    });
     report.missing = missing_since_last(&txn, opts, record.id, &seen).await?;
     let abort = opts.dry_run || (opts.strict && report.rejected > 0);
     if opts.close_missing && !abort {
@@ -278,6 +346,7 @@ fn push_preview(
             name: name.to_string(),
             outcome,
             detail,
+            warning: None,
         });
     }
 }
@@ -349,6 +418,7 @@ async fn finish(
         "delimiter": report.delimiter,
         "header_line": report.header_line,
         "skipped": report.skipped,
+        "warnings": report.warnings_total,
         "missing": report.missing.len(),
         "closed": report.closed,
     })));

@@ -14,6 +14,8 @@ pub enum TextEncoding {
     Utf16Be,
     /// CP949 / EUC-KR (`encoding_rs::EUC_KR` is the windows-949 superset).
     Cp949,
+    /// An `.xlsx` workbook (one sheet, turned into CSV text).
+    Xlsx,
 }
 
 impl TextEncoding {
@@ -25,6 +27,7 @@ impl TextEncoding {
             Self::Utf16Le => "UTF-16LE (BOM)",
             Self::Utf16Be => "UTF-16BE (BOM)",
             Self::Cp949 => "CP949",
+            Self::Xlsx => "XLSX",
         }
     }
 }
@@ -37,6 +40,8 @@ pub struct Decoded {
     pub encoding: TextEncoding,
     /// How many undecodable byte sequences were replaced.
     pub invalid_sequences: usize,
+    /// The sheet read, for a workbook.
+    pub sheet: Option<String>,
 }
 
 /// Why a file cannot be read as a list.
@@ -45,25 +50,68 @@ pub enum DecodeError {
     #[error("빈 파일입니다 (the file is empty)")]
     Empty,
     #[error(
-        "엑셀(xlsx/xls) 파일은 직접 읽지 않습니다. 엑셀에서 'CSV UTF-8' 또는 'CSV'로 저장해 올려 주세요 (spreadsheet files are not read directly: save as CSV)"
+        "예전 엑셀(xls)·한글(hwp) 파일은 읽지 않습니다. 엑셀에서 'Excel 통합 문서(xlsx)' 또는 'CSV'로 저장해 올려 주세요 (old .xls/.hwp files are not read: save as .xlsx or CSV)"
     )]
     Spreadsheet,
+    #[error(
+        "압축(zip) 파일이지만 엑셀 통합 문서(xlsx)가 아닙니다 (a zip archive that is not an .xlsx workbook)"
+    )]
+    Zip,
+    #[error(
+        "PDF 파일은 읽지 않습니다. 목록을 CSV나 xlsx로 받아 주세요 (PDF files are not read: get the list as CSV or .xlsx)"
+    )]
+    Pdf,
+    #[error("{0}")]
+    Xlsx(#[from] crate::import::xlsx::XlsxError),
     #[error(
         "텍스트 파일이 아닙니다. CSV·TSV 목록만 가져올 수 있습니다 (not a text file: only CSV/TSV lists can be imported)"
     )]
     Binary,
 }
 
-/// Decodes `bytes`: BOMs first, then strict UTF-8, then mostly-UTF-8 with a few broken bytes,
-/// then CP949. Refuses binary files.
+/// Decodes `bytes`: the first sheet of an `.xlsx` workbook, else text (see `decode_with`).
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    decode_with(bytes, None)
+}
+
+/// Decodes `bytes`: an `.xlsx` workbook's `sheet` (default: the first worksheet) as CSV text;
+/// else BOMs first, then strict UTF-8, then mostly-UTF-8 with a few broken bytes, then CP949.
+/// Refuses other binary files.
+pub fn decode_with(bytes: &[u8], sheet: Option<&str>) -> Result<Decoded, DecodeError> {
     if bytes.is_empty() {
         return Err(DecodeError::Empty);
     }
-    // Zip (xlsx, hwpx) and OLE2 (xls, hwp) signatures: say what to do instead.
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if bytes.starts_with(b"PK\x03\x04") {
+        if !crate::import::xlsx::is_xlsx(bytes) {
+            return Err(DecodeError::Zip);
+        }
+        let sheet = crate::import::xlsx::sheet_text(bytes, sheet)?;
+        return Ok(Decoded {
+            text: sheet.text,
+            encoding: TextEncoding::Xlsx,
+            invalid_sequences: 0,
+            sheet: Some(sheet.sheet),
+        });
+    }
+    // OLE2 (xls, hwp): say what to do instead.
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
         return Err(DecodeError::Spreadsheet);
     }
+    if bytes.starts_with(b"%PDF") {
+        return Err(DecodeError::Pdf);
+    }
+    // A large binary file is refused from its first bytes instead of being decoded whole.
+    if bytes.len() > SAMPLE && decode_text(&bytes[..SAMPLE]).is_err() {
+        return Err(DecodeError::Binary);
+    }
+    decode_text(bytes)
+}
+
+/// Bytes looked at before a large file is decoded whole (a cut character at the end of the
+/// sample is one replacement character, far below the binary threshold).
+const SAMPLE: usize = 64 * 1024;
+
+fn decode_text(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     let decoded = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         lossy_utf8(rest, TextEncoding::Utf8Bom)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
@@ -75,6 +123,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             text: text.to_owned(),
             encoding: TextEncoding::Utf8,
             invalid_sequences: 0,
+            sheet: None,
         }
     } else if mostly_utf8(bytes) {
         lossy_utf8(bytes, TextEncoding::Utf8)
@@ -86,6 +135,7 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             text,
             encoding: TextEncoding::Cp949,
             invalid_sequences,
+            sheet: None,
         }
     };
     if looks_binary(&decoded) {
@@ -104,6 +154,7 @@ fn lossy_utf8(bytes: &[u8], encoding: TextEncoding) -> Decoded {
         text,
         encoding,
         invalid_sequences,
+        sheet: None,
     }
 }
 
@@ -120,6 +171,7 @@ fn utf16(bytes: &[u8], encoding: TextEncoding) -> Decoded {
         text,
         encoding,
         invalid_sequences,
+        sheet: None,
     }
 }
 
@@ -201,10 +253,12 @@ mod tests {
     #[test]
     fn binary_empty_and_spreadsheets_are_refused() {
         assert_eq!(decode(b"").unwrap_err(), DecodeError::Empty);
+        assert_eq!(decode(b"PK\x03\x04rest").unwrap_err(), DecodeError::Zip);
         assert_eq!(
-            decode(b"PK\x03\x04rest").unwrap_err(),
+            decode(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1]).unwrap_err(),
             DecodeError::Spreadsheet
         );
+        assert_eq!(decode(b"%PDF-1.7\n").unwrap_err(), DecodeError::Pdf);
         // A cheap deterministic pseudo-random stream.
         let mut x: u32 = 12345;
         let noise: Vec<u8> = (0..10_000)

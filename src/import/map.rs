@@ -22,6 +22,8 @@ pub const FIELDS: &[(&str, &str)] = &[
     ("website", "홈페이지"),
     ("phone", "전화번호"),
     ("email", "이메일"),
+    ("lat", "위도"),
+    ("lng", "경도"),
 ];
 
 /// (field, header spellings). Earlier spellings win when two columns claim one field, so
@@ -120,6 +122,8 @@ pub const SYNONYMS: &[(&str, &[&str])] = &[
         &["전화번호", "연락처", "대표전화", "telNo", "co_tel"],
     ),
     ("email", &["이메일", "전자우편", "email"]),
+    ("lat", &["위도", "lat", "latitude", "y좌표"]),
+    ("lng", &["경도", "lng", "lon", "longitude", "x좌표"]),
 ];
 
 /// Folds a header cell for comparison: spaces, BOMs, quotes and `*` marks go, Latin lowercases.

@@ -13,6 +13,7 @@ pub mod routes;
 pub mod sniff;
 pub mod views;
 pub mod write;
+pub mod xlsx;
 
 use std::collections::BTreeMap;
 
@@ -36,6 +37,8 @@ pub struct ImportOptions {
     pub staged_id: Option<i64>,
     /// Mark entries missing from this edition of `source` as closed.
     pub close_missing: bool,
+    /// The sheet of an `.xlsx` workbook to read (default: the first worksheet).
+    pub sheet: Option<String>,
 }
 
 impl ImportOptions {
@@ -50,6 +53,7 @@ impl ImportOptions {
             default_cert_type: CertType::General,
             staged_id: None,
             close_missing: false,
+            sheet: None,
         }
     }
 }

@@ -95,6 +95,8 @@ pub fn parse_row(
             Some("website") => &mut input.website,
             Some("phone") => &mut input.phone,
             Some("email") => &mut input.email,
+            Some("lat") => &mut input.lat,
+            Some("lng") => &mut input.lng,
             _ => {
                 if !value.is_empty() {
                     extra.insert(header, value.into());

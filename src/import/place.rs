@@ -1,6 +1,8 @@
 //! Step 6, *place*: the district of a row, from an explicit code column or from the address
 //! ("03993 서울특별시 마포구 …", "서울 성동구 …", "서울시 중구 …"). Names repeat across Korea
-//! (중구 is in six cities), so a 구 name only counts after a Seoul city token.
+//! (중구 is in six cities), so a 구 name only counts after a Seoul city token. When neither
+//! names one, coordinates inside a loaded boundary do; when both do and disagree, the row is
+//! flagged (a warning, not an error).
 
 /// Seoul's 25 districts: (SIG_CD, name).
 pub const SEOUL_DISTRICTS: &[(&str, &str)] = &[
@@ -77,9 +79,97 @@ pub fn district_from_text(text: &str) -> Option<&'static str> {
     Some(code)
 }
 
+/// What a row's coordinates say about its district, given the loaded boundaries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CoordinateCheck {
+    /// No coordinates, no boundaries, or they agree.
+    Nothing,
+    /// No district from a column or the address; the coordinates lie in this one (code).
+    Fill(String),
+    /// The district from the column/address is not where the coordinates lie: a warning.
+    Conflict(String),
+}
+
+/// Compares the district a row names (`code`, from a column or the address) with the one its
+/// coordinates lie in. Without boundaries nothing can be said.
+pub fn check_coordinates(
+    code: Option<&str>,
+    location: Option<(f64, f64)>,
+    boundaries: &crate::boundary::Boundaries,
+) -> CoordinateCheck {
+    let Some((lat, lng)) = location else {
+        return CoordinateCheck::Nothing;
+    };
+    if boundaries.is_empty() {
+        return CoordinateCheck::Nothing;
+    }
+    let located = boundaries.district_at(lat, lng);
+    let named = |c: &str| {
+        SEOUL_DISTRICTS
+            .iter()
+            .find(|(code, _)| *code == c)
+            .map_or(c.to_string(), |(_, n)| (*n).to_string())
+    };
+    match (code, located) {
+        (None, Some(area)) => CoordinateCheck::Fill(area.code.clone()),
+        (None, None) => CoordinateCheck::Nothing,
+        (Some(c), Some(area)) if area.code == c => CoordinateCheck::Nothing,
+        (Some(c), Some(area)) => CoordinateCheck::Conflict(format!(
+            "주소·자치구는 {}, 좌표는 {} 안입니다 (address says {}, the coordinates lie in {})",
+            named(c),
+            area.name,
+            named(c),
+            area.name
+        )),
+        (Some(c), None) => CoordinateCheck::Conflict(format!(
+            "주소·자치구는 {}, 좌표는 불러온 어느 경계에도 들지 않습니다 (address says {}, the coordinates lie outside every loaded boundary)",
+            named(c),
+            named(c)
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::boundary::Boundaries;
+
+    #[test]
+    fn coordinates_fill_a_missing_district_and_flag_a_different_one() {
+        let square = |x0: f64| {
+            format!(
+                r#"{{"type":"Polygon","coordinates":[[[{x0},37.0],[{},37.0],[{},38.0],[{x0},38.0],[{x0},37.0]]]}}"#,
+                x0 + 1.0,
+                x0 + 1.0
+            )
+        };
+        let b = Boundaries::from_rows([
+            (1, "11140".into(), "중구".into(), square(126.0)),
+            (2, "11440".into(), "마포구".into(), square(127.0)),
+        ]);
+        let at_jung = Some((37.5, 126.5));
+        assert_eq!(
+            check_coordinates(None, at_jung, &b),
+            CoordinateCheck::Fill("11140".into())
+        );
+        assert_eq!(
+            check_coordinates(Some("11140"), at_jung, &b),
+            CoordinateCheck::Nothing
+        );
+        let CoordinateCheck::Conflict(msg) = check_coordinates(Some("11440"), at_jung, &b) else {
+            panic!("no conflict")
+        };
+        assert!(msg.contains("마포구") && msg.contains("중구"), "{msg}");
+        assert!(matches!(
+            check_coordinates(Some("11440"), Some((30.0, 120.0)), &b),
+            CoordinateCheck::Conflict(_)
+        ));
+        assert_eq!(check_coordinates(None, None, &b), CoordinateCheck::Nothing);
+        assert_eq!(
+            check_coordinates(Some("11440"), at_jung, &Boundaries::default()),
+            CoordinateCheck::Nothing
+        );
+    }
 
     #[test]
     fn city_spellings_and_postcodes() {

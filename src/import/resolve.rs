@@ -253,6 +253,8 @@ pub fn changes(ex: &Existing, draft: &EntryDraft, district_id: Option<i64>) -> V
         json!(e.address),
         draft.address.as_ref().map(|v| json!(v)),
     );
+    cmp("lat", json!(e.lat), draft.location.map(|l| json!(l.lat())));
+    cmp("lng", json!(e.lng), draft.location.map(|l| json!(l.lng())));
     cmp(
         "district_id",
         json!(e.district_id),

@@ -19,7 +19,7 @@ pub fn upload_page(ctx: &Ctx, error: Option<&str>) -> Markup {
         html! {
             h1 { "기업 목록 가져오기 " span.en { "Import an enterprise list" } }
             @if let Some(e) = error { p.error-text { (e) } }
-            p { "CSV·TSV 파일 (UTF-8, UTF-8 BOM, UTF-16, CP949/EUC-KR), 최대 " (UPLOAD_MIB) "MB. 엑셀 파일은 CSV로 저장해 올려 주세요." }
+            p { "CSV·TSV 파일 (UTF-8, UTF-8 BOM, UTF-16, CP949/EUC-KR), 최대 " (UPLOAD_MIB) "MB. 엑셀 통합 문서(.xlsx)는 첫 시트를 읽습니다 (an .xlsx workbook: its first sheet)." }
             form method="post" enctype="multipart/form-data" action={ "/imports?csrf=" (ctx.csrf) } {
                 label { "파일 " input type="file" name="file" required; }
                 label { "목록 이름 (source, 같은 목록의 새 판과 비교) " input type="text" name="source"; }
@@ -55,13 +55,17 @@ pub fn staged_page(ctx: &Ctx, rec: &import::Model, report: &ImportReport) -> Mar
         "가져오기 미리보기",
         html! {
             h1 { "미리보기 " span.en { "Preview" } " — " (rec.file_name) }
-            p { "인코딩 " strong { (report.encoding) } " · 구분자 " strong { (report.delimiter) } " · 머리글 " strong { (report.header_line) "행" } }
+            @if let Some(sheet) = &report.sheet {
+                p { "엑셀 시트 (sheet) " strong { (sheet) } " · 머리글 " strong { (report.header_line) "행" } }
+            } @else {
+                p { "인코딩 " strong { (report.encoding) } " · 구분자 " strong { (report.delimiter) } " · 머리글 " strong { (report.header_line) "행" } }
+            }
             @if let Some(m) = &report.mapping { (mapping_form(ctx, rec.id, m)) }
             (counts(report))
             h2 { "처음 행들 (first rows)" }
             table {
                 thead { tr { th { "행" } th { "이름" } th { "결과" } th { "내용" } } }
-                tbody { @for p in &report.preview { tr { td { (p.line) } td { (p.name) } td { (p.outcome) } td { (p.detail) } } } }
+                tbody { @for p in &report.preview { tr { td { (p.line) } td { (p.name) } td { (p.outcome) } td { (p.detail) @if let Some(w) = &p.warning { br; strong.warning { "⚠ " (w) } } } } } }
             }
             (errors(report.errors.iter().map(|e| (e.line, e.column.clone(), e.value.clone(), e.reason.clone()))))
             form method="post" action={ "/imports/" (rec.id) "/apply" } {

@@ -42,6 +42,8 @@ pub async fn create(
         name: Set(d.name.clone()),
         name_key: Set(name_key(&d.name)),
         address: Set(d.address.clone()),
+        lat: Set(d.location.map(|l| l.lat())),
+        lng: Set(d.location.map(|l| l.lng())),
         district_id: Set(district_id),
         website: Set(d.website.clone()),
         phone: Set(d.phone.clone()),
@@ -135,6 +137,8 @@ pub async fn update(
     if [
         "name",
         "address",
+        "lat",
+        "lng",
         "district_id",
         "website",
         "phone",
@@ -150,6 +154,10 @@ pub async fn update(
         }
         if has("address") {
             m.address = Set(d.address.clone());
+        }
+        if has("lat") || has("lng") {
+            m.lat = Set(d.location.map(|l| l.lat()));
+            m.lng = Set(d.location.map(|l| l.lng()));
         }
         if has("district_id") {
             m.district_id = Set(district_id);

@@ -428,3 +428,126 @@ fn district_figures_import_feeds_per_resident_figures() {
         "idempotent"
     );
 }
+
+#[test]
+fn boundaries_xlsx_and_export_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    assert!(tambang(&["--data-dir", d, "demo"], None).status.success());
+    // An .xlsx list, its second sheet chosen by name.
+    let t = |s: &str| tambang::import::xlsx::WriteCell::Text(s.into());
+    let book = tambang::import::xlsx::write_workbook(&[
+        ("표지", vec![vec![t("표지")]]),
+        (
+            "목록",
+            vec![
+                vec![t("기관명"), t("소재지"), t("위도"), t("경도")],
+                vec![
+                    t("시청앞기업"),
+                    t("서울특별시 중구 세종대로 110"),
+                    t("37.5663"),
+                    t("126.9779"),
+                ],
+                vec![t("=cmd|' /C calc'!A0"), t("서울 중구"), t(""), t("")],
+            ],
+        ),
+    ]);
+    let xlsx = dir.path().join("list.xlsx");
+    std::fs::write(&xlsx, &book).unwrap();
+    let x = xlsx.to_str().unwrap();
+    let out = tambang(
+        &[
+            "--data-dir",
+            d,
+            "import",
+            "enterprises",
+            x,
+            "--sheet",
+            "목록",
+        ],
+        None,
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(!out.status.success(), "a rejected row: non-zero exit");
+    assert!(
+        stdout.contains("sheet: 목록") && stdout.contains("new: 1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("line 3: 기관명"), "{stdout}");
+    let out = tambang(&["--data-dir", d, "import", "enterprises", x], None);
+    assert_one_line_error(&out, "머리글");
+
+    if let Some(file) = crate::import_geo::shared_data("seoul_sigungu_juso2015_simple.geojson") {
+        let geo = dir.path().join("seoul.geojson");
+        std::fs::write(&geo, file).unwrap();
+        let out = tambang(
+            &[
+                "--data-dir",
+                d,
+                "import",
+                "boundaries",
+                geo.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains("boundaries: 25 updated, 0 unchanged")
+        );
+        let bad = dir.path().join("bad.geojson");
+        std::fs::write(&bad, r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"SIG_CD":"11110","SIG_KOR_NM":"노원구"},"geometry":{"type":"Polygon","coordinates":[[[127.0,37.6],[127.1,37.6],[127.1,37.7],[127.0,37.6]]]}}]}"#).unwrap();
+        let out = tambang(
+            &[
+                "--data-dir",
+                d,
+                "import",
+                "boundaries",
+                bad.to_str().unwrap(),
+            ],
+            None,
+        );
+        assert_one_line_error(&out, "11110");
+    }
+
+    let csv = dir.path().join("out.csv");
+    let out = tambang(
+        &[
+            "--data-dir",
+            d,
+            "export",
+            "entries",
+            "--kind",
+            "enterprise",
+            "--encoding",
+            "cp949",
+            "-o",
+            csv.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains("exported"), "{}", stderr(&out));
+    let bytes = std::fs::read(&csv).unwrap();
+    let (text, _, bad) = encoding_rs::EUC_KR.decode(&bytes);
+    assert!(!bad && text.contains("시청앞기업") && text.contains("이름 (name)"));
+    let out = tambang(
+        &[
+            "--data-dir",
+            d,
+            "export",
+            "entries",
+            "--format",
+            "json",
+            "--encoding",
+            "cp949",
+        ],
+        None,
+    );
+    assert_one_line_error(&out, "CSV only");
+    let out = tambang(
+        &["--data-dir", d, "export", "entries", "--format", "geojson"],
+        None,
+    );
+    let geo: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(geo["features"].as_array().is_some_and(|f| !f.is_empty()));
+}

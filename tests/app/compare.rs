@@ -73,10 +73,15 @@ async fn map_is_a_bubble_map_without_boundaries_and_a_choropleth_with_them(backe
         return;
     };
     // Through the audited loader, so the cached figures and boundaries see the change.
-    let stored =
-        tambang::compare::boundaries::load(&app.db, &tambang::audit::Actor::system("test"), &text)
-            .await
-            .unwrap();
+    let stored = tambang::boundary::import::import(
+        &app.db,
+        &tambang::audit::Actor::system("test"),
+        text.as_bytes(),
+    )
+    .await
+    .unwrap()
+    .updated
+    .len();
     assert_eq!(stored, 25);
     let choropleth = c.get("/map?figure=kind-enterprise").await.body;
     let svg = svg_blocks(&choropleth).into_iter().next().unwrap();

@@ -452,20 +452,24 @@ async fn bench_compare_phase_times_cached_pages_and_loads_boundaries(backend: Ba
         .join("../shared/data/seoul_sigungu_juso2015_simple.geojson");
     if let Ok(text) = std::fs::read_to_string(&path) {
         let actor = tambang::audit::Actor::system("bench");
-        let stored = tambang::compare::boundaries::load(&db, &actor, &text)
+        let stored = tambang::boundary::import::import(&db, &actor, text.as_bytes())
             .await
-            .unwrap();
+            .unwrap()
+            .updated
+            .len();
         assert_eq!(stored, 25, "every Seoul district");
         assert_eq!(
-            tambang::compare::boundaries::load(&db, &actor, &text)
+            tambang::boundary::import::import(&db, &actor, text.as_bytes())
                 .await
-                .unwrap(),
+                .unwrap()
+                .updated
+                .len(),
             0,
             "loading again changes nothing"
         );
     }
     assert!(
-        tambang::compare::boundaries::load(&db, &tambang::audit::Actor::system("t"), "{}")
+        tambang::boundary::import::import(&db, &tambang::audit::Actor::system("t"), b"{}")
             .await
             .is_err()
     );

@@ -19,6 +19,8 @@ mod drill;
 mod e2e;
 mod hostile;
 mod import;
+pub mod import_geo;
+mod import_hostile;
 mod mentions;
 mod migrations;
 mod pages;
