@@ -97,25 +97,7 @@ where
 
 /// True when the URL-encoded body, raw bytes and `%XX` escapes alike, is valid UTF-8.
 fn decodes_as_utf8(body: &[u8]) -> bool {
-    let hex = |c: u8| (c as char).to_digit(16);
-    let mut out = Vec::with_capacity(body.len());
-    let mut i = 0;
-    while i < body.len() {
-        match (
-            body[i],
-            body.get(i + 1).and_then(|&c| hex(c)),
-            body.get(i + 2).and_then(|&c| hex(c)),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
+    let out = crate::web::url::percent_decode(body);
     std::str::from_utf8(&out).is_ok_and(|s| !s.contains('\0'))
 }
 

@@ -1,4 +1,5 @@
-//! Percent-encoding for query-string components and a guard for redirect targets.
+//! Percent-encoding (and decoding) for query-string components and a guard for redirect
+//! targets.
 
 /// Percent-encodes everything but unreserved characters (RFC 3986).
 pub fn encode_component(s: &str) -> String {
@@ -34,6 +35,30 @@ pub fn safe_next(next: Option<&str>) -> String {
 /// (Korean slugs are not valid header bytes).
 pub fn entry_path(slug: &str) -> String {
     format!("/e/{}", encode_component(slug))
+}
+
+/// `%XX` escapes turned back into bytes; everything else (and a malformed `%`) kept as is.
+pub fn percent_decode(s: &[u8]) -> Vec<u8> {
+    let hex = |c: u8| (c as char).to_digit(16);
+    let mut out = Vec::with_capacity(s.len());
+    let mut i = 0;
+    while i < s.len() {
+        match (
+            s[i],
+            s.get(i + 1).and_then(|&c| hex(c)),
+            s.get(i + 2).and_then(|&c| hex(c)),
+        ) {
+            (b'%', Some(h), Some(l)) => {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+            }
+            (c, _, _) => {
+                out.push(c);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -141,27 +141,7 @@ async fn open_browser(driver: &Driver, javascript: bool, profile: &Path) -> Clie
 }
 
 fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match (
-            b[i],
-            b.get(i + 1).copied().and_then(hex),
-            b.get(i + 2).copied().and_then(hex),
-        ) {
-            (b'%', Some(h), Some(l)) => {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-            }
-            (c, _, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).expect("UTF-8 path")
+    String::from_utf8(tambang::web::url::percent_decode(s.as_bytes())).expect("UTF-8 path")
 }
 
 /// What a journey needs: the browser, where the app is, and where screenshots go.
