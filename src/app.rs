@@ -131,13 +131,20 @@ pub async fn serve(
         figures: Arc::default(),
         boundaries: Arc::default(),
     };
-    // Built before the first request, never on a request's path.
-    let n = state.mentions.rebuild(&state.db).await?;
-    tracing::info!("mention dictionary built for {n} entries");
-    // Reports without mentions (demo data, imports; also ones that name nothing) are checked
-    // in the background so start-up does not grow with the number of reports.
+    // The dictionary is built in the background so the server answers at once (at 100,000
+    // entries the build takes about a second); a request that needs mentions before it is
+    // ready waits for it (`MentionIndex::refresh`). Then reports without mentions (demo data,
+    // imports; also ones that name nothing) are checked, so start-up does not grow with the
+    // number of reports either.
     let background = state.clone();
     tokio::spawn(async move {
+        match background.mentions.rebuild(&background.db).await {
+            Ok(n) => tracing::info!("mention dictionary built for {n} entries"),
+            Err(e) => {
+                tracing::error!(error = %e, "building the mention dictionary failed");
+                return;
+            }
+        }
         match crate::linking::relink_unlinked(&background).await {
             Ok(0) => {}
             Ok(n) => tracing::info!("suggested mentions for {n} reports"),

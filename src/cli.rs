@@ -75,6 +75,15 @@ pub enum Command {
         /// District boundaries (GeoJSON with SIG_CD) to load, so the map is a choropleth.
         #[arg(long)]
         boundaries: Option<std::path::PathBuf>,
+        /// Time the data a previous run generated (same size) instead of generating it.
+        #[arg(long, conflicts_with = "fresh")]
+        reuse: bool,
+        /// Seconds of wrk load per route in the HTTP phase (0 skips the phase).
+        #[arg(long, default_value_t = 30)]
+        http_secs: u64,
+        /// Open connections during the HTTP phase.
+        #[arg(long, default_value_t = 32)]
+        connections: u32,
     },
     /// Time the import of a generated CP949 list in the public 인증현황 layout next to the
     /// sqlite3 shell's `.import` of the same rows (the floor), with peak memory.
@@ -90,6 +99,16 @@ pub enum Command {
         /// Allow a PostgreSQL database whose name does not end in `_bench`.
         #[arg(long)]
         force: bool,
+    },
+    /// Read the `FIGURE` lines of bench logs and write the growth table (markdown) and one SVG
+    /// chart per backend.
+    BenchReport {
+        /// Logs of `tambang bench` and `tambang bench-import` runs (any other lines are ignored).
+        #[arg(required = true)]
+        logs: Vec<PathBuf>,
+        /// Folder for growth.md and growth-BACKEND.svg.
+        #[arg(long, default_value = "target/bench")]
+        out: PathBuf,
     },
     /// Manage user accounts.
     User {
@@ -172,6 +191,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             force,
             reports,
             boundaries,
+            reuse,
+            http_secs,
+            connections,
         } => {
             let opts = crate::bench::run::BenchOptions {
                 size,
@@ -181,6 +203,9 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
                 force,
                 reports,
                 boundaries,
+                reuse,
+                http_secs,
+                connections,
             };
             crate::bench::run::run(&url, &opts).await
         }
@@ -190,6 +215,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             fresh,
             force,
         } => crate::bench::import_list::run_import_bench(&url, rows, seed, fresh, force).await,
+        Command::BenchReport { logs, out } => bench_report(&logs, &out),
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,
         Command::Import { what } => crate::cli_import::import(&url, what).await,
@@ -232,6 +258,46 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             Ok(())
         }
     }
+}
+
+/// `tambang bench-report`: figures from logs → growth.md and one chart per backend.
+fn bench_report(logs: &[PathBuf], out: &std::path::Path) -> Result<(), AppError> {
+    use crate::bench::report::{growth_chart_svg, growth_table, read_figures};
+    let mut text = String::new();
+    for log in logs {
+        let bytes = std::fs::read(log)
+            .map_err(|e| AppError::Config(format!("cannot read {}: {e}", log.display())))?;
+        text.push_str(&String::from_utf8_lossy(&bytes));
+        text.push('\n');
+    }
+    let figures = read_figures(&text).map_err(AppError::Config)?;
+    if figures.is_empty() {
+        return Err(AppError::Config(
+            "no FIGURE lines in these logs (they come from tambang bench and bench-import)".into(),
+        ));
+    }
+    std::fs::create_dir_all(out)
+        .map_err(|e| AppError::Config(format!("cannot create {}: {e}", out.display())))?;
+    let write = |name: String, body: String| {
+        let path = out.join(name);
+        std::fs::write(&path, body)
+            .map_err(|e| AppError::Config(format!("cannot write {}: {e}", path.display())))?;
+        println!("wrote {}", path.display());
+        Ok::<_, AppError>(())
+    };
+    let table = growth_table(&figures);
+    println!("{table}");
+    write("growth.md".into(), table)?;
+    let mut backends: Vec<&str> = figures.iter().map(|f| f.backend.as_str()).collect();
+    backends.sort_unstable();
+    backends.dedup();
+    for backend in backends {
+        write(
+            format!("growth-{backend}.svg"),
+            growth_chart_svg(&figures, backend),
+        )?;
+    }
+    Ok(())
 }
 
 async fn migrate(

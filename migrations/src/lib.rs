@@ -15,6 +15,7 @@ mod m20261125_000006_entry_name_keys;
 mod m20261125_000007_list_indexes;
 mod m20261125_000010_import_staging;
 mod m20261126_000011_report_photo_sizes;
+mod m20261202_000012_search_bigrams;
 mod util;
 
 /// The ordered list of migrations.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_list_indexes::Migration),
             Box::new(m20261125_000010_import_staging::Migration),
             Box::new(m20261126_000011_report_photo_sizes::Migration),
+            Box::new(m20261202_000012_search_bigrams::Migration),
         ]
     }
 }

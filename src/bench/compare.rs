@@ -62,7 +62,7 @@ fn ok_status(r: axum::response::Response) -> AppResult<()> {
     }
 }
 
-/// Times the compare phase with `n` requests per operation (`n / 10`, at least 10, for the
+/// Times the compare phase with `n` requests per operation (`n / 100`, at least 5, for the
 /// uncached and past-day computations).
 pub async fn time_compare(
     db: &DatabaseConnection,
@@ -117,7 +117,7 @@ pub async fn time_compare(
         async move { ok_status(map_response(state, ctx, Some(q)).await?) }
     })
     .await?;
-    let slow = (n / 10).max(10);
+    let slow = (n / 100).max(5);
     let uncached = timed(
         slow,
         2,

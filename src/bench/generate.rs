@@ -28,6 +28,9 @@ use crate::error::{AppError, AppResult};
 /// PostgreSQL's WAL stays small.
 const STATEMENTS_PER_TXN: usize = 8;
 
+/// The `source` of every generated entry and link.
+pub const SOURCE: &str = "bench generator";
+
 /// How long one kind of row took to write.
 #[derive(Debug, Clone)]
 pub struct Phase {
@@ -344,7 +347,7 @@ fn plan_links(rng: &mut Rng, plans: &[Planned], last_id: i64) -> Vec<link::Activ
             link_type: Set(t.as_str().into()),
             since: Set(Some(names::date_between(rng, 2018, 2025))),
             until: Set(None),
-            source: Set(Some("bench generator".into())),
+            source: Set(Some(SOURCE.into())),
             created_at: Set(now),
         })
         .collect()

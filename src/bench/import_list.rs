@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::audit::Actor;
 use crate::bench::names::{District, biz_reg_no, plan_entry};
+use crate::bench::report::{Figure, Target};
 use crate::bench::words::{self, Rng};
 use crate::domain::{EntryKind, SocialPurpose};
 use crate::error::{AppError, AppResult};
@@ -209,6 +210,42 @@ pub async fn run_import_bench(
         "peak_rss_kib": rss_after,
     });
     println!("BENCH_IMPORT_JSON {json}");
+    let backend = if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    let figure = Figure {
+        backend: backend.into(),
+        entries: rows as u64,
+        name: "import CP949 list".into(),
+        unit: "s".into(),
+        value: import.as_secs_f64(),
+        floor: floor.map(|f| f.as_secs_f64()),
+        // ≤ 2× the floor, where the floor was measured.
+        target: floor.map(|f| Target {
+            limit: 2.0 * f.as_secs_f64(),
+            higher_is_better: false,
+        }),
+    };
+    println!(
+        "FIGURE {}",
+        serde_json::to_string(&figure).map_err(AppError::internal)?
+    );
+    if let Some(after) = rss_after {
+        let figure = Figure {
+            name: "import peak RSS".into(),
+            unit: "MiB".into(),
+            value: after as f64 / 1024.0,
+            floor: None,
+            target: None,
+            ..figure
+        };
+        println!(
+            "FIGURE {}",
+            serde_json::to_string(&figure).map_err(AppError::internal)?
+        );
+    }
     Ok(())
 }
 

@@ -53,12 +53,12 @@ impl Stats {
 /// Text drawn from the database to build requests from.
 #[derive(Debug, Default)]
 pub struct Material {
-    names: Vec<String>,
-    aliases: Vec<String>,
-    bodies: Vec<String>,
-    entry_slugs: Vec<String>,
-    report_slugs: Vec<String>,
-    districts: Vec<i64>,
+    pub(crate) names: Vec<String>,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) bodies: Vec<String>,
+    pub(crate) entry_slugs: Vec<String>,
+    pub(crate) report_slugs: Vec<String>,
+    pub(crate) districts: Vec<i64>,
 }
 
 /// Reads names, aliases, some report bodies and slugs.

@@ -5,9 +5,12 @@
 
 pub mod compare;
 pub mod generate;
+pub mod http;
 pub mod import_list;
+pub mod linking;
 pub mod measure;
 pub mod names;
+pub mod report;
 pub mod run;
 pub mod visits;
 pub mod words;

@@ -254,7 +254,7 @@ pub fn plan_entry(
         status: Set(status.as_str().into()),
         founded_on: Set(rng.chance(70).then(|| date_between(rng, 2005, 2024))),
         last_verified_on: Set(rng.chance(80).then(|| date_between(rng, 2019, 2025))),
-        source: Set(Some("bench generator".into())),
+        source: Set(Some(crate::bench::generate::SOURCE.into())),
         created_at: Set(created),
         updated_at: Set(updated),
         version: Set(1),

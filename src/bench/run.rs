@@ -17,6 +17,7 @@ use sea_orm::{
 
 use crate::bench::generate::{Generated, generate_with};
 use crate::bench::measure::{self, Stats};
+use crate::bench::report::{Figure, Target};
 use crate::bench::words::Rng;
 use crate::domain::EntryKind;
 use crate::entities::{entry, report, user};
@@ -57,6 +58,12 @@ pub struct BenchOptions {
     /// A GeoJSON FeatureCollection of district boundaries (SIG_CD), so `/map` is timed as a
     /// choropleth; without it the map draws centroid bubbles.
     pub boundaries: Option<std::path::PathBuf>,
+    /// Keep the data a previous run generated (same size) instead of refusing the database.
+    pub reuse: bool,
+    /// Seconds of `wrk` load per route (0: no HTTP phase).
+    pub http_secs: u64,
+    /// Open connections during the HTTP phase.
+    pub connections: u32,
 }
 
 /// The issue's targets at 100k entries on a 2-core machine (ms, p99).
@@ -72,6 +79,16 @@ pub async fn open_empty(
     url: &str,
     fresh: bool,
     force: bool,
+) -> AppResult<(DatabaseConnection, DatabaseBackend)> {
+    open_bench(url, fresh, force, false).await
+}
+
+/// [`open_empty`], or with `reuse` a database that already holds generated data.
+async fn open_bench(
+    url: &str,
+    fresh: bool,
+    force: bool,
+    reuse: bool,
 ) -> AppResult<(DatabaseConnection, DatabaseBackend)> {
     let backend = if url.starts_with("sqlite:") {
         DatabaseBackend::Sqlite
@@ -98,7 +115,7 @@ pub async fn open_empty(
         }
     }
     let db = crate::db::connect_and_migrate(url).await?;
-    if !fresh && holds_real_data(&db).await? {
+    if !fresh && !reuse && holds_real_data(&db).await? {
         return Err(AppError::Config(
             "the database already holds data that is not demo data; bench would mix its rows \
              in. Use a fresh --data-dir or DATABASE_URL, or --fresh (deletes everything)"
@@ -110,7 +127,7 @@ pub async fn open_empty(
 
 /// Runs the benchmark against `url`.
 pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
-    let (db, backend) = open_empty(url, opts.fresh, opts.force).await?;
+    let (db, backend) = open_bench(url, opts.fresh, opts.force, opts.reuse).await?;
 
     let n = opts.size.entries();
     let reports = opts.reports.unwrap_or((n / 100).max(1));
@@ -121,12 +138,29 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         ),
         None => None,
     };
-    println!(
-        "generating {n} entries and {reports} reports on {} (seed {}) …",
-        crate::db::redact(url),
-        opts.seed
-    );
-    let g = generate_with(&db, n, reports, opts.seed).await?;
+    let generated = generated_entries(&db).await?;
+    let g = if opts.reuse && generated > 0 {
+        if generated != n as u64 {
+            return Err(AppError::Config(format!(
+                "--reuse: the database holds {generated} generated entries, not {n}; \
+                 use another --data-dir / DATABASE_URL or --fresh"
+            )));
+        }
+        println!("reusing the {generated} generated entries already in the database");
+        Generated::default()
+    } else {
+        if opts.reuse && holds_real_data(&db).await? {
+            return Err(AppError::Config(
+                "--reuse: the database holds data that bench did not generate".into(),
+            ));
+        }
+        println!(
+            "generating {n} entries and {reports} reports on {} (seed {}) …",
+            crate::db::redact(url),
+            opts.seed
+        );
+        generate_with(&db, n, reports, opts.seed).await?
+    };
     if let Some(text) = boundaries {
         let actor = crate::audit::Actor::system("bench");
         let stored = crate::boundary::import::import(&db, &actor, text.as_bytes())
@@ -151,6 +185,39 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     let entry_pages = measure::time_entry_pages(&db, &mut rng, &material, opts.queries).await?;
     let report_pages = measure::time_report_pages(&db, &mut rng, &material, opts.queries).await?;
     let compare = crate::bench::compare::time_compare(&db, &mut rng, opts.queries).await?;
+    println!(
+        "linking a {}-character report …",
+        crate::bench::linking::REPORT_CHARS
+    );
+    let linking = crate::bench::linking::time_linking(
+        &db,
+        &material.bodies,
+        3,
+        (opts.queries / 10).clamp(10, 100),
+    )
+    .await?;
+    let http = if opts.http_secs > 0 {
+        println!(
+            "HTTP: serve in a second process, wrk with {} connections for {} s per route …",
+            opts.connections, opts.http_secs
+        );
+        let codes: Vec<String> = crate::compare::figures::all_districts(&db)
+            .await?
+            .into_iter()
+            .map(|f| f.code)
+            .collect();
+        let scratch = std::env::temp_dir().join(format!("tambang-bench-{}", std::process::id()));
+        std::fs::create_dir_all(&scratch).map_err(AppError::internal)?;
+        let options = crate::bench::http::HttpOptions {
+            secs: opts.http_secs,
+            connections: opts.connections,
+        };
+        let result = crate::bench::http::run(url, &material, &codes, &mut rng, options, &scratch);
+        let _ = std::fs::remove_dir_all(&scratch);
+        Some(result?)
+    } else {
+        None
+    };
 
     let rows = [
         ("search", search, Some(SEARCH_P99_TARGET)),
@@ -166,6 +233,17 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         ("  as-of day", compare.as_of, None),
     ];
     print_table(backend, n, &g, size_bytes, &rows, found, queries.len());
+    print_linking(&linking);
+    if let Some(h) = &http {
+        print_http(h);
+    }
+    let backend_name = format!("{backend:?}").to_lowercase();
+    for f in figures(&backend_name, n as u64, &rows, &linking, http.as_ref()) {
+        println!(
+            "FIGURE {}",
+            serde_json::to_string(&f).map_err(AppError::internal)?
+        );
+    }
     let json = serde_json::json!({
         "backend": format!("{backend:?}").to_lowercase(),
         "entries": n,
@@ -187,9 +265,163 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         "entry_page": entry_pages,
         "report_page": report_pages,
         "compare": compare,
+        "linking": linking,
+        "http": http,
     });
     println!("BENCH_JSON {json}");
     Ok(())
+}
+
+/// Entries the generator wrote.
+async fn generated_entries(db: &DatabaseConnection) -> AppResult<u64> {
+    Ok(entry::Entity::find()
+        .filter(entry::Column::Source.eq(crate::bench::generate::SOURCE))
+        .count(db)
+        .await?)
+}
+
+/// The issue's HTTP targets on a 2-core machine.
+const HTTP_SEARCH_RPS_TARGET: f64 = 2_000.0;
+const HTTP_SEARCH_P99_TARGET: f64 = 25.0;
+const HTTP_ENTRY_P99_TARGET: f64 = 10.0;
+const PEAK_RSS_TARGET_MIB: f64 = 150.0;
+const START_TARGET_MS: f64 = 1_000.0;
+const REBUILD_TARGET_MS: f64 = 1_000.0;
+
+/// The run's figures for `tambang bench-report` (one `FIGURE {…}` line each).
+fn figures(
+    backend: &str,
+    entries: u64,
+    rows: &[(&str, Stats, Option<f64>)],
+    linking: &crate::bench::linking::LinkingTimes,
+    http: Option<&crate::bench::http::HttpFigures>,
+) -> Vec<Figure> {
+    let fig = |name: String, unit: &str, value: f64| Figure {
+        backend: backend.to_string(),
+        entries,
+        name,
+        unit: unit.to_string(),
+        value,
+        floor: None,
+        target: None,
+    };
+    let at_most = |limit: f64| {
+        Some(Target {
+            limit,
+            higher_is_better: false,
+        })
+    };
+    let mut out = Vec::new();
+    for (name, s, _) in rows.iter().filter(|(name, ..)| !name.starts_with(' ')) {
+        out.push(fig(format!("{name} median"), "ms", s.median));
+        out.push(fig(format!("{name} p99"), "ms", s.p99));
+    }
+    out.push(Figure {
+        target: at_most(REBUILD_TARGET_MS),
+        floor: Some(linking.bare_build.median),
+        ..fig("dictionary rebuild".into(), "ms", linking.rebuild.median)
+    });
+    out.push(Figure {
+        floor: Some(linking.bare_scan.median),
+        ..fig(
+            "linking 10k chars, exact".into(),
+            "ms",
+            linking.link_exact.median,
+        )
+    });
+    out.push(Figure {
+        floor: Some(linking.bare_scan.median),
+        ..fig(
+            "linking 10k chars, full".into(),
+            "ms",
+            linking.link_full.median,
+        )
+    });
+    if let Some(h) = http {
+        out.push(Figure {
+            target: at_most(START_TARGET_MS),
+            ..fig(
+                "start to first response".into(),
+                "ms",
+                h.start_to_first_response_ms,
+            )
+        });
+        out.push(Figure {
+            target: at_most(PEAK_RSS_TARGET_MIB),
+            ..fig("server peak RSS".into(), "MiB", h.peak_rss_mib)
+        });
+        for r in &h.routes {
+            let (rps_target, p99_target) = match r.route.as_str() {
+                "search" => (
+                    Some(Target {
+                        limit: HTTP_SEARCH_RPS_TARGET,
+                        higher_is_better: true,
+                    }),
+                    at_most(HTTP_SEARCH_P99_TARGET),
+                ),
+                "entry page" => (None, at_most(HTTP_ENTRY_P99_TARGET)),
+                _ => (None, None),
+            };
+            out.push(Figure {
+                target: rps_target,
+                ..fig(format!("HTTP {} req/s", r.route), "req/s", r.requests_per_s)
+            });
+            out.push(Figure {
+                target: p99_target,
+                ..fig(format!("HTTP {} p99", r.route), "ms", r.p99_ms)
+            });
+        }
+    }
+    out
+}
+
+fn print_linking(l: &crate::bench::linking::LinkingTimes) {
+    println!(
+        "\nlinking — {} entries, {} names and aliases, {} mentions in the report",
+        l.entries, l.patterns, l.mentions_found
+    );
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    println!(
+        "  dictionary rebuild {:>9.1} ms (bare automaton build {:.1} ms, {:.2}×)   target ≤ 1000 ms {}",
+        l.rebuild.median,
+        l.bare_build.median,
+        ratio(l.rebuild.median, l.bare_build.median),
+        if l.rebuild.median <= REBUILD_TARGET_MS {
+            "✓"
+        } else {
+            "✗"
+        }
+    );
+    for (name, s) in [("exact", &l.link_exact), ("full", &l.link_full)] {
+        println!(
+            "  linking, {name:<5} {:>10.3} ms (bare scan {:.3} ms, {:.2}×)",
+            s.median,
+            l.bare_scan.median,
+            ratio(s.median, l.bare_scan.median)
+        );
+    }
+}
+
+fn print_http(h: &crate::bench::http::HttpFigures) {
+    let mark = |ok: bool| if ok { "✓" } else { "✗" };
+    println!(
+        "\nserver — start to first response {:.0} ms {}; RSS after start {:.1} MiB, peak {:.1} MiB {}",
+        h.start_to_first_response_ms,
+        mark(h.start_to_first_response_ms <= START_TARGET_MS),
+        h.rss_after_start_mib,
+        h.peak_rss_mib,
+        mark(h.peak_rss_mib <= PEAK_RSS_TARGET_MIB)
+    );
+    println!(
+        "{:<14}{:>10}{:>10}{:>10}{:>10}{:>9}",
+        "HTTP (wrk)", "requests", "req/s", "p50 ms", "p99 ms", "failed"
+    );
+    for r in &h.routes {
+        println!(
+            "{:<14}{:>10}{:>10.0}{:>10.2}{:>10.2}{:>9}",
+            r.route, r.requests, r.requests_per_s, r.p50_ms, r.p99_ms, r.failures
+        );
+    }
 }
 
 fn cores() -> usize {

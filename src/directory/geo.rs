@@ -24,23 +24,39 @@ pub async fn within(
 ) -> AppResult<Vec<(entry::Model, f64)>> {
     let dlat = radius_m / M_PER_DEG;
     let dlng = radius_m / (M_PER_DEG * center.lat().to_radians().cos().max(0.01));
-    let rows = entry::Entity::find()
+    // Only ids and coordinates first, straight from the `(lat, lng)` index: where entries
+    // cluster (a district's centre can have thousands within a kilometre) reading whole rows
+    // to keep `limit` of them dominated the entry page.
+    let points: Vec<(i64, Option<f64>, Option<f64>)> = entry::Entity::find()
+        .select_only()
+        .columns([entry::Column::Id, entry::Column::Lat, entry::Column::Lng])
         .filter(entry::Column::Lat.between(center.lat() - dlat, center.lat() + dlat))
         .filter(entry::Column::Lng.between(center.lng() - dlng, center.lng() + dlng))
         .limit(SCAN_LIMIT)
+        .into_tuple()
         .all(db)
         .await?;
-    let mut out: Vec<(entry::Model, f64)> = rows
+    let mut near: Vec<(i64, f64)> = points
         .into_iter()
-        .filter(|e| Some(e.id) != exclude)
-        .filter_map(|e| {
-            let d = distance_m(center.lat(), center.lng(), e.lat?, e.lng?);
-            (d <= radius_m).then_some((e, d))
+        .filter(|(id, ..)| Some(*id) != exclude)
+        .filter_map(|(id, lat, lng)| {
+            let d = distance_m(center.lat(), center.lng(), lat?, lng?);
+            (d <= radius_m).then_some((id, d))
         })
         .collect();
-    out.sort_by(|a, b| a.1.total_cmp(&b.1));
-    out.truncate(limit);
-    Ok(out)
+    near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    near.truncate(limit);
+    let mut rows: std::collections::HashMap<i64, entry::Model> = entry::Entity::find()
+        .filter(entry::Column::Id.is_in(near.iter().map(|(id, _)| *id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(near
+        .into_iter()
+        .filter_map(|(id, d)| Some((rows.remove(&id)?, d)))
+        .collect())
 }
 
 /// Entries inside the box from `south_west` to `north_east`, by name.

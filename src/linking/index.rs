@@ -1,5 +1,6 @@
-//! The mention dictionary kept in memory and current: built once at start-up (off the request
-//! path), then kept up to date from a cheap change stamp — the newest `updated_at` and the
+//! The mention dictionary kept in memory and current: built once at start-up in the background
+//! (the server answers meanwhile; only a request that needs mentions waits for the build), then
+//! kept up to date from a cheap change stamp — the newest `updated_at` and the
 //! number of entries — checked before each use. Changed entries go into the small delta
 //! automaton; a deletion or a large delta schedules a full rebuild in the background. Because
 //! the stamp lives in the database, a change saved through one app instance reaches every
@@ -34,6 +35,9 @@ pub struct MentionIndex {
     live: RwLock<Option<LiveDictionary>>,
     seen: tokio::sync::Mutex<Stamp>,
     rebuilding: AtomicBool,
+    /// Held while a full build runs, so a request that finds no dictionary yet waits for the
+    /// start-up build instead of starting a second one.
+    building: tokio::sync::Mutex<()>,
 }
 
 async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
@@ -49,7 +53,7 @@ async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
 }
 
 /// Dictionary entries for the given entries (all when `only` is `None`), with their aliases.
-async fn dict_entries(
+pub(crate) async fn dict_entries(
     db: &impl ConnectionTrait,
     since: Option<DateTime<Utc>>,
 ) -> AppResult<Vec<DictEntry>> {
@@ -90,6 +94,15 @@ fn build_live(entries: Vec<DictEntry>) -> AppResult<LiveDictionary> {
 impl MentionIndex {
     /// Builds the whole dictionary now (start-up, `tambang mentions rebuild`).
     pub async fn rebuild(&self, db: &DatabaseConnection) -> AppResult<usize> {
+        let _building = self.building.lock().await;
+        self.rebuild_locked(db).await
+    }
+
+    fn is_built(&self) -> bool {
+        self.live.read().map(|l| l.is_some()).unwrap_or(false)
+    }
+
+    async fn rebuild_locked(&self, db: &DatabaseConnection) -> AppResult<usize> {
         let before = stamp(db).await?;
         let entries = dict_entries(db, None).await?;
         let n = entries.len();
@@ -119,10 +132,13 @@ impl MentionIndex {
 
     /// Brings the dictionary up to date with the database (cheap when nothing changed).
     pub async fn refresh(self: &Arc<Self>, db: &DatabaseConnection) -> AppResult<()> {
-        let built = self.live.read().map(|l| l.is_some()).unwrap_or(false);
-        if !built {
-            self.rebuild(db).await?;
-            return Ok(());
+        if !self.is_built() {
+            let _building = self.building.lock().await;
+            // The start-up build may have finished while this request waited for it.
+            if !self.is_built() {
+                self.rebuild_locked(db).await?;
+                return Ok(());
+            }
         }
         let now = stamp(db).await?;
         let mut seen = self.seen.lock().await;

@@ -4,14 +4,21 @@
 //! description (a report's title or body). User text only ever reaches SQL as a bound value:
 //!
 //! - SQLite: terms of 3+ characters go to the FTS5 trigram tables as quoted phrases (`"` is
-//!   doubled), so FTS syntax (`OR`, `NEAR(`, `*`, a leading `NOT`) is plain text. Trigrams
-//!   cannot match 1–2-character terms at all, so those use `LIKE '%x%' ESCAPE '\'`.
+//!   doubled), so FTS syntax (`OR`, `NEAR(`, `*`, a leading `NOT`) is plain text. Terms of two
+//!   letters or digits go to the bigram tables (one token each). Anything else (one character,
+//!   or a pair with punctuation) uses `LIKE '%x%' ESCAPE '\'`.
 //! - PostgreSQL: `ILIKE '%x%' ESCAPE '\'` for every term; the pg_trgm GIN indexes serve terms
 //!   of 3+ characters, shorter ones scan.
 //!
 //! Ranking (the same on both): exact name or alias, then name prefix, then name contains the
-//! whole query, then the rest; ties by name. Counting and capping happen in SQL with window
-//! functions, so a term that matches half the directory still returns one small page.
+//! whole query, then the rest; ties by name.
+//!
+//! Cost is bounded by [`CANDIDATES`], not by how common the words are: at most that many
+//! matches are read from the index (in index order), plus every entry named exactly as the
+//! query or starting with it (an index range on the case-folded name, so "성동구" still shows
+//! the district first when thousands of addresses contain it). They are ranked, counted and
+//! capped per kind in SQL with window functions. When more matched, the totals say "at least"
+//! (`capped`) and the page asks for a longer query.
 
 use std::collections::HashMap;
 
@@ -25,8 +32,11 @@ use crate::entities::alias;
 use crate::error::AppResult;
 use crate::search::terms::{SearchQuery, matched_alias};
 
-/// Items shown per group (kind, or reports); the total is counted regardless.
+/// Items shown per group (kind, or reports).
 pub const GROUP_CAP: u64 = 20;
+
+/// Matches read per search (entries, and reports, each); beyond it totals are lower bounds.
+pub const CANDIDATES: u64 = 1_000;
 
 /// An entry found by search.
 #[derive(Debug, Clone)]
@@ -47,6 +57,8 @@ pub struct EntryHit {
 pub struct KindGroup {
     pub kind: EntryKind,
     pub total: u64,
+    /// More than [`CANDIDATES`] entries matched: `total` counts only those read.
+    pub capped: bool,
     pub items: Vec<EntryHit>,
 }
 
@@ -62,6 +74,8 @@ pub struct ReportHit {
 #[derive(Debug, Clone, Default)]
 pub struct ReportGroup {
     pub total: u64,
+    /// More than [`CANDIDATES`] reports matched: `total` counts only those read.
+    pub capped: bool,
     pub items: Vec<ReportHit>,
 }
 
@@ -124,6 +138,52 @@ fn uses_fts(backend: DatabaseBackend, term: &str) -> bool {
     backend == DatabaseBackend::Sqlite && term.chars().count() >= 3
 }
 
+/// Which terms take the bigram tables on SQLite: exactly two characters that the `unicode61`
+/// tokenizer keeps together as one token (Hangul, Latin letters, digits, CJK ideographs).
+fn uses_bigrams(backend: DatabaseBackend, term: &str) -> bool {
+    let mut chars = term.chars();
+    let pair = [chars.next(), chars.next(), chars.next()];
+    backend == DatabaseBackend::Sqlite
+        && matches!(pair, [Some(a), Some(b), None] if token_char(a) && token_char(b))
+}
+
+fn token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+        || ('\u{3131}'..='\u{318E}').contains(&c)
+        || ('\u{4E00}'..='\u{9FFF}').contains(&c)
+}
+
+/// How a term is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Path {
+    Trigram,
+    Bigram,
+    Like,
+}
+
+fn path(backend: DatabaseBackend, term: &str) -> Path {
+    if uses_fts(backend, term) {
+        Path::Trigram
+    } else if uses_bigrams(backend, term) {
+        Path::Bigram
+    } else {
+        Path::Like
+    }
+}
+
+/// The terms of `query` that take `want`, as one FTS5 query string (space-separated phrases
+/// are an implicit AND), or `None` when there are none.
+fn fts_query(backend: DatabaseBackend, query: &SearchQuery, want: Path) -> Option<String> {
+    let phrases: Vec<String> = query
+        .terms
+        .iter()
+        .filter(|t| path(backend, t) == want)
+        .map(|t| fts_phrase(t))
+        .collect();
+    (!phrases.is_empty()).then(|| phrases.join(" "))
+}
+
 /// The case-insensitive LIKE of the backend (SQLite's LIKE already ignores ASCII case).
 fn like_op(backend: DatabaseBackend) -> &'static str {
     if backend == DatabaseBackend::Postgres {
@@ -163,38 +223,107 @@ fn rank_expr(
     )
 }
 
-/// The `WHERE` conditions (ANDed) that make every term match an entry `e`.
-fn entry_conditions(p: &mut Params, backend: DatabaseBackend, query: &SearchQuery) -> Vec<String> {
+/// The `LIKE` condition that `term` occurs in entry `id` (an SQL expression): in its name,
+/// English name, address, description or one of its aliases. On SQLite it is correlated, so it
+/// is evaluated only for the rows the driving index hands over; on PostgreSQL it is a `UNION` of
+/// plain per-table filters, which the planner answers from its trigram indexes.
+fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) -> String {
     let like = like_op(backend);
-    let mut conds = Vec::new();
-    let phrases: Vec<String> = query
-        .terms
-        .iter()
-        .filter(|t| uses_fts(backend, t))
-        .map(|t| fts_phrase(t))
-        .collect();
-    if !phrases.is_empty() {
-        // Space-separated phrases are an implicit AND in FTS5.
-        let m = p.bind(phrases.join(" "));
-        conds.push(format!(
-            "e.id IN (SELECT rowid FROM entries_fts WHERE entries_fts MATCH {m})"
-        ));
-    }
-    for term in query.terms.iter().filter(|t| !uses_fts(backend, t)) {
-        let pat = format!("%{}%", escape_like(term));
-        let cols = ["name", "name_en", "address", "description"].map(|c| {
-            let v = p.bind(pat.clone());
-            format!("s.{c} {like} {v} ESCAPE '\\'")
-        });
-        let a = p.bind(pat);
-        // A UNION of simple per-table filters lets PostgreSQL combine its trigram indexes.
-        conds.push(format!(
-            "e.id IN (SELECT s.id FROM entries s WHERE {} \
+    let pat = format!("%{}%", escape_like(term));
+    let cols = ["name", "name_en", "address", "description"].map(|c| {
+        let v = p.bind(pat.clone());
+        format!("s.{c} {like} {v} ESCAPE '\\'")
+    });
+    let a = p.bind(pat);
+    if backend == DatabaseBackend::Postgres {
+        format!(
+            "{id} IN (SELECT s.id FROM entries s WHERE {} \
              UNION SELECT al.entry_id FROM aliases al WHERE al.name {like} {a} ESCAPE '\\')",
             cols.join(" OR ")
+        )
+    } else {
+        format!(
+            "(EXISTS (SELECT 1 FROM entries s WHERE s.id = {id} AND ({})) \
+             OR EXISTS (SELECT 1 FROM aliases al WHERE al.entry_id = {id} \
+                        AND al.name {like} {a} ESCAPE '\\'))",
+            cols.join(" OR ")
+        )
+    }
+}
+
+/// Ids of at most `limit` entries matching every term, read from the most selective index the
+/// query can use: the trigram table, else the bigram table, else the entries themselves.
+fn entry_candidates(
+    p: &mut Params,
+    backend: DatabaseBackend,
+    query: &SearchQuery,
+    limit: u64,
+) -> String {
+    let trigram = fts_query(backend, query, Path::Trigram);
+    let bigram = fts_query(backend, query, Path::Bigram);
+    let (from, id, mut conds) = match (&trigram, &bigram) {
+        (Some(m), _) => {
+            let m = p.bind(m.clone());
+            (
+                "entries_fts",
+                "entries_fts.rowid",
+                vec![format!("entries_fts MATCH {m}")],
+            )
+        }
+        (None, Some(b)) => {
+            let b = p.bind(b.clone());
+            (
+                "entries_bigrams",
+                "entries_bigrams.rowid",
+                vec![format!("entries_bigrams MATCH {b}")],
+            )
+        }
+        (None, None) => ("entries e", "e.id", Vec::new()),
+    };
+    if trigram.is_some()
+        && let Some(b) = bigram
+    {
+        let b = p.bind(b);
+        conds.push(format!(
+            "{id} IN (SELECT rowid FROM entries_bigrams WHERE entries_bigrams MATCH {b})"
         ));
     }
-    conds
+    for term in query
+        .terms
+        .iter()
+        .filter(|t| path(backend, t) == Path::Like)
+    {
+        conds.push(like_entry(p, backend, term, id));
+    }
+    let limit = p.bind(limit as i64);
+    format!(
+        "SELECT {id} AS id FROM {from} WHERE {} LIMIT {limit}",
+        conds.join(" AND ")
+    )
+}
+
+/// Ids of the entries named exactly as the whole query or starting with it, or with an alias
+/// equal to it — an index range however common the query is. Such an entry contains every term.
+fn entry_best(p: &mut Params, backend: DatabaseBackend, query: &SearchQuery) -> String {
+    let text = query.text();
+    if backend == DatabaseBackend::Postgres {
+        let (lo, hi, a) = (p.bind(text.clone()), p.bind(text.clone()), p.bind(text));
+        format!(
+            "SELECT b.id FROM entries b WHERE lower(b.name) COLLATE \"C\" >= lower({lo}) \
+               AND lower(b.name) COLLATE \"C\" < lower({hi}) || chr(1114111) \
+             UNION SELECT ba.entry_id FROM aliases ba \
+               WHERE lower(ba.name) COLLATE \"C\" = lower({a}) COLLATE \"C\""
+        )
+    } else {
+        let lo = p.bind(text.clone());
+        let hi = p.bind(format!("{text}\u{10FFFF}"));
+        let a = p.bind(text);
+        format!(
+            "SELECT b.id FROM entries b WHERE b.name >= {lo} COLLATE NOCASE \
+               AND b.name < {hi} COLLATE NOCASE \
+             UNION SELECT ba.entry_id FROM aliases ba WHERE ba.name = {a} COLLATE NOCASE"
+        )
+    }
 }
 
 async fn search_entries(
@@ -203,19 +332,23 @@ async fn search_entries(
 ) -> AppResult<Vec<KindGroup>> {
     let backend = db.get_database_backend();
     let mut p = Params { values: Vec::new() };
+    let candidates = entry_candidates(&mut p, backend, query, CANDIDATES + 1);
+    let best = entry_best(&mut p, backend, query);
     let rank = rank_expr(&mut p, backend, query, "e.name", Some("e.id"));
-    let conds = entry_conditions(&mut p, backend, query);
     let cap = p.bind(GROUP_CAP as i64);
     let sql = format!(
-        "SELECT id, kind, slug, name, name_en, address, description, total FROM (
+        "WITH cand AS ({candidates}),
+              found AS (SELECT COUNT(*) AS n FROM cand)
+         SELECT id, kind, slug, name, name_en, address, description, total,
+                (SELECT n FROM found) AS found FROM (
            SELECT m.*,
                   ROW_NUMBER() OVER (PARTITION BY kind ORDER BY rnk, name, id) AS rn,
                   COUNT(*) OVER (PARTITION BY kind) AS total
            FROM (SELECT e.id, e.kind, e.slug, e.name, e.name_en, e.address, e.description,
                         {rank} AS rnk
-                 FROM entries e WHERE {}) m
-         ) t WHERE rn <= {cap} ORDER BY rnk, name, id",
-        conds.join(" AND ")
+                 FROM entries e
+                 WHERE e.id IN (SELECT id FROM cand UNION {best})) m
+         ) t WHERE rn <= {cap} ORDER BY rnk, name, id"
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, p.values))
@@ -223,7 +356,10 @@ async fn search_entries(
 
     let mut hits = Vec::with_capacity(rows.len());
     let mut totals: HashMap<EntryKind, u64> = HashMap::new();
+    let mut capped = false;
     for row in rows {
+        let found: i64 = row.try_get("", "found")?;
+        capped = u64::try_from(found).unwrap_or(0) > CANDIDATES;
         let kind: String = row.try_get("", "kind")?;
         // A kind this build does not know cannot be shown or linked under a label.
         let Ok(kind) = kind.parse::<EntryKind>() else {
@@ -252,6 +388,7 @@ async fn search_entries(
             Some(KindGroup {
                 kind: *kind,
                 total,
+                capped,
                 items,
             })
         })
@@ -294,39 +431,78 @@ async fn attach_matched_aliases(
     Ok(())
 }
 
-async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<ReportGroup> {
-    let backend = db.get_database_backend();
+/// Ids of at most `limit` published or planned reports matching every term (see
+/// [`entry_candidates`]).
+fn report_candidates(
+    p: &mut Params,
+    backend: DatabaseBackend,
+    query: &SearchQuery,
+    limit: u64,
+) -> String {
     let like = like_op(backend);
-    let mut p = Params { values: Vec::new() };
-    let rank = rank_expr(&mut p, backend, query, "r.title", None);
+    let trigram = fts_query(backend, query, Path::Trigram);
+    let bigram = fts_query(backend, query, Path::Bigram);
+    let (from, id, mut conds) = match (&trigram, &bigram) {
+        (Some(m), _) => {
+            let m = p.bind(m.clone());
+            (
+                "reports_fts JOIN reports r ON r.id = reports_fts.rowid",
+                "r.id",
+                vec![format!("reports_fts MATCH {m}")],
+            )
+        }
+        (None, Some(b)) => {
+            let b = p.bind(b.clone());
+            (
+                "reports_bigrams JOIN reports r ON r.id = reports_bigrams.rowid",
+                "r.id",
+                vec![format!("reports_bigrams MATCH {b}")],
+            )
+        }
+        (None, None) => ("reports r", "r.id", Vec::new()),
+    };
     let draft = p.bind(ReportState::Draft.as_str());
-    let mut conds = vec![format!("r.state <> {draft}")];
-    let phrases: Vec<String> = query
-        .terms
-        .iter()
-        .filter(|t| uses_fts(backend, t))
-        .map(|t| fts_phrase(t))
-        .collect();
-    if !phrases.is_empty() {
-        let m = p.bind(phrases.join(" "));
+    conds.push(format!("r.state <> {draft}"));
+    if trigram.is_some()
+        && let Some(b) = bigram
+    {
+        let b = p.bind(b);
         conds.push(format!(
-            "r.id IN (SELECT rowid FROM reports_fts WHERE reports_fts MATCH {m})"
+            "{id} IN (SELECT rowid FROM reports_bigrams WHERE reports_bigrams MATCH {b})"
         ));
     }
-    for term in query.terms.iter().filter(|t| !uses_fts(backend, t)) {
+    for term in query
+        .terms
+        .iter()
+        .filter(|t| path(backend, t) == Path::Like)
+    {
         let pat = format!("%{}%", escape_like(term));
         let (t, b) = (p.bind(pat.clone()), p.bind(pat));
         conds.push(format!(
             "(r.title {like} {t} ESCAPE '\\' OR r.body {like} {b} ESCAPE '\\')"
         ));
     }
-    let cap = p.bind(GROUP_CAP as i64);
-    let sql = format!(
-        "SELECT slug, title, body, total FROM (
-           SELECT r.id, r.slug, r.title, r.body, {rank} AS rnk, COUNT(*) OVER () AS total
-           FROM reports r WHERE {}
-         ) t ORDER BY rnk, title, id LIMIT {cap}",
+    let limit = p.bind(limit as i64);
+    format!(
+        "SELECT {id} AS id FROM {from} WHERE {} LIMIT {limit}",
         conds.join(" AND ")
+    )
+}
+
+async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<ReportGroup> {
+    let backend = db.get_database_backend();
+    let mut p = Params { values: Vec::new() };
+    let candidates = report_candidates(&mut p, backend, query, CANDIDATES + 1);
+    let rank = rank_expr(&mut p, backend, query, "r.title", None);
+    let cap = p.bind(GROUP_CAP as i64);
+    let snippet_source = snippet_source(&mut p, backend, query);
+    let sql = format!(
+        "WITH cand AS ({candidates})
+         SELECT slug, title, body, total FROM (
+           SELECT r.id, r.slug, r.title, {snippet_source} AS body, {rank} AS rnk,
+                  COUNT(*) OVER () AS total
+           FROM reports r WHERE r.id IN (SELECT id FROM cand)
+         ) t ORDER BY rnk, title, id LIMIT {cap}"
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, p.values))
@@ -335,6 +511,7 @@ async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppRe
     for row in rows {
         let total: i64 = row.try_get("", "total")?;
         group.total = u64::try_from(total).unwrap_or(0);
+        group.capped = group.total > CANDIDATES;
         group.items.push(ReportHit {
             slug: row.try_get("", "slug")?,
             title: row.try_get("", "title")?,
@@ -342,6 +519,29 @@ async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppRe
         });
     }
     Ok(group)
+}
+
+/// Characters of a report body fetched around the first hit: enough for the snippet (which is
+/// cut in Rust, see `terms::snippet`), never the whole body of a 10,000-character report.
+const BODY_WINDOW: i64 = 400;
+
+/// SQL for the part of `r.body` around the first occurrence of the longest term (the term the
+/// snippet looks for first), or the body's start when it occurs in the title only. Positions
+/// are characters on both backends; the search is case-insensitive as the match was.
+fn snippet_source(p: &mut Params, backend: DatabaseBackend, query: &SearchQuery) -> String {
+    let Some(longest) = query.terms.iter().max_by_key(|t| t.chars().count()) else {
+        return "r.body".into();
+    };
+    let t = p.bind(longest.to_lowercase());
+    let (position, greatest) = if backend == DatabaseBackend::Postgres {
+        (format!("strpos(lower(r.body), {t})"), "greatest")
+    } else {
+        (format!("instr(lower(r.body), {t})"), "max")
+    };
+    format!(
+        "substr(r.body, CAST({greatest}(1, {position} - {half}) AS INTEGER), {BODY_WINDOW})",
+        half = BODY_WINDOW / 2
+    )
 }
 
 #[cfg(test)]
@@ -366,5 +566,19 @@ mod tests {
         assert!(uses_fts(DatabaseBackend::Sqlite, "사회적"));
         assert!(!uses_fts(DatabaseBackend::Sqlite, "성수"));
         assert!(!uses_fts(DatabaseBackend::Postgres, "사회적경제"));
+    }
+
+    #[test]
+    fn two_letter_terms_take_the_bigram_table() {
+        let sqlite = DatabaseBackend::Sqlite;
+        assert_eq!(path(sqlite, "성수"), Path::Bigram);
+        assert_eq!(path(sqlite, "Ab"), Path::Bigram);
+        assert_eq!(path(sqlite, "12"), Path::Bigram);
+        // Punctuation would split the token; one character is no pair at all.
+        assert_eq!(path(sqlite, "㈜행"), Path::Like);
+        assert_eq!(path(sqlite, "a&"), Path::Like);
+        assert_eq!(path(sqlite, "숲"), Path::Like);
+        assert_eq!(path(sqlite, "사회적"), Path::Trigram);
+        assert_eq!(path(DatabaseBackend::Postgres, "성수"), Path::Like);
     }
 }

@@ -4,7 +4,7 @@ use maud::{Markup, html};
 use serde::Serialize;
 
 use crate::auth::extract::Ctx;
-use crate::search::queries::{EntryHit, SearchResults};
+use crate::search::queries::{CANDIDATES, EntryHit, SearchResults};
 use crate::search::terms::{SearchQuery, segments, snippet};
 use crate::web::layout::page;
 
@@ -64,7 +64,7 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> M
             } @else {
                 @for group in &results.groups {
                     section.search-group {
-                        h2 { (group.kind.label_ko()) " " span.count { (group.total) "건" } }
+                        h2 { (group.kind.label_ko()) " " span.count { (count(group.total, group.capped)) } }
                         ul.plain.hits {
                             @for hit in &group.items {
                                 li {
@@ -78,12 +78,12 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> M
                                 }
                             }
                         }
-                        (more_note(group.total, group.items.len()))
+                        (more_note(group.total, group.capped, group.items.len()))
                     }
                 }
                 @if results.reports.total > 0 {
                     section.search-group {
-                        h2 { "탐방 보고서 " span.count { (results.reports.total) "건" } }
+                        h2 { "탐방 보고서 " span.count { (count(results.reports.total, results.reports.capped)) } }
                         ul.plain.hits {
                             @for r in &results.reports.items {
                                 li {
@@ -94,7 +94,7 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> M
                                 }
                             }
                         }
-                        (more_note(results.reports.total, results.reports.items.len()))
+                        (more_note(results.reports.total, results.reports.capped, results.reports.items.len()))
                     }
                 }
             }
@@ -102,9 +102,23 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> M
     )
 }
 
-fn more_note(total: u64, shown: usize) -> Markup {
+/// "12건", or "1,000건 이상" when the search stopped counting.
+fn count(total: u64, capped: bool) -> String {
+    if capped {
+        format!("{}건 이상", crate::web::format::thousands(CANDIDATES))
+    } else {
+        format!("{}건", crate::web::format::thousands(total))
+    }
+}
+
+fn more_note(total: u64, capped: bool, shown: usize) -> Markup {
     html! {
-        @if total > shown as u64 {
+        @if capped {
+            p.muted {
+                "일치하는 항목이 너무 많아 " (crate::web::format::thousands(CANDIDATES))
+                "건까지만 살펴 상위 " (shown) "건을 보여 줍니다. 낱말을 더 넣거나 길게 써서 좁혀 보세요."
+            }
+        } @else if total > shown as u64 {
             p.muted { "상위 " (shown) "건만 보입니다. 낱말을 더 넣어 좁혀 보세요." }
         }
     }
@@ -123,6 +137,8 @@ pub struct SearchJson {
 pub struct GroupJson {
     pub kind: String,
     pub total: u64,
+    /// True when more matched than the search reads: `total` is then a lower bound.
+    pub capped: bool,
     pub items: Vec<EntryJson>,
 }
 
@@ -139,6 +155,8 @@ pub struct EntryJson {
 #[derive(Debug, Serialize)]
 pub struct ReportsJson {
     pub total: u64,
+    /// True when more matched than the search reads: `total` is then a lower bound.
+    pub capped: bool,
     pub items: Vec<ReportJson>,
 }
 
@@ -159,6 +177,7 @@ pub fn search_json(query: &SearchQuery, results: SearchResults) -> SearchJson {
             .map(|g| GroupJson {
                 kind: g.kind.as_str().to_string(),
                 total: g.total,
+                capped: g.capped,
                 items: g
                     .items
                     .into_iter()
@@ -173,6 +192,7 @@ pub fn search_json(query: &SearchQuery, results: SearchResults) -> SearchJson {
             .collect(),
         reports: ReportsJson {
             total: results.reports.total,
+            capped: results.reports.capped,
             items: results
                 .reports
                 .items

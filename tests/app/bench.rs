@@ -105,6 +105,9 @@ async fn bench_refuses_a_postgres_database_not_named_bench() {
         force: false,
         reports: None,
         boundaries: None,
+        reuse: false,
+        http_secs: 0,
+        connections: 1,
     };
     // Refused before connecting, so no server is needed.
     let err = tambang::bench::run::run("postgres://postgres@127.0.0.1:1/tambang", &opts)
@@ -129,7 +132,38 @@ async fn bench_refuses_a_database_with_real_data() {
         force: false,
         reports: None,
         boundaries: None,
+        reuse: false,
+        http_secs: 0,
+        connections: 1,
     };
     let err = tambang::bench::run::run(&url, &opts).await.unwrap_err();
     assert!(err.to_string().contains("--fresh"), "{err}");
+}
+
+#[tokio::test]
+async fn bench_reuse_refuses_data_of_another_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = tambang::config::sqlite_url(&dir.path().join("tambang.db"));
+    let db = tambang::db::connect_and_migrate(&url).await.unwrap();
+    tambang::demo::ensure_districts(&db).await.unwrap();
+    tambang::bench::generate(&db, 20, 1).await.unwrap();
+    db.close().await.unwrap();
+    let opts = BenchOptions {
+        size: BenchSize::K1,
+        queries: 10,
+        seed: 1,
+        fresh: false,
+        force: false,
+        reports: None,
+        boundaries: None,
+        reuse: true,
+        http_secs: 0,
+        connections: 1,
+    };
+    let err = tambang::bench::run::run(&url, &opts).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("holds 20 generated entries, not 1000"),
+        "{err}"
+    );
 }

@@ -1,0 +1,127 @@
+//! The benchmark's linking phase, on the generated directory: rebuilding the mention
+//! dictionary from the database (what `serve` and `tambang mentions rebuild` do), and linking
+//! a 10,000-character report made of the generated reports' text — each next to a bare
+//! leftmost-longest Aho-Corasick automaton over the same names and aliases (the floor: the
+//! engine cannot do less than one such scan).
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use sea_orm::DatabaseConnection;
+
+use crate::bench::measure::Stats;
+use crate::error::{AppError, AppResult};
+use crate::linking::index::{MentionIndex, dict_entries};
+use crate::mentions::{Dictionary, FindOptions};
+
+/// Characters of the report that is linked.
+pub const REPORT_CHARS: usize = 10_000;
+
+/// What the linking phase measured (ms).
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct LinkingTimes {
+    pub entries: usize,
+    pub patterns: usize,
+    /// `MentionIndex::rebuild`: read entries and aliases, build the dictionary.
+    pub rebuild: Stats,
+    /// Building the bare automaton over the same names and aliases.
+    pub bare_build: Stats,
+    /// Exact names and aliases only.
+    pub link_exact: Stats,
+    /// Everything a saved report gets: exact, fuzzy and candidate names.
+    pub link_full: Stats,
+    /// One `find_iter` pass of the bare automaton.
+    pub bare_scan: Stats,
+    pub mentions_found: usize,
+}
+
+/// About `REPORT_CHARS` characters cut from `bodies`, repeated if they are short.
+pub fn report_text(bodies: &[String]) -> String {
+    let mut text = String::new();
+    let mut chars = 0;
+    for body in bodies.iter().cycle().take(bodies.len() * 20) {
+        for c in body.chars() {
+            if chars == REPORT_CHARS {
+                return text;
+            }
+            text.push(c);
+            chars += 1;
+        }
+        text.push('\n');
+        chars += 1;
+    }
+    text
+}
+
+fn time<T>(n: usize, mut f: impl FnMut() -> T) -> Stats {
+    black_box(f());
+    Stats::of(
+        (0..n)
+            .map(|_| {
+                let t = Instant::now();
+                black_box(f());
+                t.elapsed().as_secs_f64() * 1000.0
+            })
+            .collect(),
+    )
+}
+
+/// Times the rebuild (`rebuilds` times) and linking of one report (`scans` times).
+pub async fn time_linking(
+    db: &DatabaseConnection,
+    bodies: &[String],
+    rebuilds: usize,
+    scans: usize,
+) -> AppResult<LinkingTimes> {
+    let index = MentionIndex::default();
+    let mut rebuild = Vec::with_capacity(rebuilds);
+    for _ in 0..rebuilds.max(1) {
+        let t = Instant::now();
+        index.rebuild(db).await?;
+        rebuild.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    let entries = dict_entries(db, None).await?;
+    let patterns: Vec<&str> = entries
+        .iter()
+        .flat_map(|e| std::iter::once(e.name.as_str()).chain(e.aliases.iter().map(String::as_str)))
+        .collect();
+    let build_bare = || {
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(&patterns)
+    };
+    let bare = build_bare().map_err(AppError::internal)?;
+    let bare_build = time(rebuilds.max(1), build_bare);
+
+    let dictionary = Dictionary::build(&entries).map_err(AppError::internal)?;
+    let text = report_text(bodies);
+    let exact = FindOptions {
+        fuzzy: false,
+        candidates: false,
+    };
+    Ok(LinkingTimes {
+        entries: entries.len(),
+        patterns: patterns.len(),
+        rebuild: Stats::of(rebuild),
+        bare_build,
+        link_exact: time(scans, || dictionary.find_with(&text, exact).len()),
+        link_full: time(scans, || dictionary.find(&text).len()),
+        bare_scan: time(scans, || bare.find_iter(&text).count()),
+        mentions_found: dictionary.find(&text).len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_text_is_cut_to_size_and_repeats_short_bodies() {
+        let t = report_text(&["가나다".into()]);
+        assert_eq!(t.chars().count(), REPORT_CHARS);
+        assert!(t.starts_with("가나다\n가나다"));
+        assert_eq!(report_text(&[]), "");
+    }
+}
