@@ -43,17 +43,34 @@ pub struct AppState {
     pub figures: Arc<crate::compare::cache::FiguresCache>,
     /// District boundaries for point-in-polygon, parsed once per instance.
     pub boundaries: Arc<crate::boundary::BoundaryCache>,
+    /// Recent searches' results, shared until a write changes them.
+    pub searches: Arc<crate::web::cache::PageCache<crate::search::queries::SearchResults>>,
+    /// Recently shown entry pages' data, shared until a write changes them.
+    pub entry_pages:
+        Arc<crate::web::cache::PageCache<Option<crate::directory::queries::EntryPage>>>,
 }
+
+/// Searches kept by each instance (about 30 KB each at most).
+const SEARCHES_CACHED: usize = 500;
+/// Entry pages kept by each instance (a few KB each; report bodies are not kept).
+const ENTRY_PAGES_CACHED: usize = 2_000;
 
 impl AppState {
     /// State with default settings.
     pub fn new(db: DatabaseConnection) -> Self {
+        AppState::with_settings(db, Settings::default())
+    }
+
+    /// State with `settings` and empty caches.
+    pub fn with_settings(db: DatabaseConnection, settings: Settings) -> Self {
         AppState {
             db,
-            settings: Arc::new(Settings::default()),
+            settings: Arc::new(settings),
             mentions: Arc::default(),
             figures: Arc::default(),
             boundaries: Arc::default(),
+            searches: Arc::new(crate::web::cache::PageCache::new(SEARCHES_CACHED)),
+            entry_pages: Arc::new(crate::web::cache::PageCache::new(ENTRY_PAGES_CACHED)),
         }
     }
 }
@@ -124,13 +141,7 @@ pub async fn serve(
         .await
         .map_err(|e| AppError::Config(format!("cannot listen on {bind}: {e}")))?;
     println!("Tambang is serving on http://{bind}/ (Ctrl-C to stop)");
-    let state = AppState {
-        db,
-        settings: Arc::new(settings),
-        mentions: Arc::default(),
-        figures: Arc::default(),
-        boundaries: Arc::default(),
-    };
+    let state = AppState::with_settings(db, settings);
     // The dictionary is built in the background so the server answers at once (at 100,000
     // entries the build takes about a second); a request that needs mentions before it is
     // ready waits for it (`MentionIndex::refresh`). Then reports without mentions (demo data,

@@ -3,6 +3,7 @@
 //! — so inside a transaction the write and its audit row commit or roll back together.
 
 pub mod queries;
+pub mod stamp;
 
 use chrono::Utc;
 use sea_orm::{

@@ -182,20 +182,28 @@ where
     Ok(samples)
 }
 
-/// Search latency over `queries`; also how many found something.
-pub async fn time_search(db: &DatabaseConnection, queries: &[String]) -> AppResult<(Stats, usize)> {
+/// Search latency over `queries`; also how many found something, and the slowest queries
+/// (milliseconds, query), slowest first — what to look at next.
+pub async fn time_search(
+    db: &DatabaseConnection,
+    queries: &[String],
+) -> AppResult<(Stats, usize, Vec<(f64, String)>)> {
     let mut found = 0;
     let mut samples = Vec::with_capacity(queries.len());
+    let mut slowest: Vec<(f64, String)> = Vec::new();
     for (i, q) in queries.iter().enumerate() {
         let t = Instant::now();
         let results = search(db, &SearchQuery::parse(q)).await?;
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         if i >= WARM_UP.min(queries.len() / 10) {
             samples.push(ms);
+            slowest.push((ms, q.clone()));
         }
         found += usize::from(!results.is_empty());
     }
-    Ok((Stats::of(samples), found))
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.truncate(5);
+    Ok((Stats::of(samples), found, slowest))
 }
 
 /// A random list request: kind, filters, sort and page.

@@ -147,7 +147,11 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
             )));
         }
         println!("reusing the {generated} generated entries already in the database");
-        Generated::default()
+        Generated {
+            entries: generated,
+            reports: report::Entity::find().count(&db).await?,
+            ..Default::default()
+        }
     } else {
         if opts.reuse && holds_real_data(&db).await? {
             return Err(AppError::Config(
@@ -179,7 +183,7 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     let mut rng = Rng::new(opts.seed ^ 0x5EED);
     let material = measure::material(&db).await?;
     let queries = measure::search_queries(&mut rng, &material, opts.queries);
-    let (search, found) = measure::time_search(&db, &queries).await?;
+    let (search, found, slowest) = measure::time_search(&db, &queries).await?;
     let (lists, list_only, facets) =
         measure::time_lists(&db, &mut rng, &material, opts.queries).await?;
     let entry_pages = measure::time_entry_pages(&db, &mut rng, &material, opts.queries).await?;
@@ -233,6 +237,11 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         ("  as-of day", compare.as_of, None),
     ];
     print_table(backend, n, &g, size_bytes, &rows, found, queries.len());
+    let slowest: Vec<String> = slowest
+        .iter()
+        .map(|(ms, q)| format!("{q:?} {ms:.1} ms"))
+        .collect();
+    println!("slowest searches: {}", slowest.join(", "));
     print_linking(&linking);
     if let Some(h) = &http {
         print_http(h);

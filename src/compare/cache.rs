@@ -1,26 +1,19 @@
 //! Today's district figures and the parsed district boundaries, computed once and shared until
 //! something changes.
 //!
-//! The stamp that says "something changed" lives in the database, so every app instance on
-//! one database sees the same writes: every write path records its change through the audit
-//! trail in the same transaction (`crate::audit`), so the newest audit row id moves with every
-//! committed write — entries, their details, reports and their hosts and visitors, district
-//! populations. Two transactions may commit out of id order on PostgreSQL; the number of
-//! audit rows among the newest 1,000 ids catches a late commit of a lower id. The newest entry
-//! and report ids catch bulk loads that bypass the trail (the benchmark's generator). The day
-//! is part of the stamp, because "visits by today" and "verified in the last 12 months" move
-//! at midnight. Reading the stamp is four index lookups.
+//! The stamp that says "something changed" is `crate::audit::stamp`: it lives in the
+//! database, so every app instance on one database sees the same writes.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 
-use crate::compare::figures::{DistrictFigures, all_districts, today_kst};
+use crate::audit::stamp::{Stamp, stamp};
+use crate::compare::figures::{DistrictFigures, all_districts};
 use crate::compare::svg::rings_of;
 use crate::entities::district_detail;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// A district's boundary as rings of (lng, lat).
 pub type Rings = Vec<Vec<(f64, f64)>>;
@@ -47,35 +40,6 @@ async fn boundaries(db: &impl ConnectionTrait) -> AppResult<HashMap<i64, Rings>>
         .filter_map(|(id, g)| Some((id, rings_of(&g?))))
         .filter(|(_, r)| !r.is_empty())
         .collect())
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
-    audit_max: Option<i64>,
-    audit_recent: i64,
-    entries_max: Option<i64>,
-    reports_max: Option<i64>,
-    day: NaiveDate,
-}
-
-async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
-    let stmt = sea_orm::Statement::from_string(
-        db.get_database_backend(),
-        "SELECT (SELECT MAX(id) FROM audit_log), \
-         (SELECT COUNT(*) FROM audit_log WHERE id > (SELECT COALESCE(MAX(id), 0) - 1000 FROM audit_log)), \
-         (SELECT MAX(id) FROM entries), (SELECT MAX(id) FROM reports)",
-    );
-    let row = db
-        .query_one_raw(stmt)
-        .await?
-        .ok_or_else(|| AppError::internal("change stamp query returned no row"))?;
-    Ok(Stamp {
-        audit_max: row.try_get_by_index(0)?,
-        audit_recent: row.try_get_by_index(1)?,
-        entries_max: row.try_get_by_index(2)?,
-        reports_max: row.try_get_by_index(3)?,
-        day: today_kst(),
-    })
 }
 
 type Slot = Option<(Stamp, Arc<Today>)>;

@@ -114,6 +114,19 @@ pub struct EntryPage {
     pub nearby: Vec<(entry::Model, f64)>,
 }
 
+impl EntryPage {
+    /// Empties the report bodies, which the page does not show (it links the reports and
+    /// shows a snippet cut beforehand), so a cached page stays a few kilobytes.
+    pub fn drop_report_bodies(&mut self) {
+        for r in &mut self.reports {
+            r.report.body = String::new();
+        }
+        for (r, _) in &mut self.mentioned_in {
+            r.body = String::new();
+        }
+    }
+}
+
 /// Tables whose rows are keyed by the entry id and make up an entry's history.
 pub const ENTRY_TABLES: &[&str] = &[
     "entries",

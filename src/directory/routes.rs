@@ -66,8 +66,16 @@ async fn show_entry(
     ctx: Ctx,
     SlugPath(slug): SlugPath,
 ) -> AppResult<Markup> {
-    let page = queries::entry_page(&state.db, &slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(views::entry_page(&ctx, &page))
+    let page = state
+        .entry_pages
+        .get_or_load(&state.db, &slug, || async {
+            let mut page = queries::entry_page(&state.db, &slug).await?;
+            if let Some(p) = page.as_mut() {
+                p.drop_report_bodies();
+            }
+            Ok(page)
+        })
+        .await?;
+    let page = page.as_ref().as_ref().ok_or(AppError::NotFound)?;
+    Ok(views::entry_page(&ctx, page))
 }

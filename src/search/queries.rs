@@ -496,13 +496,15 @@ async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppRe
     let rank = rank_expr(&mut p, backend, query, "r.title", None);
     let cap = p.bind(GROUP_CAP as i64);
     let snippet_source = snippet_source(&mut p, backend, query);
+    // Ranked and capped first; the body window is cut for the shown reports only.
     let sql = format!(
         "WITH cand AS ({candidates})
-         SELECT slug, title, body, total FROM (
-           SELECT r.id, r.slug, r.title, {snippet_source} AS body, {rank} AS rnk,
-                  COUNT(*) OVER () AS total
+         SELECT r.slug, r.title, {snippet_source} AS body, t.total FROM (
+           SELECT r.id, r.title, {rank} AS rnk, COUNT(*) OVER () AS total
            FROM reports r WHERE r.id IN (SELECT id FROM cand)
-         ) t ORDER BY rnk, title, id LIMIT {cap}"
+           ORDER BY rnk, r.title, r.id LIMIT {cap}
+         ) t JOIN reports r ON r.id = t.id
+         ORDER BY t.rnk, t.title, t.id"
     );
     let rows = db
         .query_all_raw(Statement::from_sql_and_values(backend, sql, p.values))

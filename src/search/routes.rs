@@ -42,7 +42,7 @@ async fn show_search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> AppResult<Markup> {
     let query = parse_params(params)?;
-    let results = queries::search(&state.db, &query).await?;
+    let results = cached_search(&state, &query).await?;
     Ok(views::search_page(&ctx, &query, &results))
 }
 
@@ -52,6 +52,24 @@ pub async fn api_search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> ApiResult<views::SearchJson> {
     let query = parse_params(params).map_err(ApiError)?;
+    // Scripts read the database directly (no page cache): a bulk load through raw SQL, which
+    // the change stamp does not see, is searchable at once.
     let results = queries::search(&state.db, &query).await?;
     Ok(Json(views::search_json(&query, results)))
+}
+
+/// The results of `query` for the page, from this instance's cache while nothing has changed
+/// (`crate::web::cache`; results are the same for every reader: drafts are never searched).
+async fn cached_search(
+    state: &AppState,
+    query: &SearchQuery,
+) -> AppResult<std::sync::Arc<queries::SearchResults>> {
+    if query.is_empty() {
+        return Ok(std::sync::Arc::default());
+    }
+    let key = query.terms.join("\u{1f}");
+    state
+        .searches
+        .get_or_load(&state.db, &key, || queries::search(&state.db, query))
+        .await
 }

@@ -1,6 +1,7 @@
 //! Shared web pieces: the page layout, small view helpers, the stylesheet and pagination.
 
 pub mod assets;
+pub mod cache;
 pub mod form;
 pub mod format;
 pub mod lang;

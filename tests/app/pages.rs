@@ -239,3 +239,48 @@ async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
         .await;
     assert!(r.body.contains("<html lang=\"ko\">"));
 }
+
+both_backends!(cached_entry_and_search_pages_follow_every_write);
+
+/// The entry page and the search page are served from the instance's page cache, which must
+/// drop them at the next committed write — through this instance or any other, since the
+/// stamp lives in the database. A second app state on the same database plays the other
+/// instance.
+async fn cached_entry_and_search_pages_follow_every_write(backend: Backend) {
+    use sea_orm::{EntityTrait, IntoActiveModel};
+    use tambang::audit::{Actor, update};
+    let app = spawn_app(backend).await;
+    let entry = entry::Entity::find()
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.kind == "enterprise")
+        .expect("a demo enterprise");
+    let path = format!("/e/{}", entry.slug);
+    let search = format!("/search?q={}", encode("캐시확인용새이름"));
+    assert!(app.get_html(&path).await.contains(&entry.name));
+    assert!(app.get_html(&search).await.contains("검색 결과가 없습니다"));
+    assert!(!app.state.entry_pages.is_empty() && !app.state.searches.is_empty());
+    // Served again from the cache, unchanged.
+    assert!(app.get_html(&path).await.contains(&entry.name));
+
+    // An audited rename through another instance's connection pool.
+    let other = tambang::app::AppState::new(app.db.clone());
+    let mut active = entry.clone().into_active_model();
+    active.name = Set("캐시확인용새이름".into());
+    update(&other.db, &Actor::system("test"), &entry, active)
+        .await
+        .unwrap();
+    let html = app.get_html(&path).await;
+    assert!(html.contains("캐시확인용새이름"), "stale entry page");
+    let html = app.get_html(&search).await;
+    assert!(
+        html.contains(&format!("href=\"/e/{}\"", entry.slug)),
+        "stale search: {html}"
+    );
+
+    // An unknown slug is a 404, cached or not.
+    assert_eq!(app.get("/e/no-such-entry").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(app.get("/e/no-such-entry").await.0, StatusCode::NOT_FOUND);
+}

@@ -316,3 +316,96 @@ async fn groups_are_capped_but_counted(backend: Backend) {
     let html = app.get_html(&format!("/search?q={}", encode("구"))).await;
     assert!(html.contains("25건") && html.contains("상위 20건만"));
 }
+
+both_backends!(common_words_read_a_bounded_sample_but_exact_names_still_rank_first);
+
+/// More than `CANDIDATES` entries contain the word: the search stops reading there (totals say
+/// "이상"), yet the entry named exactly as the query, written after all of them, ranks first
+/// because exact and prefix names come from their own index.
+async fn common_words_read_a_bounded_sample_but_exact_names_still_rank_first(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app(backend).await;
+    let many = tambang::search::queries::CANDIDATES + 50;
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO entries (kind, slug, name, status, created_at, updated_at, version) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {many}) \
+             SELECT 'enterprise', 'gongtong-' || i, '공통어 협동조합 ' || i, 'active', \
+                    CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n"
+        ))
+        .await
+        .expect("bulk insert");
+    insert_entry(&app, "enterprise", "gongtong-exact", "공통어").await;
+    insert_entry(
+        &app,
+        "enterprise",
+        "gongtong-prefix",
+        "공통어마을 사회적협동조합",
+    )
+    .await;
+
+    let json = api(&app, "공통어").await;
+    let group = &json["groups"][0];
+    assert_eq!(group["kind"], "enterprise", "{json}");
+    assert_eq!(group["capped"], true);
+    let top = names(&json, "enterprise");
+    assert_eq!(top[0], "공통어", "{top:?}");
+    assert_eq!(
+        top[1], "공통어 협동조합 1",
+        "then the prefix names by name: {top:?}"
+    );
+    assert!(
+        top.contains(&"공통어마을 사회적협동조합".to_string()),
+        "{top:?}"
+    );
+    let html = app
+        .get_html(&format!("/search?q={}", encode("공통어")))
+        .await;
+    assert!(html.contains("1,000건 이상"), "{html}");
+    assert!(html.contains("1,000건까지만 살펴"), "{html}");
+
+    // Two characters take the bigram index on SQLite: it follows renames and aliases.
+    let json = api(&app, "통어").await;
+    assert_eq!(json["groups"][0]["capped"], true);
+    let exact = tambang::directory::queries::find_by_slug(&app.db, "gongtong-exact")
+        .await
+        .unwrap()
+        .unwrap();
+    let rename = |name: &'static str| {
+        let db = app.db.clone();
+        async move {
+            db.execute_unprepared(&format!(
+                "UPDATE entries SET name = '{name}' WHERE id = {}",
+                exact.id
+            ))
+            .await
+            .unwrap();
+        }
+    };
+    rename("별난이름").await;
+    assert!(names(&api(&app, "별난").await, "enterprise").contains(&"별난이름".to_string()));
+    rename("새이름").await;
+    assert!(
+        api(&app, "별난").await["groups"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    assert!(names(&api(&app, "이름").await, "enterprise").contains(&"새이름".to_string()));
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO aliases (entry_id, name, alias_type, created_at) \
+             VALUES ({}, '별칭둘', 'abbreviation', CURRENT_TIMESTAMP)",
+            exact.id
+        ))
+        .await
+        .unwrap();
+    assert!(names(&api(&app, "칭둘").await, "enterprise").contains(&"새이름".to_string()));
+
+    // The pairs are cut from 65-character chunks that overlap by one: pairs at the seam count.
+    for (slug, lead) in [("seam-a", 63), ("seam-b", 64), ("seam-c", 65)] {
+        let name = format!("{}뷁쀍", "가".repeat(lead));
+        insert_entry(&app, "place", slug, &name).await;
+    }
+    assert_eq!(names(&api(&app, "뷁쀍").await, "place").len(), 3);
+}

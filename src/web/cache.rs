@@ -1,0 +1,107 @@
+//! Computed page data (search results, entry pages) kept per app instance while nothing has
+//! changed. Before every use the cache reads the database's change stamp
+//! (`crate::audit::stamp`); when it moved, everything cached is dropped, so a page never shows
+//! data older than the last committed write — through this instance or any other on the same
+//! database. The stamp is one small indexed statement, far cheaper than the pages it guards.
+//!
+//! The cache holds at most `capacity` pages and forgets the oldest first: the point is the
+//! pages many people open (popular searches, well-known entries), not the whole directory.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::sync::{Arc, RwLock};
+
+use sea_orm::ConnectionTrait;
+
+use crate::audit::stamp::{Stamp, stamp};
+use crate::error::AppResult;
+
+/// Pages by key (a normalised query, a slug), valid for one stamp.
+pub struct PageCache<V> {
+    capacity: usize,
+    inner: RwLock<Inner<V>>,
+}
+
+struct Inner<V> {
+    stamp: Option<Stamp>,
+    pages: HashMap<String, Arc<V>>,
+    /// Keys in the order they were stored, oldest first.
+    order: VecDeque<String>,
+}
+
+impl<V> PageCache<V> {
+    /// An empty cache of at most `capacity` pages.
+    pub fn new(capacity: usize) -> Self {
+        PageCache {
+            capacity: capacity.max(1),
+            inner: RwLock::new(Inner {
+                stamp: None,
+                pages: HashMap::new(),
+                order: VecDeque::new(),
+            }),
+        }
+    }
+
+    /// The page for `key`: cached when nothing changed since it was computed, else computed
+    /// by `load` (the stamp is read first, so a write during `load` is noticed next time).
+    pub async fn get_or_load<F, Fut>(
+        &self,
+        db: &impl ConnectionTrait,
+        key: &str,
+        load: F,
+    ) -> AppResult<Arc<V>>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = AppResult<V>>,
+    {
+        let now = stamp(db).await?;
+        if let Some(page) = self.lookup(&now, key) {
+            return Ok(page);
+        }
+        let page = Arc::new(load().await?);
+        self.store(now, key, &page);
+        Ok(page)
+    }
+
+    /// Number of pages held (for tests and diagnostics).
+    pub fn len(&self) -> usize {
+        self.inner.read().map_or(0, |i| i.pages.len())
+    }
+
+    /// True when nothing is held.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lookup(&self, now: &Stamp, key: &str) -> Option<Arc<V>> {
+        let inner = self.inner.read().ok()?;
+        if inner.stamp.as_ref() != Some(now) {
+            return None;
+        }
+        inner.pages.get(key).cloned()
+    }
+
+    fn store(&self, now: Stamp, key: &str, page: &Arc<V>) {
+        let Ok(mut inner) = self.inner.write() else {
+            return;
+        };
+        if inner.stamp != Some(now) {
+            inner.stamp = Some(now);
+            inner.pages.clear();
+            inner.order.clear();
+        }
+        if inner.pages.contains_key(key) {
+            return;
+        }
+        while inner.pages.len() >= self.capacity {
+            match inner.order.pop_front() {
+                Some(old) => {
+                    inner.pages.remove(&old);
+                }
+                None => break,
+            }
+        }
+        inner.pages.insert(key.to_string(), Arc::clone(page));
+        inner.order.push_back(key.to_string());
+    }
+}
