@@ -48,12 +48,16 @@ pub struct AppState {
     /// Recently shown entry pages' data, shared until a write changes them.
     pub entry_pages:
         Arc<crate::web::cache::PageCache<Option<crate::directory::queries::EntryPage>>>,
+    /// Recently shown list pages (rows and facet counts), shared until a write changes them.
+    pub lists: Arc<crate::web::cache::PageCache<crate::directory::routes::ListData>>,
 }
 
 /// Searches kept by each instance (about 30 KB each at most).
 const SEARCHES_CACHED: usize = 500;
 /// Entry pages kept by each instance (a few KB each; report bodies are not kept).
 const ENTRY_PAGES_CACHED: usize = 2_000;
+/// List pages kept by each instance (50 rows and the facet counts, about 60 KB each).
+const LISTS_CACHED: usize = 200;
 
 impl AppState {
     /// State with default settings.
@@ -71,6 +75,7 @@ impl AppState {
             boundaries: Arc::default(),
             searches: Arc::new(crate::web::cache::PageCache::new(SEARCHES_CACHED)),
             entry_pages: Arc::new(crate::web::cache::PageCache::new(ENTRY_PAGES_CACHED)),
+            lists: Arc::new(crate::web::cache::PageCache::new(LISTS_CACHED)),
         }
     }
 }

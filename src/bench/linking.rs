@@ -36,20 +36,22 @@ pub struct LinkingTimes {
     pub mentions_found: usize,
 }
 
-/// About `REPORT_CHARS` characters cut from `bodies`, repeated if they are short.
+/// `REPORT_CHARS` characters of `bodies` one after the other (a line break between), repeated
+/// when they are shorter; empty when they are all empty.
 pub fn report_text(bodies: &[String]) -> String {
     let mut text = String::new();
+    if bodies.iter().all(String::is_empty) {
+        return text;
+    }
     let mut chars = 0;
-    for body in bodies.iter().cycle().take(bodies.len() * 20) {
-        for c in body.chars() {
+    for body in bodies.iter().cycle() {
+        for c in body.chars().chain(std::iter::once('\n')) {
             if chars == REPORT_CHARS {
                 return text;
             }
             text.push(c);
             chars += 1;
         }
-        text.push('\n');
-        chars += 1;
     }
     text
 }

@@ -174,6 +174,17 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         println!("district boundaries loaded: {stored}");
     }
     check_search_index(&db).await?;
+    // Generated reports carry no mentions yet; `serve` would suggest them in the background
+    // and keep changing the data under the HTTP phase. Do it now (once: a reused database
+    // keeps them), so every run times a settled database.
+    let started = Instant::now();
+    let relinked = crate::linking::relink_unlinked(&crate::app::AppState::new(db.clone())).await?;
+    if relinked > 0 {
+        println!(
+            "mentions suggested for {relinked} reports in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     if backend == DatabaseBackend::Postgres {
         // What autovacuum would do soon after a bulk load.
         db.execute_unprepared("ANALYZE").await?;

@@ -32,7 +32,17 @@ pub fn routes() -> Router<AppState> {
     router
 }
 
-/// Lists entries of one kind, filtered and sorted, 50 a page, with facet counts.
+/// What a list page shows besides the request itself.
+pub struct ListData {
+    rows: Vec<crate::directory::queries::ListedEntry>,
+    pager: crate::web::pagination::Pager,
+    facets: filters::Facets,
+    districts: std::collections::HashMap<i64, crate::entities::entry::Model>,
+}
+
+/// Lists entries of one kind, filtered and sorted, 50 a page, with facet counts — from this
+/// instance's page cache while nothing has changed (the facets of a large kind cost tens of
+/// milliseconds to count).
 async fn list_entries(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -44,18 +54,32 @@ async fn list_entries(
         page: query.page.clone(),
     }
     .number();
-    let (rows, pager) = filters::list_filtered(&state.db, kind, &filter, page, PER_PAGE).await?;
-    let facets = filters::facets(&state.db, kind, &filter).await?;
-    let districts =
-        queries::entries_by_id(&state.db, facets.district.iter().map(|(id, _)| *id)).await?;
+    let key = format!("{kind:?}|{filter:?}|{page}");
+    let data = state
+        .lists
+        .get_or_load(&state.db, &key, || async {
+            let (rows, pager) =
+                filters::list_filtered(&state.db, kind, &filter, page, PER_PAGE).await?;
+            let facets = filters::facets(&state.db, kind, &filter).await?;
+            let districts =
+                queries::entries_by_id(&state.db, facets.district.iter().map(|(id, _)| *id))
+                    .await?;
+            Ok(ListData {
+                rows,
+                pager,
+                facets,
+                districts,
+            })
+        })
+        .await?;
     let list = ListPage {
         kind,
-        rows: &rows,
-        pager,
+        rows: &data.rows,
+        pager: data.pager,
         query: &query,
         filter: &filter,
-        facets: &facets,
-        districts: &districts,
+        facets: &data.facets,
+        districts: &data.districts,
     };
     Ok(list_views::list_page(&ctx, &list))
 }

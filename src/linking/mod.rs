@@ -20,8 +20,9 @@ pub async fn relink_report(state: &AppState, r: &report::Model) -> AppResult<()>
 }
 
 /// Suggests mentions for every report that has none yet (demo data, imports); returns how many.
+/// Reports are read one at a time: at national scale their bodies are hundreds of megabytes.
 pub async fn relink_unlinked(state: &AppState) -> AppResult<usize> {
-    use sea_orm::{EntityTrait, QuerySelect};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
     let with: std::collections::HashSet<i64> = crate::entities::mention::Entity::find()
         .select_only()
         .column(crate::entities::mention::Column::ReportId)
@@ -31,9 +32,20 @@ pub async fn relink_unlinked(state: &AppState) -> AppResult<usize> {
         .await?
         .into_iter()
         .collect();
+    let ids: Vec<i64> = report::Entity::find()
+        .select_only()
+        .column(report::Column::Id)
+        .order_by_asc(report::Column::Id)
+        .into_tuple::<i64>()
+        .all(&state.db)
+        .await?;
     let mut n = 0;
-    for r in report::Entity::find().all(&state.db).await? {
-        if !with.contains(&r.id) {
+    for id in ids.into_iter().filter(|id| !with.contains(id)) {
+        if let Some(r) = report::Entity::find()
+            .filter(report::Column::Id.eq(id))
+            .one(&state.db)
+            .await?
+        {
             relink_report(state, &r).await?;
             n += 1;
         }

@@ -478,7 +478,7 @@ async fn bench_compare_phase_times_cached_pages_and_loads_boundaries(backend: Ba
         .await
         .unwrap();
     assert_eq!((t.page.n, t.csv.n, t.map.n), (12, 12, 12));
-    assert_eq!((t.uncached.n, t.as_of.n), (10, 10));
+    assert_eq!((t.uncached.n, t.as_of.n), (5, 5), "n / 100, at least 5");
     assert!(t.page.median > 0.0 && t.page.max >= t.page.p99);
     let figures = all_districts(&db).await.unwrap();
     let visits: i64 = figures.iter().map(|f| f.reports_hosted).sum();
