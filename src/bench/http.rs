@@ -195,10 +195,7 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
         .into_iter()
         .map(|q| format!("/search?q={}", encode(&q)))
         .collect();
-    let entries = (0..N)
-        .filter_map(|_| (!m.entry_slugs.is_empty()).then(|| rng.pick(&m.entry_slugs)))
-        .map(|s| format!("/e/{}", encode(s)))
-        .collect();
+    let entries = pick_paths(rng, &m.entry_slugs, N, "/e/");
     let lists = (0..N)
         .map(|_| {
             let page = rng.range(1, 3);
@@ -212,13 +209,12 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
             }
         })
         .collect();
-    let reports = (0..N)
-        .filter_map(|_| (!m.report_slugs.is_empty()).then(|| rng.pick(&m.report_slugs)))
-        .map(|s| format!("/reports/{}", encode(s)))
-        .collect();
-    let compare = (0..N)
-        .filter_map(|_| {
-            (codes.len() >= 3).then(|| {
+    let reports = pick_paths(rng, &m.report_slugs, N, "/reports/");
+    let compare = if codes.len() < 3 {
+        Vec::new()
+    } else {
+        (0..N)
+            .map(|_| {
                 let mut picked: Vec<&String> = Vec::new();
                 while picked.len() < 3 {
                     let c = rng.pick(codes);
@@ -229,8 +225,8 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
                 let d: Vec<String> = picked.iter().map(|c| format!("d={c}")).collect();
                 format!("/compare?{}", d.join("&"))
             })
-        })
-        .collect();
+            .collect()
+    };
     vec![
         ("search", search),
         ("entry page", entries),
@@ -238,6 +234,16 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
         ("report page", reports),
         ("compare page", compare),
     ]
+}
+
+/// `n` paths `prefix` + a random slug of `slugs` (none when there are no slugs).
+fn pick_paths(rng: &mut Rng, slugs: &[String], n: usize, prefix: &str) -> Vec<String> {
+    if slugs.is_empty() {
+        return Vec::new();
+    }
+    (0..n)
+        .map(|_| format!("{prefix}{}", encode(rng.pick::<String>(slugs))))
+        .collect()
 }
 
 /// Percent-encodes everything but unreserved ASCII.

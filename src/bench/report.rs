@@ -281,15 +281,19 @@ fn floor_cell(look: &Lookup<'_>, sqlite_sizes: &[u64], name: &str) -> String {
         .map_or_else(|| MISSING.to_string(), format_number)
 }
 
-/// The target of a figure as text (`≤ 25 ms`, `≥ 2,000 req/s`), from its first figure with one.
+/// The target of a figure as text (`≤ 25 ms`, `≥ 2,000 req/s`), from its first figure with one;
+/// "per size" when the runs carry different limits (a target relative to each size's floor).
 fn target_cell(figs: &[Figure], name: &str) -> String {
-    let found = figs
+    let mut targets = figs
         .iter()
         .filter(|f| f.name == name)
-        .find_map(|f| f.target.as_ref().map(|t| (t, f.unit.as_str())));
-    let Some((t, unit)) = found else {
+        .filter_map(|f| f.target.as_ref().map(|t| (t, f.unit.as_str())));
+    let Some((t, unit)) = targets.next() else {
         return MISSING.to_string();
     };
+    if targets.any(|(other, _)| other.limit != t.limit) {
+        return "per size (✓/✗ in each cell)".to_string();
+    }
     let sign = if t.higher_is_better { "≥" } else { "≤" };
     let limit = format_limit(t.limit);
     if unit.is_empty() {
@@ -707,6 +711,16 @@ mod tests {
             higher_is_better,
         });
         f
+    }
+
+    #[test]
+    fn targets_that_differ_by_size_are_judged_per_cell() {
+        let figs = vec![
+            with_target(fig("sqlite", 1000, "import", 1.2), 2.0, false),
+            with_target(fig("sqlite", 10000, "import", 14.0), 20.0, false),
+        ];
+        assert_eq!(target_cell(&figs, "import"), "per size (✓/✗ in each cell)");
+        assert_eq!(target_cell(&figs[..1], "import"), "≤ 2 ms");
     }
 
     #[test]
