@@ -148,7 +148,7 @@ pub async fn serve(
     println!("Tambang is serving on http://{bind}/ (Ctrl-C to stop)");
     let state = AppState::with_settings(db, settings);
     // The dictionary is built in the background so the server answers at once (at 100,000
-    // entries the build takes about a second); a request that needs mentions before it is
+    // entries the build takes about five seconds on two cores); a request that needs mentions before it is
     // ready waits for it (`MentionIndex::refresh`). Then reports without mentions (demo data,
     // imports; also ones that name nothing) are checked, so start-up does not grow with the
     // number of reports either.
