@@ -12,6 +12,8 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use crate::web::format::group_digits;
+
 /// One measured figure of one benchmark run.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Figure {
@@ -95,19 +97,6 @@ pub fn read_figures(text: &str) -> Result<Vec<Figure>, String> {
 /// What a missing or meaningless cell shows.
 const MISSING: &str = "—";
 
-/// Inserts a `,` between each group of three digits of a string of digits.
-fn group_thousands(digits: &str) -> String {
-    let len = digits.len();
-    let mut out = String::with_capacity(len + len / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (len - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Formats a non-negative value below 1 with three significant digits (`0.123`, `0.0123`).
 fn small_number(a: f64) -> String {
     if a < 1e-4 {
@@ -132,7 +121,7 @@ fn format_number(v: f64) -> String {
     }
     let a = v.abs();
     let body = if a >= 99.95 {
-        group_thousands(&format!("{:.0}", a.round()))
+        group_digits(&format!("{:.0}", a.round()))
     } else if a >= 9.995 {
         format!("{a:.1}")
     } else if a >= 0.9995 {
@@ -148,7 +137,7 @@ fn format_number(v: f64) -> String {
 /// Formats a target's limit: whole numbers without decimals (`25`, `2,000`).
 fn format_limit(v: f64) -> String {
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
-        let digits = group_thousands(&format!("{:.0}", v.abs()));
+        let digits = group_digits(&format!("{:.0}", v.abs()));
         if v < 0.0 {
             format!("-{digits}")
         } else {
@@ -165,7 +154,7 @@ fn format_size(entries: u64) -> String {
         1_000 => "1k".to_string(),
         10_000 => "10k".to_string(),
         100_000 => "100k".to_string(),
-        n => group_thousands(&n.to_string()),
+        n => group_digits(&n.to_string()),
     }
 }
 

@@ -22,10 +22,15 @@ pub fn datetime_ko(dt: NaiveDateTime) -> String {
 
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    group_digits(&n.to_string())
+}
+
+/// A string of digits with a `,` between each group of three (`"1234567"` → `"1,234,567"`).
+pub fn group_digits(digits: &str) -> String {
+    let len = digits.len();
+    let mut out = String::with_capacity(len + len / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+        if i > 0 && (len - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
