@@ -6,7 +6,8 @@
 //! `wrk` (Debian package `wrk`) runs against one route at a time — search, entry page, list
 //! page, report page, compare page — for a fixed number of seconds with a fixed number of
 //! connections, cycling through request paths drawn from the generated data (the same mix as
-//! the in-process phase). Afterwards the server's peak resident memory (`VmHWM`) is read from
+//! the in-process phase), each of which was first requested once (it must answer 200, and
+//! the caches are then warm). Afterwards the server's peak resident memory (`VmHWM`) is read from
 //! `/proc` and the server is stopped with SIGINT, the way Ctrl-C stops it.
 //!
 //! Nothing here asserts a time: it measures and prints. Without `wrk` on PATH the phase is
@@ -166,12 +167,11 @@ pub fn run(
             if paths.is_empty() {
                 continue;
             }
-            // Every path must answer before it is put under load: a 404 would be fast noise.
-            if let Some(bad) = paths
-                .iter()
-                .take(20)
-                .find(|p| get_status(port, p) != Some(200))
-            {
+            // Every path must answer 200 before it is put under load (a 404 would be fast
+            // noise). Asking each once also warms the server's page caches, so wrk measures the
+            // steady state of paths people keep opening; the first, uncached answer of each is
+            // what the in-process phase times.
+            if let Some(bad) = paths.iter().find(|p| get_status(port, p) != Some(200)) {
                 return Err(AppError::internal(format!(
                     "{route}: {bad} does not answer 200"
                 )));

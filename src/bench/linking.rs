@@ -1,5 +1,6 @@
 //! The benchmark's linking phase, on the generated directory: rebuilding the mention
-//! dictionary from the database (what `serve` and `tambang mentions rebuild` do), and linking
+//! dictionary from the database (what `serve` and `tambang mentions rebuild` do; also split
+//! into reading the names and building the dictionary), and linking
 //! a 10,000-character report made of the generated reports' text — each next to a bare
 //! leftmost-longest Aho-Corasick automaton over the same names and aliases (the floor: the
 //! engine cannot do less than one such scan).
@@ -25,6 +26,12 @@ pub struct LinkingTimes {
     pub patterns: usize,
     /// `MentionIndex::rebuild`: read entries and aliases, build the dictionary.
     pub rebuild: Stats,
+    /// Its two halves: reading every name and alias from the database…
+    pub read: Stats,
+    /// …and `Dictionary::build` (fold, derive, deduplicate, trie and fuzzy index).
+    pub build: Stats,
+    /// Nodes of the dictionary's trie.
+    pub trie_nodes: usize,
     /// Building the bare automaton over the same names and aliases.
     pub bare_build: Stats,
     /// Exact names and aliases only.
@@ -84,6 +91,12 @@ pub async fn time_linking(
         rebuild.push(t.elapsed().as_secs_f64() * 1000.0);
     }
 
+    let mut read = Vec::with_capacity(rebuilds);
+    for _ in 0..rebuilds.max(1) {
+        let t = Instant::now();
+        black_box(dict_entries(db, None).await?);
+        read.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
     let entries = dict_entries(db, None).await?;
     let patterns: Vec<&str> = entries
         .iter()
@@ -97,6 +110,7 @@ pub async fn time_linking(
     let bare = build_bare().map_err(AppError::internal)?;
     let bare_build = time(rebuilds.max(1), build_bare);
 
+    let build = time(rebuilds.max(1), || Dictionary::build(&entries));
     let dictionary = Dictionary::build(&entries).map_err(AppError::internal)?;
     let text = report_text(bodies);
     let exact = FindOptions {
@@ -107,6 +121,9 @@ pub async fn time_linking(
         entries: entries.len(),
         patterns: patterns.len(),
         rebuild: Stats::of(rebuild),
+        read: Stats::of(read),
+        build,
+        trie_nodes: dictionary.trie_nodes(),
         bare_build,
         link_exact: time(scans, || dictionary.find_with(&text, exact).len()),
         link_full: time(scans, || dictionary.find(&text).len()),

@@ -412,6 +412,10 @@ fn print_linking(l: &crate::bench::linking::LinkingTimes) {
             "✗"
         }
     );
+    println!(
+        "    read names {:.1} ms, build {:.1} ms ({} trie nodes)",
+        l.read.median, l.build.median, l.trie_nodes
+    );
     for (name, s) in [("exact", &l.link_exact), ("full", &l.link_full)] {
         println!(
             "  linking, {name:<5} {:>10.3} ms (bare scan {:.3} ms, {:.2}×)",

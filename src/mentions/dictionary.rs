@@ -1,20 +1,20 @@
 //! The dictionary: every entry's names, aliases and derived forms, folded, deduplicated and
-//! compiled into one leftmost-longest Aho-Corasick automaton plus a fuzzy index.
+//! indexed in a character trie for leftmost-longest matching ([`super::trie`]) plus a fuzzy
+//! index.
 //!
-//! Building is dominated by the automaton. To stay close to that floor, all folded patterns
-//! live in one string arena (no `String` per pattern) and the per-pattern bookkeeping is a
-//! few flat vectors.
+//! All folded patterns live in one string arena (no `String` per pattern) and the per-pattern
+//! bookkeeping is a few flat vectors, so a rebuild at 100,000 entries is mostly one sort.
 
 use std::collections::HashMap;
 use std::fmt;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use serde::{Deserialize, Serialize};
 
 use super::derive::derived_forms;
 use super::fuzzy::FuzzyIndex;
 use super::mention::{CAP_AMBIGUOUS, CONF_ALIAS, CONF_EXACT_NAME, Method, capped_confidence};
 use super::normalize::fold_into;
+use super::trie::Trie;
 
 /// One directory entry as the mention engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,11 +31,11 @@ pub struct DictEntry {
 
 /// Why a dictionary could not be built.
 #[derive(Debug)]
-pub struct DictionaryError(aho_corasick::BuildError);
+pub struct DictionaryError;
 
 impl fmt::Display for DictionaryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot build the mention automaton: {}", self.0)
+        f.write_str("cannot build the mention index: more name characters than it can number")
     }
 }
 
@@ -51,10 +51,10 @@ pub(crate) struct Target {
 
 /// Names, aliases and derived forms of a set of entries, ready for [`Dictionary::find`].
 pub struct Dictionary {
-    pub(crate) automaton: AhoCorasick,
+    pub(crate) trie: Trie,
     /// All folded patterns, back to back.
     pub(crate) arena: String,
-    /// Byte span in `arena` of each distinct pattern (indexed by automaton pattern id).
+    /// Byte span in `arena` of each distinct pattern (indexed by pattern id).
     pub(crate) patterns: Vec<(u32, u32)>,
     /// `targets[target_start[p]..target_start[p + 1]]` are pattern `p`'s entries.
     target_start: Vec<u32>,
@@ -72,12 +72,14 @@ struct RawPattern {
 
 impl Dictionary {
     /// Builds the dictionary for `entries`: folds every name and alias, adds derived forms,
-    /// merges identical patterns and compiles the automaton and the fuzzy index.
+    /// merges identical patterns and builds the trie and the fuzzy index.
     pub fn build(entries: &[DictEntry]) -> Result<Dictionary, DictionaryError> {
+        let started = std::time::Instant::now();
         let (arena, raw) = collect_patterns(entries);
+        let collected = started.elapsed();
 
         // Identical folded patterns (a name and its spacing-variant alias, two 중구) become
-        // one automaton pattern with several targets.
+        // one pattern with several targets.
         let mut ids: HashMap<&str, u32> = HashMap::with_capacity(raw.len());
         let mut patterns: Vec<(u32, u32)> = Vec::with_capacity(raw.len());
         let mut linked: Vec<(u32, Target)> = Vec::with_capacity(raw.len());
@@ -91,35 +93,47 @@ impl Dictionary {
             linked.push((id, r.target));
         }
         drop(ids);
-        let (target_start, targets) = group_targets(&arena, &patterns, linked);
+        drop(raw);
+        let merged = started.elapsed();
 
-        // The automaton and the fuzzy index are independent: build them side by side (the
-        // rebuild at 100,000 entries is dominated by these two).
-        let (automaton, fuzzy) = std::thread::scope(|scope| {
-            let fuzzy = scope.spawn(|| FuzzyIndex::build(&arena, &patterns));
-            let automaton = AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
-                .build(
-                    patterns
-                        .iter()
-                        .map(|&(s, e)| &arena[s as usize..e as usize]),
-                );
+        // The fuzzy index is independent of the targets and the trie: build it beside them.
+        let (trie, (target_start, targets), fuzzy, fuzzy_time) = std::thread::scope(|scope| {
+            let fuzzy = scope.spawn(|| {
+                let t = std::time::Instant::now();
+                (FuzzyIndex::build(&arena, &patterns), t.elapsed())
+            });
+            let grouped = group_targets(&arena, &patterns, linked);
+            let trie = Trie::build(&arena, &patterns);
             // A panic in the fuzzy build is a bug; surface it where it happened.
-            let fuzzy = fuzzy
+            let (fuzzy, fuzzy_time) = fuzzy
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (automaton, fuzzy)
+            (trie, grouped, fuzzy, fuzzy_time)
         });
-        let automaton = automaton.map_err(DictionaryError)?;
-        Ok(Dictionary {
-            automaton,
+        tracing::debug!(
+            entries = entries.len(),
+            patterns = patterns.len(),
+            collect_ms = collected.as_secs_f64() * 1e3,
+            merge_ms = (merged - collected).as_secs_f64() * 1e3,
+            trie_and_targets_ms = (started.elapsed() - merged).as_secs_f64() * 1e3,
+            fuzzy_ms = fuzzy_time.as_secs_f64() * 1e3,
+            "dictionary built"
+        );
+        let mut arena = arena;
+        arena.shrink_to_fit();
+        patterns.shrink_to_fit();
+        let dictionary = Dictionary {
+            trie: trie.map_err(|_| DictionaryError)?,
             arena,
             patterns,
             target_start,
             targets,
             fuzzy,
             entry_count: entries.len(),
-        })
+        };
+        let (trie_bytes, fuzzy_bytes, rest_bytes) = dictionary.heap_bytes();
+        tracing::debug!(trie_bytes, fuzzy_bytes, rest_bytes, "dictionary size");
+        Ok(dictionary)
     }
 
     /// Number of entries the dictionary was built from.
@@ -127,9 +141,23 @@ impl Dictionary {
         self.entry_count
     }
 
-    /// Number of distinct folded patterns in the automaton.
+    /// Number of distinct folded patterns.
     pub fn pattern_count(&self) -> usize {
         self.patterns.len()
+    }
+
+    /// Bytes the dictionary holds on the heap: (trie, fuzzy index, everything else).
+    pub fn heap_bytes(&self) -> (usize, usize, usize) {
+        let rest = self.arena.capacity()
+            + self.patterns.capacity() * 8
+            + self.target_start.capacity() * 4
+            + self.targets.capacity() * std::mem::size_of::<Target>();
+        (self.trie.heap_bytes(), self.fuzzy.heap_bytes(), rest)
+    }
+
+    /// Nodes of the exact-match trie (its size: twelve bytes a node).
+    pub fn trie_nodes(&self) -> usize {
+        self.trie.node_count()
     }
 
     /// The folded text of pattern `id`.
@@ -238,6 +266,7 @@ fn group_targets(
         }
     }
     target_start.push(u32::try_from(targets.len()).unwrap_or(u32::MAX));
+    targets.shrink_to_fit();
     (target_start, targets)
 }
 

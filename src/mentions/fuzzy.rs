@@ -4,10 +4,11 @@
 //! Symmetric-delete index: for every long pattern we store a hash of the pattern and of each
 //! one-character deletion of it. A text window within one edit of a pattern then shares a key
 //! with it (window = pattern minus a char, window minus a char = pattern, or both minus the
-//! same position = one substitution). Keys are 64-bit hashes, not strings, so the index is a
-//! sorted vector of 16-byte records plus a radix directory on the top hash bits: no per-key
-//! allocation at build time, at most two cache misses per probe at search time. Every hit is
-//! verified against the real pattern, so hash collisions cannot produce wrong links.
+//! same position = one substitution). Keys are 64-bit hashes, not strings: the top bits pick a
+//! bucket of a directory, and the bucket holds 8-byte records (the low 32 hash bits, the
+//! pattern and the deleted position), placed by counting, not sorting. No per-key allocation
+//! at build time, at most two cache misses per probe at search time. Every hit is verified
+//! against the real pattern, so hash collisions cannot produce wrong links.
 //!
 //! Most windows never reach the index. With one edit in a pattern of n ≥ 6 characters, its
 //! first or its last three characters survive intact; for n = 5 an edit in the middle breaks
@@ -47,18 +48,34 @@ pub(crate) enum Edit {
     Indel,
 }
 
-#[derive(Debug, Clone, Copy)]
+/// One key: the low 32 bits of its hash (the high bits chose its directory bucket) and the
+/// pattern with the position of the deleted character. Eight bytes; a false match of the
+/// remaining bits is rejected by the verification every hit goes through.
+#[derive(Debug, Clone, Copy, Default)]
 struct Key {
-    hash: u64,
-    pattern: u32,
-    /// Position of the deleted character, or [`WHOLE`].
-    deleted: u8,
+    low: u32,
+    /// Pattern id in the low 24 bits, deleted position (or [`WHOLE`]) in the high 8.
+    tag: u32,
 }
+
+impl Key {
+    fn pattern(self) -> u32 {
+        self.tag & PATTERN_MASK
+    }
+
+    fn deleted(self) -> u8 {
+        (self.tag >> 24) as u8
+    }
+}
+
+/// Pattern ids the index can hold (16.7 million distinct names and aliases).
+const PATTERN_MASK: u32 = (1 << 24) - 1;
 
 /// The symmetric-delete index over a dictionary's long patterns.
 pub(crate) struct FuzzyIndex {
+    /// Keys grouped by bucket (the top hash bits), in no order within a bucket.
     keys: Vec<Key>,
-    /// `keys[directory[b]..directory[b + 1]]` have top hash bits `b`.
+    /// `keys[directory[b]..directory[b + 1]]` are bucket `b`'s keys.
     directory: Vec<u32>,
     shift: u32,
     prefix_bits: Vec<u64>,
@@ -66,6 +83,15 @@ pub(crate) struct FuzzyIndex {
     bit_mask: u64,
     /// Longest indexed pattern, 0 when nothing is indexed.
     pub max_len: usize,
+}
+
+impl FuzzyIndex {
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.capacity() * std::mem::size_of::<Key>()
+            + self.directory.capacity() * 4
+            + (self.prefix_bits.capacity() + self.suffix_bits.capacity()) * 8
+    }
 }
 
 fn mix(mut z: u64) -> u64 {
@@ -136,6 +162,9 @@ fn one_edit(w: &[char], p: &[char]) -> Option<Edit> {
 
 impl FuzzyIndex {
     /// Indexes every pattern (`arena[s..e]` for each span) of 5–24 characters.
+    ///
+    /// Three passes over the patterns, no sort: count the keys (and set the prefilter bits),
+    /// count them per bucket, then drop each into its bucket's slot.
     pub fn build(arena: &str, patterns: &[(u32, u32)]) -> FuzzyIndex {
         let bits = (patterns.len() * 16)
             .next_power_of_two()
@@ -143,30 +172,10 @@ impl FuzzyIndex {
         let mut prefix_bits = vec![0u64; bits / 64];
         let mut suffix_bits = vec![0u64; bits / 64];
         let bit_mask = bits as u64 - 1;
-        let mut keys = Vec::with_capacity(patterns.len() * 4);
-        let mut buf = ['\0'; MAX_FUZZY_CHARS + 1];
         let mut max_len = 0;
-        for (id, &(s, e)) in patterns.iter().enumerate() {
-            let Some(n) = load(&arena[s as usize..e as usize], &mut buf) else {
-                continue;
-            };
-            let Ok(pattern) = u32::try_from(id) else {
-                break;
-            };
-            let chars = &buf[..n];
-            let pre = prefix_hashes(chars);
-            keys.push(Key {
-                hash: key_of(pre[n], n),
-                pattern,
-                deleted: WHOLE,
-            });
-            for k in 0..n {
-                keys.push(Key {
-                    hash: key_of(deletion_hash(&pre, n, k), n - 1),
-                    pattern,
-                    deleted: k as u8,
-                });
-            }
+        let mut count = 0usize;
+        for_each_long(arena, patterns, |_, chars| {
+            let n = chars.len();
             let p = bit_position(poly(&chars[..3]) ^ PREFIX_SALT, n, bit_mask);
             let q = bit_position(poly(&chars[n - 3..]) ^ SUFFIX_SALT, n, bit_mask);
             set_bit(&mut prefix_bits, p);
@@ -178,9 +187,33 @@ impl FuzzyIndex {
                 set_bit(&mut prefix_bits, g);
             }
             max_len = max_len.max(n);
+            count += n + 1;
+        });
+
+        // About four keys a bucket: a probe reads one short run of 8-byte keys.
+        let bucket_bits = (usize::BITS - (count / 4).max(2).leading_zeros()).clamp(1, 30);
+        let shift = 64 - bucket_bits;
+        let mut directory = vec![0u32; (1usize << bucket_bits) + 1];
+        for_each_long(arena, patterns, |_, chars| {
+            pattern_keys(chars, |hash, _| {
+                directory[(hash >> shift) as usize + 1] += 1
+            });
+        });
+        for b in 1..directory.len() {
+            directory[b] += directory[b - 1];
         }
-        keys.sort_unstable_by_key(|k| k.hash);
-        let (directory, shift) = radix_directory(&keys);
+        let mut next = directory.clone();
+        let mut keys = vec![Key::default(); count];
+        for_each_long(arena, patterns, |pattern, chars| {
+            pattern_keys(chars, |hash, deleted| {
+                let slot = &mut next[(hash >> shift) as usize];
+                keys[*slot as usize] = Key {
+                    low: hash as u32,
+                    tag: pattern | (u32::from(deleted) << 24),
+                };
+                *slot += 1;
+            });
+        });
         FuzzyIndex {
             keys,
             directory,
@@ -228,11 +261,15 @@ impl FuzzyIndex {
         edges || gapped
     }
 
-    fn probe(&self, hash: u64) -> impl Iterator<Item = &Key> {
+    fn probe(&self, hash: u64) -> impl Iterator<Item = Key> {
         let bucket = (hash >> self.shift) as usize;
         let from = self.directory[bucket] as usize;
         let to = self.directory[bucket + 1] as usize;
-        self.keys[from..to].iter().filter(move |k| k.hash == hash)
+        let low = hash as u32;
+        self.keys[from..to]
+            .iter()
+            .copied()
+            .filter(move |k| k.low == low)
     }
 
     /// Calls `hit(pattern, edit)` for every indexed pattern exactly one edit away from `w`.
@@ -261,15 +298,15 @@ impl FuzzyIndex {
         let pre = prefix_hashes(w);
         // The window is a pattern with one character missing.
         for key in self.probe(key_of(pre[c], c)) {
-            if key.deleted != WHOLE {
-                verify(key.pattern);
+            if key.deleted() != WHOLE {
+                verify(key.pattern());
             }
         }
         // The window has one extra character, or one character replaced.
         for i in 0..c {
             for key in self.probe(key_of(deletion_hash(&pre, c, i), c - 1)) {
-                if key.deleted == WHOLE || usize::from(key.deleted) == i {
-                    verify(key.pattern);
+                if key.deleted() == WHOLE || usize::from(key.deleted()) == i {
+                    verify(key.pattern());
                 }
             }
         }
@@ -289,22 +326,29 @@ fn get_bit(bits: &[u64], key: u64) -> bool {
     bits[(key / 64) as usize] & (1 << (key % 64)) != 0
 }
 
-/// Builds the bucket directory over sorted keys: about one key per bucket.
-fn radix_directory(keys: &[Key]) -> (Vec<u32>, u32) {
-    let bits = usize::BITS - keys.len().max(2).leading_zeros();
-    let bits = bits.clamp(1, 30);
-    let shift = 64 - bits;
-    let buckets = 1usize << bits;
-    let mut directory = Vec::with_capacity(buckets + 1);
-    let mut i = 0;
-    for b in 0..buckets {
-        while i < keys.len() && ((keys[i].hash >> shift) as usize) < b {
-            i += 1;
+/// Calls `f(id, chars)` for every pattern of 5–24 characters (ids beyond [`PATTERN_MASK`]
+/// are not indexed).
+fn for_each_long(arena: &str, patterns: &[(u32, u32)], mut f: impl FnMut(u32, &[char])) {
+    let mut buf = ['\0'; MAX_FUZZY_CHARS + 1];
+    for (id, &(s, e)) in patterns.iter().enumerate() {
+        let Some(n) = load(&arena[s as usize..e as usize], &mut buf) else {
+            continue;
+        };
+        match u32::try_from(id) {
+            Ok(id) if id <= PATTERN_MASK => f(id, &buf[..n]),
+            _ => break,
         }
-        directory.push(u32::try_from(i).unwrap_or(u32::MAX));
     }
-    directory.push(u32::try_from(keys.len()).unwrap_or(u32::MAX));
-    (directory, shift)
+}
+
+/// Calls `f(hash, deleted)` for the whole pattern and each one-character deletion.
+fn pattern_keys(chars: &[char], mut f: impl FnMut(u64, u8)) {
+    let n = chars.len();
+    let pre = prefix_hashes(chars);
+    f(key_of(pre[n], n), WHOLE);
+    for k in 0..n {
+        f(key_of(deletion_hash(&pre, n, k), n - 1), k as u8);
+    }
 }
 
 #[cfg(test)]

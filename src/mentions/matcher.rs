@@ -1,10 +1,8 @@
-//! Finding mentions: exact matches through the automaton with Korean boundary checks, fuzzy
+//! Finding mentions: exact matches through the trie with Korean boundary checks, fuzzy
 //! matches at word starts, then candidates, assembled into [`Mention`]s with character offsets.
 //!
 //! All internal work is in byte offsets of the NFC text ([`Link`]); character offsets are
 //! computed once at the end, in one forward pass.
-
-use aho_corasick::Input;
 
 use super::candidates;
 use super::dictionary::Dictionary;
@@ -73,17 +71,17 @@ impl Dictionary {
         find_in_layers(&[layer], text, options)
     }
 
-    /// Exact matches of the automaton that pass the Korean boundary checks.
+    /// Leftmost-longest exact matches that pass the Korean boundary checks.
     fn exact_links(&self, ft: &FoldedText<'_>, keep: &dyn Fn(i64) -> bool, out: &mut Vec<Link>) {
         let hay = ft.folded.as_str();
         let mut pos = 0;
         while pos < hay.len() {
-            let Some(m) = self.automaton.find(Input::new(hay).span(pos..hay.len())) else {
+            let Some((start, end, pattern)) = self.trie.find(hay, pos) else {
                 break;
             };
-            let (os, oe) = ft.original_span(m.start(), m.end());
-            if left_ok(ft, m.start(), os) && right_ok(ft, m.end(), oe) {
-                for t in self.targets(m.pattern().as_usize()) {
+            let (os, oe) = ft.original_span(start, end);
+            if left_ok(ft, start, os) && right_ok(ft, end, oe) {
+                for t in self.targets(pattern as usize) {
                     if keep(t.entry_id) {
                         out.push(Link {
                             start: os,
@@ -95,10 +93,10 @@ impl Dictionary {
                         });
                     }
                 }
-                pos = m.end();
+                pos = end;
             } else {
                 // Rejected (바른참 in 바른참여연대): a different match may start one char later.
-                pos = m.start() + hay[m.start()..].chars().next().map_or(1, char::len_utf8);
+                pos = start + hay[start..].chars().next().map_or(1, char::len_utf8);
             }
         }
     }
@@ -323,14 +321,32 @@ struct CharCounter {
 
 impl CharCounter {
     fn chars_before(&mut self, text: &str, byte: usize) -> usize {
-        if byte < self.byte {
-            // Offsets mostly increase; going back is rare, so just restart.
-            *self = CharCounter::default();
-        }
-        let bytes = &text.as_bytes()[self.byte..byte];
         // Every byte that is not a UTF-8 continuation byte starts a character.
-        self.chars += bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        let starts = |bytes: &[u8]| bytes.iter().filter(|&&b| (b as i8) >= -0x40).count();
+        if byte < self.byte {
+            // Back to the start of a link after the end of the one before it (two entries
+            // sharing a name share a span): count back over the link, not from the text start.
+            self.chars -= starts(&text.as_bytes()[byte..self.byte]);
+        } else {
+            self.chars += starts(&text.as_bytes()[self.byte..byte]);
+        }
         self.byte = byte;
         self.chars
+    }
+}
+
+#[cfg(test)]
+mod counter_tests {
+    use super::CharCounter;
+
+    #[test]
+    fn char_counter_goes_back_to_a_shared_span_without_restarting() {
+        let text = "가나다 라마";
+        let mut c = CharCounter::default();
+        assert_eq!(c.chars_before(text, 3), 1);
+        assert_eq!(c.chars_before(text, 9), 3);
+        assert_eq!(c.chars_before(text, 3), 1);
+        assert_eq!(c.chars_before(text, 13), 5);
+        assert_eq!(c.chars_before(text, 0), 0);
     }
 }

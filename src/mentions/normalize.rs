@@ -47,7 +47,7 @@ const LATIN_MARKERS: &[(&str, bool)] = &[
 pub(crate) struct FoldedText<'a> {
     /// The NFC text all offsets refer to (borrowed when the input already was NFC).
     pub original: Cow<'a, str>,
-    /// The folded text that the automaton scans.
+    /// The folded text that the matcher scans.
     pub folded: String,
     /// For every byte of `folded`, the byte offset in `original` of the character it came from.
     pub source: Vec<u32>,
