@@ -18,7 +18,7 @@ use sea_orm::{
 
 use crate::entities::{alias, entry};
 use crate::error::{AppError, AppResult};
-use crate::mentions::{DictEntry, Dictionary, LiveDictionary, Mention};
+use crate::mentions::{DictEntry, Dictionary, DictionaryBuilder, LiveDictionary, Mention};
 
 /// Above this many changed entries the delta is folded into a fresh base.
 const MAX_DELTA: usize = 2_000;
@@ -93,8 +93,7 @@ pub(crate) async fn dict_entries(
 /// array of `[id, kind, name, [aliases…]]` (the database escapes the names, so any name
 /// survives). The driver's cost is per row — a hand-off between threads each — and at 100,000
 /// entries and 200,000 aliases it was most of the rebuild; a hundred rows cost next to nothing.
-async fn all_dict_entries(db: &impl ConnectionTrait) -> AppResult<Vec<DictEntry>> {
-    let backend = db.get_database_backend();
+fn chunked_entries(backend: sea_orm::DatabaseBackend) -> sea_orm::Statement {
     let sql = match backend {
         sea_orm::DatabaseBackend::Postgres => {
             "SELECT json_agg(json_build_array(e.id, e.kind, e.name, \
@@ -108,26 +107,61 @@ async fn all_dict_entries(db: &impl ConnectionTrait) -> AppResult<Vec<DictEntry>
              FROM entries e GROUP BY e.id / 1000 ORDER BY e.id / 1000"
         }
     };
+    sea_orm::Statement::from_string(backend, sql)
+}
+
+/// The entries of one row of [`chunked_entries`].
+fn parse_chunk(row: &sea_orm::QueryResult) -> AppResult<Vec<DictEntry>> {
+    let chunk: String = row.try_get_by_index(0)?;
+    let entries: Vec<(i64, String, String, Vec<String>)> =
+        serde_json::from_str(&chunk).map_err(AppError::internal)?;
+    Ok(entries
+        .into_iter()
+        .map(|(entry_id, kind, name, aliases)| DictEntry {
+            entry_id,
+            kind,
+            name,
+            aliases,
+        })
+        .collect())
+}
+
+async fn all_dict_entries(db: &impl ConnectionTrait) -> AppResult<Vec<DictEntry>> {
     let rows = db
-        .query_all_raw(sea_orm::Statement::from_string(backend, sql))
+        .query_all_raw(chunked_entries(db.get_database_backend()))
         .await?;
     let mut out = Vec::new();
     for row in rows {
-        let chunk: String = row.try_get_by_index(0)?;
-        let entries: Vec<(i64, String, String, Vec<String>)> =
-            serde_json::from_str(&chunk).map_err(AppError::internal)?;
-        out.extend(
-            entries
-                .into_iter()
-                .map(|(entry_id, kind, name, aliases)| DictEntry {
-                    entry_id,
-                    kind,
-                    name,
-                    aliases,
-                }),
-        );
+        out.extend(parse_chunk(&row)?);
     }
     Ok(out)
+}
+
+/// The whole dictionary, folding each chunk of entries while the database produces the next
+/// (its driver runs the statement on a thread of its own), then merging and indexing on a
+/// blocking thread. Returns the dictionary and the number of entries.
+pub(crate) async fn build_from_db(db: &DatabaseConnection) -> AppResult<(Dictionary, usize)> {
+    use futures_util::StreamExt;
+    use sea_orm::StreamTrait;
+
+    let mut builder = DictionaryBuilder::default();
+    let mut n = 0;
+    {
+        let mut rows = db
+            .stream_raw(chunked_entries(db.get_database_backend()))
+            .await?;
+        while let Some(row) = rows.next().await {
+            for entry in parse_chunk(&row?)? {
+                builder.add(&entry);
+                n += 1;
+            }
+        }
+    }
+    let dictionary = tokio::task::spawn_blocking(move || builder.finish())
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok((dictionary, n))
 }
 
 /// Hands the heap pages freed by a build (every name read from the database, the old
@@ -140,11 +174,6 @@ fn release_free_memory() {
     unsafe {
         libc::malloc_trim(0);
     }
-}
-
-fn build_live(entries: Vec<DictEntry>) -> AppResult<LiveDictionary> {
-    let dict = Dictionary::build(&entries).map_err(AppError::internal)?;
-    LiveDictionary::new(Arc::new(dict)).map_err(AppError::internal)
 }
 
 impl MentionIndex {
@@ -160,11 +189,8 @@ impl MentionIndex {
 
     async fn rebuild_locked(&self, db: &DatabaseConnection) -> AppResult<usize> {
         let before = stamp(db).await?;
-        let entries = dict_entries(db, None).await?;
-        let n = entries.len();
-        let live = tokio::task::spawn_blocking(move || build_live(entries))
-            .await
-            .map_err(AppError::internal)??;
+        let (dictionary, n) = build_from_db(db).await?;
+        let live = LiveDictionary::new(Arc::new(dictionary)).map_err(AppError::internal)?;
         *self
             .live
             .write()

@@ -74,8 +74,19 @@ impl Dictionary {
     /// Builds the dictionary for `entries`: folds every name and alias, adds derived forms,
     /// merges identical patterns and builds the trie and the fuzzy index.
     pub fn build(entries: &[DictEntry]) -> Result<Dictionary, DictionaryError> {
-        let started = std::time::Instant::now();
-        let (arena, raw) = collect_patterns(entries);
+        let mut builder = DictionaryBuilder::default();
+        for entry in entries {
+            builder.add(entry);
+        }
+        builder.finish()
+    }
+
+    fn from_patterns(
+        arena: String,
+        raw: Vec<RawPattern>,
+        entry_count: usize,
+        started: std::time::Instant,
+    ) -> Result<Dictionary, DictionaryError> {
         let collected = started.elapsed();
 
         // Identical folded patterns (a name and its spacing-variant alias, two 중구) become
@@ -111,9 +122,9 @@ impl Dictionary {
             (trie, grouped, fuzzy, fuzzy_time)
         });
         tracing::debug!(
-            entries = entries.len(),
+            entries = entry_count,
             patterns = patterns.len(),
-            collect_ms = collected.as_secs_f64() * 1e3,
+            collect_ms = collected.as_secs_f64() * 1e3, // from the first entry added
             merge_ms = (merged - collected).as_secs_f64() * 1e3,
             trie_and_targets_ms = (started.elapsed() - merged).as_secs_f64() * 1e3,
             fuzzy_ms = fuzzy_time.as_secs_f64() * 1e3,
@@ -129,7 +140,7 @@ impl Dictionary {
             target_start,
             targets,
             fuzzy,
-            entry_count: entries.len(),
+            entry_count,
         };
         let (trie_bytes, fuzzy_bytes, rest_bytes) = dictionary.heap_bytes();
         tracing::debug!(trie_bytes, fuzzy_bytes, rest_bytes, "dictionary size");
@@ -174,19 +185,27 @@ impl Dictionary {
     }
 }
 
-/// Folds every name, alias and derived form into one arena.
-fn collect_patterns(entries: &[DictEntry]) -> (String, Vec<RawPattern>) {
-    let total: usize = entries
-        .iter()
-        .map(|e| e.name.len() + e.aliases.iter().map(String::len).sum::<usize>())
-        .sum();
-    let mut arena = String::with_capacity(total);
-    let mut raw = Vec::with_capacity(entries.len() * 3);
-    let mut derived: Vec<(String, f32)> = Vec::new();
-    for entry in entries {
+/// Folds entries into a dictionary one at a time, so that a caller can feed them as they
+/// arrive from the database (folding overlaps reading) and each entry's strings are freed as
+/// soon as it is folded.
+#[derive(Default)]
+pub struct DictionaryBuilder {
+    arena: String,
+    raw: Vec<RawPattern>,
+    derived: Vec<(String, f32)>,
+    entries: usize,
+    started: Option<std::time::Instant>,
+}
+
+impl DictionaryBuilder {
+    /// Folds `entry`'s name and aliases and adds their derived forms.
+    pub fn add(&mut self, entry: &DictEntry) {
+        self.started.get_or_insert_with(std::time::Instant::now);
+        self.entries += 1;
+        let arena = &mut self.arena;
         for (name, method, confidence) in names(entry) {
             let start = arena.len();
-            fold_into(&mut arena, name);
+            fold_into(arena, name);
             let end = arena.len();
             if start == end {
                 continue;
@@ -196,10 +215,10 @@ fn collect_patterns(entries: &[DictEntry]) -> (String, Vec<RawPattern>) {
                 method,
                 confidence,
             };
-            push_raw(&mut raw, start, end, target);
-            derived.clear();
-            derived_forms(&arena[start..end], &entry.kind, &mut derived);
-            for (form, confidence) in &derived {
+            push_raw(&mut self.raw, start, end, target);
+            self.derived.clear();
+            derived_forms(&arena[start..end], &entry.kind, &mut self.derived);
+            for (form, confidence) in &self.derived {
                 let start = arena.len();
                 arena.push_str(form);
                 let target = Target {
@@ -207,11 +226,16 @@ fn collect_patterns(entries: &[DictEntry]) -> (String, Vec<RawPattern>) {
                     method: Method::AbbreviationRule,
                     confidence: *confidence,
                 };
-                push_raw(&mut raw, start, arena.len(), target);
+                push_raw(&mut self.raw, start, arena.len(), target);
             }
         }
     }
-    (arena, raw)
+
+    /// Merges identical patterns and builds the trie and the fuzzy index.
+    pub fn finish(self) -> Result<Dictionary, DictionaryError> {
+        let started = self.started.unwrap_or_else(std::time::Instant::now);
+        Dictionary::from_patterns(self.arena, self.raw, self.entries, started)
+    }
 }
 
 /// An entry's name and aliases with their method and base confidence.

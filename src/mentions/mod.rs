@@ -34,7 +34,7 @@ mod find_tests;
 #[cfg(test)]
 mod seed_tests;
 
-pub use dictionary::{DictEntry, Dictionary, DictionaryError};
+pub use dictionary::{DictEntry, Dictionary, DictionaryBuilder, DictionaryError};
 pub use live::LiveDictionary;
 pub use matcher::FindOptions;
 pub use mention::{Mention, Method};
