@@ -43,8 +43,8 @@ pub struct AppState {
     pub figures: Arc<crate::compare::cache::FiguresCache>,
     /// District boundaries for point-in-polygon, parsed once per instance.
     pub boundaries: Arc<crate::boundary::BoundaryCache>,
-    /// Recent searches' results, shared until a write changes them.
-    pub searches: Arc<crate::web::cache::PageCache<crate::search::queries::SearchResults>>,
+    /// Recent searches' results (and their rendered HTML), shared until a write changes them.
+    pub searches: Arc<crate::web::cache::PageCache<crate::search::routes::CachedSearch>>,
     /// Recently shown entry pages' data, shared until a write changes them.
     pub entry_pages:
         Arc<crate::web::cache::PageCache<Option<crate::directory::queries::EntryPage>>>,

@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use maud::Markup;
+use maud::{Markup, PreEscaped};
 use serde::Deserialize;
 
 use crate::api::{ApiError, ApiResult};
@@ -42,8 +42,22 @@ async fn show_search(
     params: Result<Query<SearchParams>, QueryRejection>,
 ) -> AppResult<Markup> {
     let query = parse_params(params)?;
-    let results = cached_search(&state, &query).await?;
-    Ok(views::search_page(&ctx, &query, &results))
+    if query.is_empty() {
+        return Ok(views::search_page(&ctx, &query, &Markup::default()));
+    }
+    let cached = cached_search(&state, &query).await?;
+    let html = cached
+        .html
+        .get_or_init(|| views::results_section(&query, &cached.results).into_string());
+    Ok(views::search_page(&ctx, &query, &PreEscaped(html.clone())))
+}
+
+/// One search in the page cache: its results and, once a page has shown them, their HTML
+/// (the same for every reader; marking the terms and cutting snippets cost more than the
+/// rest of a cached page).
+pub struct CachedSearch {
+    pub results: queries::SearchResults,
+    html: std::sync::OnceLock<String>,
 }
 
 /// `GET /api/v1/search?q=…`: the same search as JSON.
@@ -63,13 +77,15 @@ pub async fn api_search(
 async fn cached_search(
     state: &AppState,
     query: &SearchQuery,
-) -> AppResult<std::sync::Arc<queries::SearchResults>> {
-    if query.is_empty() {
-        return Ok(std::sync::Arc::default());
-    }
+) -> AppResult<std::sync::Arc<CachedSearch>> {
     let key = query.terms.join("\u{1f}");
     state
         .searches
-        .get_or_load(&state.db, &key, || queries::search(&state.db, query))
+        .get_or_load(&state.db, &key, || async {
+            Ok(CachedSearch {
+                results: queries::search(&state.db, query).await?,
+                html: std::sync::OnceLock::new(),
+            })
+        })
         .await
 }

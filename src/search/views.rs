@@ -40,14 +40,16 @@ pub fn search_form(id: &str, value: &str) -> Markup {
 }
 
 /// `GET /search`
-pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> Markup {
+///
+/// `results_html` is [`results_section`] of the query's results: the same for every reader,
+/// so the route renders it once per cached search.
+pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &Markup) -> Markup {
     let text = query.text();
     let title = if query.is_empty() {
         "검색".to_string()
     } else {
         format!("‘{text}’ 검색 결과")
     };
-    let terms = &query.terms;
     page(
         ctx,
         &title,
@@ -59,47 +61,57 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results: &SearchResults) -> M
                     "기관·기업 이름이나 약칭(예: 성동사경센터), 주소, 탐방 보고서의 낱말을 입력하세요. "
                     "여러 낱말을 띄어 쓰면 모두 들어 있는 것만 찾습니다."
                 }
-            } @else if results.is_empty() {
-                p.notice { "검색 결과가 없습니다." }
             } @else {
-                @for group in &results.groups {
-                    section.search-group {
-                        h2 { (group.kind.label_ko()) " " span.count { (count(group.total, group.capped)) } }
-                        ul.plain.hits {
-                            @for hit in &group.items {
-                                li {
-                                    a href={ "/e/" (hit.slug) } { (highlight(&hit.name, terms)) }
-                                    @if let Some(alias) = &hit.matched_alias {
-                                        " " span.chip { "별칭 " (highlight(alias, terms)) }
-                                    }
-                                    @if let Some(s) = entry_snippet(hit, terms) {
-                                        br; span.snippet { (highlight(&s, terms)) }
-                                    }
-                                }
-                            }
-                        }
-                        (more_note(group.total, group.capped, group.items.len()))
-                    }
-                }
-                @if results.reports.total > 0 {
-                    section.search-group {
-                        h2 { "탐방 보고서 " span.count { (count(results.reports.total, results.reports.capped)) } }
-                        ul.plain.hits {
-                            @for r in &results.reports.items {
-                                li {
-                                    a href={ "/reports/" (r.slug) } { (highlight(&r.title, terms)) }
-                                    @if let Some(s) = snippet(&r.body, terms) {
-                                        br; span.snippet { (highlight(&s, terms)) }
-                                    }
-                                }
-                            }
-                        }
-                        (more_note(results.reports.total, results.reports.capped, results.reports.items.len()))
-                    }
-                }
+                (results_html)
             }
         },
     )
+}
+
+/// The results part of the search page: groups by kind, then reports, with the terms marked.
+pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
+    let terms = &query.terms;
+    html! {
+    @if results.is_empty() {
+        p.notice { "검색 결과가 없습니다." }
+    } @else {
+        @for group in &results.groups {
+            section.search-group {
+                h2 { (group.kind.label_ko()) " " span.count { (count(group.total, group.capped)) } }
+                ul.plain.hits {
+                    @for hit in &group.items {
+                        li {
+                            a href={ "/e/" (hit.slug) } { (highlight(&hit.name, terms)) }
+                            @if let Some(alias) = &hit.matched_alias {
+                                " " span.chip { "별칭 " (highlight(alias, terms)) }
+                            }
+                            @if let Some(s) = entry_snippet(hit, terms) {
+                                br; span.snippet { (highlight(&s, terms)) }
+                            }
+                        }
+                    }
+                }
+                (more_note(group.total, group.capped, group.items.len()))
+            }
+        }
+        @if results.reports.total > 0 {
+            section.search-group {
+                h2 { "탐방 보고서 " span.count { (count(results.reports.total, results.reports.capped)) } }
+                ul.plain.hits {
+                    @for r in &results.reports.items {
+                        li {
+                            a href={ "/reports/" (r.slug) } { (highlight(&r.title, terms)) }
+                            @if let Some(s) = snippet(&r.body, terms) {
+                                br; span.snippet { (highlight(&s, terms)) }
+                            }
+                        }
+                    }
+                }
+                (more_note(results.reports.total, results.reports.capped, results.reports.items.len()))
+            }
+        }
+    }
+    }
 }
 
 /// "12건", or "1,000건 이상" when the search stopped counting.
