@@ -5,7 +5,7 @@ use axum::Router;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::routing::get;
-use maud::{Markup, PreEscaped};
+use maud::Markup;
 use serde::Deserialize;
 
 use crate::api::{ApiError, ApiResult};
@@ -43,13 +43,13 @@ async fn show_search(
 ) -> AppResult<Markup> {
     let query = parse_params(params)?;
     if query.is_empty() {
-        return Ok(views::search_page(&ctx, &query, &Markup::default()));
+        return Ok(views::search_page(&ctx, &query, ""));
     }
     let cached = cached_search(&state, &query).await?;
     let html = cached
         .html
         .get_or_init(|| views::results_section(&query, &cached.results).into_string());
-    Ok(views::search_page(&ctx, &query, &PreEscaped(html.clone())))
+    Ok(views::search_page(&ctx, &query, html))
 }
 
 /// One search in the page cache: its results and, once a page has shown them, their HTML

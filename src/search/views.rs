@@ -1,6 +1,6 @@
 //! Pure view functions for the search page and the search API's JSON.
 
-use maud::{Markup, html};
+use maud::{Markup, PreEscaped, html};
 use serde::Serialize;
 
 use crate::auth::extract::Ctx;
@@ -43,7 +43,7 @@ pub fn search_form(id: &str, value: &str) -> Markup {
 ///
 /// `results_html` is [`results_section`] of the query's results: the same for every reader,
 /// so the route renders it once per cached search.
-pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &Markup) -> Markup {
+pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &str) -> Markup {
     let text = query.text();
     let title = if query.is_empty() {
         "검색".to_string()
@@ -62,7 +62,7 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &Markup) -> Mar
                     "여러 낱말을 띄어 쓰면 모두 들어 있는 것만 찾습니다."
                 }
             } @else {
-                (results_html)
+                (PreEscaped(results_html))
             }
         },
     )
