@@ -127,6 +127,77 @@ where
     Ok(row)
 }
 
+/// Rows per multi-row statement in [`insert_many`] and [`record_many`]: 500 rows of the widest
+/// audited table bind about 10,000 parameters, well under SQLite's 32,766 and PostgreSQL's
+/// 65,535.
+pub const BATCH_ROWS: usize = 500;
+
+/// Writes audit rows `(table, row id, action, changes)` in multi-row statements.
+pub async fn record_many(
+    db: &impl ConnectionTrait,
+    actor: &Actor,
+    rows: Vec<(&str, i64, AuditAction, Map<String, Value>)>,
+) -> AppResult<()> {
+    let at = Utc::now();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk = rows
+            .by_ref()
+            .take(BATCH_ROWS)
+            .map(|(table, row_id, action, changes)| audit_log::ActiveModel {
+                at: Set(at),
+                user_id: Set(actor.user_id),
+                actor: Set(actor.name.clone()),
+                table_name: Set(table.to_string()),
+                row_id: Set(row_id),
+                action: Set(action.as_str().to_string()),
+                changes: Set(Some(Value::Object(changes))),
+                ..Default::default()
+            });
+        audit_log::Entity::insert_many(chunk)
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// [`insert`] for many rows: multi-row `INSERT … RETURNING` statements of [`BATCH_ROWS`] rows
+/// and their audit rows, two statements per batch instead of two per row (an import of
+/// 100,000 enterprises). Every model must set the same columns. The rows come back in no
+/// promised order: callers match them by a unique column.
+pub async fn insert_many<A, C>(
+    db: &C,
+    actor: &Actor,
+    models: Vec<A>,
+) -> AppResult<Vec<<A::Entity as EntityTrait>::Model>>
+where
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
+    C: ConnectionTrait,
+{
+    let table = A::Entity::default().table_name().to_string();
+    let mut out = Vec::with_capacity(models.len());
+    let mut models = models.into_iter().peekable();
+    while models.peek().is_some() {
+        let rows = A::Entity::insert_many(models.by_ref().take(BATCH_ROWS))
+            .exec_with_returning(db)
+            .await?;
+        let mut audit = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let new = as_object(row)?;
+            audit.push((
+                table.as_str(),
+                row_id(&new)?,
+                AuditAction::Create,
+                diff(&Map::new(), &new),
+            ));
+        }
+        record_many(db, actor, audit).await?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Updates a row (given as it was before) and records the changed fields.
 pub async fn update<A, C>(
     db: &C,

@@ -8,8 +8,8 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -20,12 +20,13 @@ use crate::entities::{entry, import, import_entry, import_row_error};
 use crate::error::{AppError, AppResult};
 use crate::import::ImportOptions;
 use crate::import::decode::decode_with;
+use crate::import::fulltext::Suspended;
 use crate::import::map::Mapping;
 use crate::import::parse::{RowError, parse_row, raw_text};
 use crate::import::place::{CoordinateCheck, check_coordinates};
 use crate::import::resolve::{Index, Outcome};
 use crate::import::sniff::{LineCounter, classify, reader, sniff};
-use crate::import::write::{create, update};
+use crate::import::write::{Batch, update};
 
 /// How many rows the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
@@ -151,6 +152,8 @@ pub async fn run(
         None => import_record(&txn, actor, opts, &sha, &report).await?,
     };
     let mut seen: HashSet<i64> = HashSet::new();
+    let mut batch = Batch::default();
+    let fulltext = Suspended::begin(&txn).await?;
     let mut rdr = reader(&decoded.text, sniffed.delimiter);
     let mut rec = csv::StringRecord::new();
     let mut n = 0usize;
@@ -220,11 +223,8 @@ pub async fn run(
         let outcome = index.resolve(line, &row.draft, district_id);
         let (label, detail, entry_id, changes) = match outcome {
             Outcome::New => {
-                let ex = create(&txn, actor, &mut index, &row, district_id, opts).await?;
-                let id = ex.entry.id;
-                index.created(line, ex);
                 report.new += 1;
-                ("new", String::new(), id, Vec::new())
+                ("new", String::new(), None, Vec::new())
             }
             Outcome::Update { entry_id, changes } => {
                 update(
@@ -239,11 +239,11 @@ pub async fn run(
                 .await?;
                 report.updated += 1;
                 let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
-                ("update", fields.join(", "), entry_id, changes)
+                ("update", fields.join(", "), Some(entry_id), changes)
             }
             Outcome::Unchanged { entry_id } => {
                 report.unchanged += 1;
-                ("unchanged", String::new(), entry_id, Vec::new())
+                ("unchanged", String::new(), Some(entry_id), Vec::new())
             }
             Outcome::Conflict { reason } => {
                 report.conflict += 1;
@@ -258,7 +258,6 @@ pub async fn run(
                 continue;
             }
         };
-        seen.insert(entry_id);
         push_preview(&mut report, line, &row.draft.name, label, detail);
         if let Some(message) = warning {
             if let Some(p) = report.preview.last_mut().filter(|p| p.line == line) {
@@ -273,9 +272,8 @@ pub async fn run(
                 });
             }
         }
-        import_entry::ActiveModel {
+        let snapshot = import_entry::ActiveModel {
             import_id: Set(record.id),
-            entry_id: Set(entry_id),
             line: Set(i32::try_from(line).unwrap_or(i32::MAX)),
             outcome: Set(label.to_string()),
             changes: Set((!changes.is_empty()).then(|| json!(changes))),
@@ -283,10 +281,21 @@ pub async fn run(
                 (!row.extra.is_empty()).then(|| serde_json::Value::Object(row.extra.clone()))
             ),
             ..Default::default()
+        };
+        match entry_id {
+            Some(id) => {
+                seen.insert(id);
+                batch.snapshot(id, snapshot);
+            }
+            None => {
+                batch.create(&mut index, &row, district_id, opts, snapshot);
+            }
         }
-        .insert(&txn)
-        .await?;
+        if batch.is_full() {
+            seen.extend(batch.flush(&txn, actor, &mut index, &fulltext).await?);
+        }
     }
+    seen.extend(batch.flush(&txn, actor, &mut index, &fulltext).await?);
     progress(Progress {
         rows: report.total,
         done: decoded.text.len() as u64,
@@ -320,6 +329,7 @@ pub async fn run(
     }
     report.import_id = Some(record.id);
     finish(&txn, actor, record, &report, "applied").await?;
+    fulltext.restore(&txn).await?;
     txn.commit().await?;
     report.applied = true;
     Ok(report)

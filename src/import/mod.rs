@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod decode;
 pub mod export;
+pub mod fulltext;
 pub mod map;
 pub mod parse;
 pub mod place;

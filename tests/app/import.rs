@@ -1,9 +1,11 @@
 //! Importing public enterprise lists: encodings, layouts, hostile files, dedupe, strict mode,
 //! idempotent re-import and the snapshot diff, on both backends. Fixtures are written here.
 
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use tambang::audit::Actor;
-use tambang::entities::{audit_log, enterprise_detail, entry, import, import_row_error};
+use tambang::entities::{
+    audit_log, enterprise_detail, entry, import, import_entry, import_row_error,
+};
 use tambang::error::AppError;
 use tambang::import::ImportOptions;
 use tambang::import::apply::{ImportReport, run};
@@ -66,6 +68,7 @@ both_backends!(
     reimport_changes_nothing_and_dedupes_against_demo_entries,
     hostile_files,
     snapshot_diff_and_close_missing,
+    a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry,
 );
 
 async fn cp949_ministry_list_applies_good_rows_and_reports_the_bad_one(backend: Backend) {
@@ -280,6 +283,160 @@ async fn snapshot_diff_and_close_missing(backend: Backend) {
         (d.cert_type.as_str(), d.cert_no.as_deref()),
         ("certified", Some("제2024-015호"))
     );
+}
+
+/// New rows are written in batches of `write::BATCH_ROWS` (entries, details, audit rows and
+/// snapshot rows in multi-row statements): across batch boundaries every row must still get
+/// its own entry, detail, audit rows and snapshot line, and a duplicate of a row from an
+/// earlier batch must still be a conflict.
+async fn a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry(backend: Backend) {
+    use tambang::bench::import_list::{TITLE_LINES, public_list};
+    use tambang::import::write::BATCH_ROWS;
+    let app = spawn_app(backend).await;
+    tambang::demo::ensure_districts(&app.db).await.unwrap();
+    let districts = tambang::bench::generate::load_districts(&app.db)
+        .await
+        .unwrap();
+    let rows = 2 * BATCH_ROWS + 37;
+    let mut text = public_list(rows, 11, &districts);
+    let third = text.lines().nth(TITLE_LINES + 3).unwrap().to_string();
+    text.push_str(&third);
+    text.push_str("\r\n");
+    let r = import(&app, &cp949(&text), &opts(Some("big")))
+        .await
+        .unwrap();
+    assert_eq!(
+        (r.new, r.conflict, r.rejected),
+        (rows, 1, 0),
+        "{:?}",
+        r.errors
+    );
+    let conflict = r.errors.iter().find(|e| e.reason.contains("충돌")).unwrap();
+    assert_eq!(
+        conflict.line as usize,
+        TITLE_LINES + rows + 2,
+        "the last line"
+    );
+
+    let snapshot = import_entry::Entity::find()
+        .filter(import_entry::Column::ImportId.eq(r.import_id.unwrap()))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(snapshot.len(), rows);
+    let entries: std::collections::HashMap<i64, entry::Model> = entry::Entity::find()
+        .filter(entry::Column::Source.eq("big"))
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let details: std::collections::HashMap<i64, enterprise_detail::Model> =
+        enterprise_detail::Entity::find()
+            .all(&app.db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|d| (d.entry_id, d))
+            .collect();
+    assert_eq!(entries.len(), rows);
+    let lines: Vec<&str> = text.lines().collect();
+    for s in &snapshot {
+        // The snapshot row's line holds the entry's name and its 사업자등록번호.
+        let e = &entries[&s.entry_id];
+        let line = lines[s.line as usize - 1];
+        assert!(
+            line.contains(e.name.as_str()),
+            "line {} is {line}, not {}",
+            s.line,
+            e.name
+        );
+        let biz = details[&e.id].biz_reg_no.as_deref().unwrap();
+        assert!(line.contains(biz), "line {} has not {biz}", s.line);
+        assert_eq!(s.outcome, "new");
+    }
+    for table in ["entries", "enterprise_details"] {
+        let created = audit_log::Entity::find()
+            .filter(audit_log::Column::TableName.eq(table))
+            .filter(audit_log::Column::Action.eq("create"))
+            .filter(audit_log::Column::RowId.is_in(entries.keys().copied()))
+            .count(&app.db)
+            .await
+            .unwrap();
+        assert_eq!(created as usize, rows, "{table}: one creation each");
+    }
+    // Found by search: a two-character and a three-character piece of a name.
+    let e = entries
+        .values()
+        .find(|e| {
+            e.name
+                .chars()
+                .take(3)
+                .filter(|c| c.is_alphanumeric())
+                .count()
+                == 3
+        })
+        .unwrap();
+    let name: Vec<char> = e.name.chars().collect();
+    for piece in [&name[1..3], &name[..3]] {
+        let q: String = piece.iter().collect();
+        let (status, body) = app
+            .get(&format!("/search?q={}", crate::helpers::encode(&q)))
+            .await;
+        assert_eq!(status, 200);
+        assert!(body.contains(e.slug.as_str()), "{q} finds {}", e.name);
+    }
+    if backend == Backend::Sqlite {
+        // The full-text rows written in bulk are the ones the triggers write: the indexes'
+        // vocabularies are the same after the triggers rebuild every imported row (the
+        // vocabulary tables live in the test database: a temporary one would be on one pooled
+        // connection only).
+        let vocab = || async {
+            let mut out = Vec::new();
+            for table in ["entries_fts", "entries_bigrams"] {
+                let sql = format!(
+                    "CREATE VIRTUAL TABLE IF NOT EXISTS v_{table} USING fts5vocab({table}, row)"
+                );
+                app.db.execute_unprepared(&sql).await.unwrap();
+                let rows = app
+                    .db
+                    .query_all_raw(sea_orm::Statement::from_string(
+                        sea_orm::DatabaseBackend::Sqlite,
+                        format!("SELECT term || ' ' || doc FROM v_{table} ORDER BY term"),
+                    ))
+                    .await
+                    .unwrap();
+                out.extend(
+                    rows.iter()
+                        .map(|r| r.try_get_by_index::<String>(0).unwrap()),
+                );
+            }
+            out
+        };
+        let bulk = vocab().await;
+        app.db
+            .execute_unprepared(
+                "UPDATE entries SET name = name, address = address WHERE source = 'big'",
+            )
+            .await
+            .unwrap();
+        assert_eq!(bulk, vocab().await, "bulk rows = trigger rows");
+        let triggers = app
+            .db
+            .query_all_raw(sea_orm::Statement::from_string(
+                sea_orm::DatabaseBackend::Sqlite,
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN ('entries_fts_ai', 'entries_bigrams_ai')",
+            ))
+            .await
+            .unwrap();
+        assert_eq!(triggers.len(), 2, "the insert triggers are back");
+    }
+    // The same file again: nothing new, nothing written to the directory.
+    let again = import(&app, &cp949(&text), &opts(Some("big")))
+        .await
+        .unwrap();
+    assert_eq!((again.new, again.unchanged, again.conflict), (0, rows, 1));
 }
 
 fn multipart(file: &[u8], source: &str) -> (String, Vec<u8>) {
