@@ -89,24 +89,23 @@ pub(crate) async fn dict_entries(
         .collect())
 }
 
-/// Every entry with its aliases (those `filter` keeps, a `WHERE` clause on `e`), in chunks of 1,000
-/// entries, each chunk one row holding a JSON array of `[id, kind, name, [aliases…]]` (the
-/// database escapes the names, so any name survives). The driver's cost is per row — a
-/// hand-off between threads each — and at 100,000 entries and 200,000 aliases it was most of
-/// the rebuild; a hundred rows cost next to nothing.
-fn chunked_entries(backend: sea_orm::DatabaseBackend, filter: &str) -> sea_orm::Statement {
+/// Every entry with its aliases, in chunks of 1,000 entries, each chunk one row holding a JSON
+/// array of `[id, kind, name, [aliases…]]` (the database escapes the names, so any name
+/// survives). The driver's cost is per row — a hand-off between threads each — and at 100,000
+/// entries and 200,000 aliases it was most of the rebuild; a hundred rows cost next to nothing.
+fn chunked_entries(backend: sea_orm::DatabaseBackend) -> sea_orm::Statement {
     let sql = match backend {
-        sea_orm::DatabaseBackend::Postgres => format!(
+        sea_orm::DatabaseBackend::Postgres => {
             "SELECT json_agg(json_build_array(e.id, e.kind, e.name, \
              (SELECT coalesce(json_agg(a.name), '[]'::json) FROM aliases a \
              WHERE a.entry_id = e.id)) ORDER BY e.id)::text \
-             FROM entries e {filter} GROUP BY e.id / 1000 ORDER BY e.id / 1000"
-        ),
-        _ => format!(
+             FROM entries e GROUP BY e.id / 1000 ORDER BY e.id / 1000"
+        }
+        _ => {
             "SELECT json_group_array(json_array(e.id, e.kind, e.name, \
              json((SELECT json_group_array(a.name) FROM aliases a WHERE a.entry_id = e.id)))) \
-             FROM entries e {filter} GROUP BY e.id / 1000 ORDER BY e.id / 1000"
-        ),
+             FROM entries e GROUP BY e.id / 1000 ORDER BY e.id / 1000"
+        }
     };
     sea_orm::Statement::from_string(backend, sql)
 }
@@ -129,7 +128,7 @@ fn parse_chunk(row: &sea_orm::QueryResult) -> AppResult<Vec<DictEntry>> {
 
 async fn all_dict_entries(db: &impl ConnectionTrait) -> AppResult<Vec<DictEntry>> {
     let rows = db
-        .query_all_raw(chunked_entries(db.get_database_backend(), ""))
+        .query_all_raw(chunked_entries(db.get_database_backend()))
         .await?;
     let mut out = Vec::new();
     for row in rows {
@@ -138,57 +137,26 @@ async fn all_dict_entries(db: &impl ConnectionTrait) -> AppResult<Vec<DictEntry>
     Ok(out)
 }
 
-/// Entries read and folded by one connection.
-async fn fold_range(
-    db: &DatabaseConnection,
-    filter: &str,
-) -> AppResult<(DictionaryBuilder, usize)> {
+/// The whole dictionary, folding each chunk of entries while the database produces the next
+/// (its driver runs the statement on a thread of its own), then merging and indexing on a
+/// blocking thread. Returns the dictionary and the number of entries.
+pub(crate) async fn build_from_db(db: &DatabaseConnection) -> AppResult<(Dictionary, usize)> {
     use futures_util::StreamExt;
     use sea_orm::StreamTrait;
 
     let mut builder = DictionaryBuilder::default();
     let mut n = 0;
-    let mut rows = db
-        .stream_raw(chunked_entries(db.get_database_backend(), filter))
-        .await?;
-    while let Some(row) = rows.next().await {
-        for entry in parse_chunk(&row?)? {
-            builder.add(&entry);
-            n += 1;
+    {
+        let mut rows = db
+            .stream_raw(chunked_entries(db.get_database_backend()))
+            .await?;
+        while let Some(row) = rows.next().await {
+            for entry in parse_chunk(&row?)? {
+                builder.add(&entry);
+                n += 1;
+            }
         }
     }
-    Ok((builder, n))
-}
-
-/// The whole dictionary: the entries are read in two id ranges by two connections at once
-/// (the database's work on each runs on a thread of its driver's, so on two cores both
-/// halves are produced together), each folded chunk by chunk as it arrives, then merged and
-/// indexed on a blocking thread. Returns the dictionary and the number of entries.
-pub(crate) async fn build_from_db(db: &DatabaseConnection) -> AppResult<(Dictionary, usize)> {
-    let bounds = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            db.get_database_backend(),
-            "SELECT min(id), max(id) FROM entries",
-        ))
-        .await?;
-    let (lo, hi) = match bounds {
-        Some(row) => (
-            row.try_get_by_index::<Option<i64>>(0)?.unwrap_or(0),
-            row.try_get_by_index::<Option<i64>>(1)?.unwrap_or(0),
-        ),
-        None => (0, 0),
-    };
-    // Split on a chunk boundary (no chunk is cut in two), open-ended on both sides: an entry
-    // added meanwhile is read by one of the two or by the next refresh, never by both.
-    let mid = (lo + (hi - lo) / 2).div_euclid(1000) * 1000;
-    let (below, above) = (
-        format!("WHERE e.id < {mid}"),
-        format!("WHERE e.id >= {mid}"),
-    );
-    let (first, second) = tokio::try_join!(fold_range(db, &below), fold_range(db, &above))?;
-    let (mut builder, mut n) = first;
-    builder.merge(second.0);
-    n += second.1;
     let dictionary = tokio::task::spawn_blocking(move || builder.finish())
         .await
         .map_err(AppError::internal)?

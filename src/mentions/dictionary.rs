@@ -231,25 +231,6 @@ impl DictionaryBuilder {
         }
     }
 
-    /// Takes in what another builder folded (entries read by another connection).
-    pub fn merge(&mut self, other: DictionaryBuilder) {
-        let shift = self.arena.len();
-        self.arena.push_str(&other.arena);
-        for p in other.raw {
-            push_raw(
-                &mut self.raw,
-                p.start as usize + shift,
-                p.end as usize + shift,
-                p.target,
-            );
-        }
-        self.entries += other.entries;
-        self.started = match (self.started, other.started) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-    }
-
     /// Merges identical patterns and builds the trie and the fuzzy index.
     pub fn finish(self) -> Result<Dictionary, DictionaryError> {
         let started = self.started.unwrap_or_else(std::time::Instant::now);
@@ -328,36 +309,6 @@ mod tests {
 
     fn find_pattern(d: &Dictionary, text: &str) -> Option<usize> {
         (0..d.pattern_count()).find(|&p| d.pattern(p) == text)
-    }
-
-    #[test]
-    fn builders_merged_from_two_halves_find_what_one_builder_finds() -> Result<(), DictionaryError>
-    {
-        let entries = [
-            entry(1, "district", "성동구", &[]),
-            entry(2, "outlet", "소영씨스토어", &["소영씨 스토어"]),
-            entry(3, "enterprise", "㈜오엠인터렉트", &["오엠"]),
-            entry(4, "district", "중구", &[]),
-            entry(5, "enterprise", "중구", &["소영씨스토어"]),
-        ];
-        let whole = Dictionary::build(&entries)?;
-        let (mut first, mut second) = (DictionaryBuilder::default(), DictionaryBuilder::default());
-        entries[..2].iter().for_each(|e| first.add(e));
-        entries[2..].iter().for_each(|e| second.add(e));
-        first.merge(second);
-        let merged = first.finish()?;
-        assert_eq!(merged.entry_count(), whole.entry_count());
-        assert_eq!(merged.pattern_count(), whole.pattern_count());
-        let text = "성동구 소영씨스토어에서 오엠인터렉트와 중구를 만났다. 성동 오엠";
-        let key = |d: &Dictionary| {
-            d.find(text)
-                .into_iter()
-                .map(|m| format!("{m:?}"))
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(key(&merged), key(&whole));
-        assert!(!key(&whole).is_empty());
-        Ok(())
     }
 
     #[test]
