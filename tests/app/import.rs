@@ -366,21 +366,28 @@ async fn a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry(backend: 
             .unwrap();
         assert_eq!(created as usize, rows, "{table}: one creation each");
     }
-    // Found by search: a two-character and a three-character piece of a name.
-    let e = entries
-        .values()
-        .find(|e| {
-            e.name
-                .chars()
-                .take(3)
-                .filter(|c| c.is_alphanumeric())
-                .count()
-                == 3
+    // Found by search: a two-character and a three-character piece of a name, each rare
+    // enough among the imported names and addresses that the entry is on the first page.
+    let mut sorted: Vec<&entry::Model> = entries.values().collect();
+    sorted.sort_by_key(|e| e.id);
+    let texts: Vec<String> = sorted
+        .iter()
+        .map(|e| format!("{} {}", e.name, e.address.as_deref().unwrap_or_default()))
+        .collect();
+    let rare_piece = |name: &[char], len: usize| {
+        name.windows(len)
+            .map(|w| w.iter().collect::<String>())
+            .filter(|q| q.chars().all(char::is_alphanumeric))
+            .find(|q| texts.iter().filter(|t| t.contains(q.as_str())).count() <= 3)
+    };
+    let (e, pieces) = sorted
+        .iter()
+        .find_map(|e| {
+            let name: Vec<char> = e.name.chars().collect();
+            Some((e, [rare_piece(&name, 2)?, rare_piece(&name, 3)?]))
         })
-        .unwrap();
-    let name: Vec<char> = e.name.chars().collect();
-    for piece in [&name[1..3], &name[..3]] {
-        let q: String = piece.iter().collect();
+        .expect("a name with rare pieces");
+    for q in pieces {
         let (status, body) = app
             .get(&format!("/search?q={}", crate::helpers::encode(&q)))
             .await;
@@ -389,21 +396,22 @@ async fn a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry(backend: 
     }
     if backend == Backend::Sqlite {
         // The full-text rows written in bulk are the ones the triggers write: the indexes'
-        // vocabularies are the same after the triggers rebuild every imported row (the
-        // vocabulary tables live in the test database: a temporary one would be on one pooled
-        // connection only).
+        // vocabularies are the same after the triggers rebuild every imported row. One
+        // transaction holds one connection, so the temporary vocabulary tables are its own.
+        use sea_orm::TransactionTrait;
+        let txn = app.db.begin().await.unwrap();
+        for table in ["entries_fts", "entries_bigrams"] {
+            let sql =
+                format!("CREATE VIRTUAL TABLE temp.v_{table} USING fts5vocab(main, {table}, row)");
+            txn.execute_unprepared(&sql).await.unwrap();
+        }
         let vocab = || async {
             let mut out = Vec::new();
             for table in ["entries_fts", "entries_bigrams"] {
-                let sql = format!(
-                    "CREATE VIRTUAL TABLE IF NOT EXISTS v_{table} USING fts5vocab({table}, row)"
-                );
-                app.db.execute_unprepared(&sql).await.unwrap();
-                let rows = app
-                    .db
+                let rows = txn
                     .query_all_raw(sea_orm::Statement::from_string(
                         sea_orm::DatabaseBackend::Sqlite,
-                        format!("SELECT term || ' ' || doc FROM v_{table} ORDER BY term"),
+                        format!("SELECT term || ' ' || doc FROM temp.v_{table} ORDER BY term"),
                     ))
                     .await
                     .unwrap();
@@ -415,13 +423,14 @@ async fn a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry(backend: 
             out
         };
         let bulk = vocab().await;
-        app.db
-            .execute_unprepared(
-                "UPDATE entries SET name = name, address = address WHERE source = 'big'",
-            )
-            .await
-            .unwrap();
+        assert!(bulk.len() > 1000, "{} terms", bulk.len());
+        txn.execute_unprepared(
+            "UPDATE entries SET name = name, address = address WHERE source = 'big'",
+        )
+        .await
+        .unwrap();
         assert_eq!(bulk, vocab().await, "bulk rows = trigger rows");
+        txn.rollback().await.unwrap();
         let triggers = app
             .db
             .query_all_raw(sea_orm::Statement::from_string(
