@@ -302,9 +302,36 @@ async fn a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry(backend: 
     let third = text.lines().nth(TITLE_LINES + 3).unwrap().to_string();
     text.push_str(&third);
     text.push_str("\r\n");
-    let r = import(&app, &cp949(&text), &opts(Some("big")))
-        .await
-        .unwrap();
+    // Searches keep being answered while the import writes (and, on SQLite, while its insert
+    // triggers are suspended): every query differs, so none is served from the cache.
+    let done = std::cell::Cell::new(false);
+    let bytes = cp949(&text);
+    let (r, (searched, failed)) = tokio::join!(
+        async {
+            let r = import(&app, &bytes, &opts(Some("big"))).await;
+            done.set(true);
+            r
+        },
+        async {
+            let (mut n, mut failed) = (0, Vec::new());
+            while !done.get() {
+                let q = format!("{}{n}", ["성수", "행복", "협동", "마을"][n % 4]);
+                let (status, _) = app
+                    .get(&format!("/search?q={}", crate::helpers::encode(&q)))
+                    .await;
+                if status != 200 {
+                    failed.push((q, status));
+                }
+                n += 1;
+            }
+            (n, failed)
+        }
+    );
+    let r = r.unwrap();
+    assert!(
+        searched > 0 && failed.is_empty(),
+        "{searched} searches, failed: {failed:?}"
+    );
     assert_eq!(
         (r.new, r.conflict, r.rejected),
         (rows, 1, 0),
