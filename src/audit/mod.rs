@@ -77,6 +77,27 @@ fn row_id(map: &Map<String, Value>) -> AppResult<i64> {
         .ok_or_else(|| AppError::internal("audited row has no integer id"))
 }
 
+/// The audit row of one change by `actor` at `at`.
+fn audit_row(
+    actor: &Actor,
+    at: chrono::DateTime<Utc>,
+    table: &str,
+    row_id: i64,
+    action: AuditAction,
+    changes: Map<String, Value>,
+) -> audit_log::ActiveModel {
+    audit_log::ActiveModel {
+        at: Set(at),
+        user_id: Set(actor.user_id),
+        actor: Set(actor.name.clone()),
+        table_name: Set(table.to_string()),
+        row_id: Set(row_id),
+        action: Set(action.as_str().to_string()),
+        changes: Set(Some(Value::Object(changes))),
+        ..Default::default()
+    }
+}
+
 /// Writes one audit row.
 pub async fn record(
     db: &impl ConnectionTrait,
@@ -86,18 +107,9 @@ pub async fn record(
     action: AuditAction,
     changes: Map<String, Value>,
 ) -> AppResult<()> {
-    audit_log::ActiveModel {
-        at: Set(Utc::now()),
-        user_id: Set(actor.user_id),
-        actor: Set(actor.name.clone()),
-        table_name: Set(table.to_string()),
-        row_id: Set(row_id),
-        action: Set(action.as_str().to_string()),
-        changes: Set(Some(Value::Object(changes))),
-        ..Default::default()
-    }
-    .insert(db)
-    .await?;
+    audit_row(actor, Utc::now(), table, row_id, action, changes)
+        .insert(db)
+        .await?;
     Ok(())
 }
 
@@ -144,15 +156,8 @@ pub async fn record_many(
         let chunk = rows
             .by_ref()
             .take(BATCH_ROWS)
-            .map(|(table, row_id, action, changes)| audit_log::ActiveModel {
-                at: Set(at),
-                user_id: Set(actor.user_id),
-                actor: Set(actor.name.clone()),
-                table_name: Set(table.to_string()),
-                row_id: Set(row_id),
-                action: Set(action.as_str().to_string()),
-                changes: Set(Some(Value::Object(changes))),
-                ..Default::default()
+            .map(|(table, row_id, action, changes)| {
+                audit_row(actor, at, table, row_id, action, changes)
             });
         audit_log::Entity::insert_many(chunk)
             .exec_without_returning(db)
