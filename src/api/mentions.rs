@@ -84,7 +84,7 @@ pub async fn detect_mentions(
                         "suggested"
                     }
                     .into(),
-                    surface: m.surface,
+                    surface: m.surface.to_string(),
                     entry_slug: e.map(|e| e.slug.clone()),
                     entry_name: e.map(|e| e.name.clone()),
                     method: serde_json::to_value(m.method)

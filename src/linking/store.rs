@@ -100,7 +100,7 @@ pub async fn relink(
             entry_id: Set(m.entry_id),
             start_char: Set(m.start as i32),
             end_char: Set(m.end as i32),
-            surface: Set(m.surface.clone()),
+            surface: Set(m.surface.to_string()),
             method: Set(method_str(m.method).to_string()),
             confidence: Set(f64::from(m.confidence)),
             state: Set(if confirmed {

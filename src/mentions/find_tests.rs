@@ -58,14 +58,14 @@ fn assert_offsets(text: &str, mentions: &[Mention]) {
     for m in mentions {
         assert!(m.start < m.end && m.end <= len, "{m:?} outside the text");
         let surface: String = text.chars().skip(m.start).take(m.end - m.start).collect();
-        assert_eq!(surface, m.surface, "offsets of {m:?}");
+        assert_eq!(surface, *m.surface, "offsets of {m:?}");
     }
 }
 
 fn links(text: &str) -> Vec<(String, i64)> {
     find(text)
         .into_iter()
-        .filter_map(|m| m.entry_id.map(|id| (m.surface, id)))
+        .filter_map(|m| m.entry_id.map(|id| (m.surface.to_string(), id)))
         .collect()
 }
 
@@ -145,7 +145,7 @@ fn derived_abbreviations_and_district_short_forms() {
     let found = find("성동구사경센터와 성동의 사경기업");
     let summary: Vec<(&str, Option<i64>, Method)> = found
         .iter()
-        .map(|m| (m.surface.as_str(), m.entry_id, m.method))
+        .map(|m| (m.surface.as_ref(), m.entry_id, m.method))
         .collect();
     assert_eq!(
         summary,
@@ -162,14 +162,14 @@ fn derived_abbreviations_and_district_short_forms() {
 fn fuzzy_finds_misspelt_long_names() {
     let found = find("성동사경세터에서 모였습니다");
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].surface, "성동사경세터");
+    assert_eq!(&*found[0].surface, "성동사경세터");
     assert_eq!(found[0].entry_id, Some(SD_CENTER));
     assert_eq!(found[0].method, Method::Fuzzy);
     assert!(found[0].confidence < 0.9 && !found[0].auto_confirm());
     // Across a space, too.
     let found = find("소영시 스토어를 방문");
     assert_eq!(
-        found.first().map(|m| m.surface.as_str()),
+        found.first().map(|m| m.surface.as_ref()),
         Some("소영시 스토어")
     );
     assert_eq!(found.first().and_then(|m| m.entry_id), Some(SOYOUNG));
@@ -209,7 +209,7 @@ fn candidates_for_unknown_names_only() {
     let candidates: Vec<(&str, Option<&str>)> = found
         .iter()
         .filter(|m| m.method == Method::Candidate)
-        .map(|m| (m.surface.as_str(), m.candidate_kind.as_deref()))
+        .map(|m| (m.surface.as_ref(), m.candidate_kind.as_deref()))
         .collect();
     assert_eq!(
         candidates,
@@ -238,7 +238,7 @@ fn offsets_are_characters_of_the_nfc_text() {
     let decomposed = "\u{1112}\u{1161}\u{11AB}남동 와디즈";
     let found = dictionary().find(decomposed);
     assert_eq!(
-        (found[0].start, found[0].end, found[0].surface.as_str()),
+        (found[0].start, found[0].end, found[0].surface.as_ref()),
         (4, 7, "와디즈")
     );
 }
@@ -255,4 +255,36 @@ fn mentions_serialise_for_the_api() {
 fn empty_and_plain_text() {
     assert!(find("").is_empty());
     assert!(find("오늘은 비가 왔다.").is_empty());
+}
+
+#[test]
+fn a_name_many_entries_share_links_each_entry_once_per_occurrence() {
+    // Thirty-one enterprises called 함께스토어; the last also lists the name as an alias.
+    let mut entries: Vec<DictEntry> = (100..130)
+        .map(|id| entry(id, "enterprise", "함께스토어", &[]))
+        .collect();
+    entries.push(entry(130, "enterprise", "함께 스토어", &["함께스토어"]));
+    let d = match Dictionary::build(&entries) {
+        Ok(d) => d,
+        Err(e) => panic!("test dictionary: {e}"),
+    };
+    let text = "함께스토어는 이웃과 함께 함께스토어를 운영한다.";
+    let exact = FindOptions {
+        fuzzy: false,
+        candidates: false,
+    };
+    for found in [d.find_with(text, exact), d.find(text)] {
+        assert_offsets(text, &found);
+        assert_eq!(found.len(), 62, "{found:?}");
+        for (occurrence, start) in found.chunks(31).zip([0, 14]) {
+            assert!(
+                occurrence
+                    .iter()
+                    .all(|m| m.start == start && m.end == start + 5)
+            );
+            let ids: Vec<Option<i64>> = occurrence.iter().map(|m| m.entry_id).collect();
+            let expected: Vec<Option<i64>> = (100..=130).map(Some).collect();
+            assert_eq!(ids, expected, "every entry once, by id when equally sure");
+        }
+    }
 }

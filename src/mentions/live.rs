@@ -115,7 +115,7 @@ mod tests {
         live.find(text)
             .into_iter()
             .filter(|m| m.entry_id.is_some())
-            .map(|m| (m.surface, m.entry_id))
+            .map(|m| (m.surface.to_string(), m.entry_id))
             .collect()
     }
 

@@ -4,6 +4,8 @@
 //! All internal work is in byte offsets of the NFC text ([`Link`]); character offsets are
 //! computed once at the end, in one forward pass.
 
+use std::sync::Arc;
+
 use super::candidates;
 use super::dictionary::Dictionary;
 use super::fuzzy::Edit;
@@ -215,32 +217,41 @@ pub(crate) fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bo
 
 /// Keeps non-overlapping links, preferring earlier, then longer, then more confident ones.
 /// Links with exactly the same span as a kept one survive as alternatives (two entries
-/// sharing a name) unless they point to the same entry.
+/// sharing a name) unless they point to the same entry, which keeps its most confident link.
 pub(crate) fn resolve_overlaps(links: &mut Vec<Link>) {
-    links.sort_by(|a, b| {
+    // Within a span, links of one entry sort next to each other, best first, so duplicates
+    // are dropped by comparing with the last kept link: a name shared by dozens of entries
+    // costs no more than dozens of links.
+    sort_links(links, |a, b| {
         a.start
             .cmp(&b.start)
             .then(b.end.cmp(&a.end))
+            .then(a.entry_id.cmp(&b.entry_id))
             .then(b.confidence.total_cmp(&a.confidence))
+            .then(a.method.cmp(&b.method))
+            .then(a.kind.cmp(&b.kind))
     });
-    let mut kept: Vec<Link> = Vec::with_capacity(links.len());
+    // Kept links are moved down over the dropped ones, in place.
+    let mut kept = 0;
     let mut span: Option<(usize, usize)> = None;
-    for link in links.drain(..) {
-        match span {
+    for i in 0..links.len() {
+        let link = &links[i];
+        let keep = match span {
             Some((s, e)) if s == link.start && e == link.end => {
-                let dup = kept.iter().rev().take_while(|k| k.start == s && k.end == e);
-                if !dup.clone().any(|k| k.entry_id == link.entry_id) {
-                    kept.push(link);
-                }
+                kept == 0 || links[kept - 1].entry_id != link.entry_id
             }
-            Some((_, e)) if link.start < e => {}
+            Some((_, e)) if link.start < e => false,
             _ => {
                 span = Some((link.start, link.end));
-                kept.push(link);
+                true
             }
+        };
+        if keep {
+            links.swap(kept, i);
+            kept += 1;
         }
     }
-    *links = kept;
+    links.truncate(kept);
 }
 
 /// A match may start at the text start, after a non-word character, after a folded-away
@@ -285,31 +296,65 @@ fn right_ok(ft: &FoldedText<'_>, fend: usize, oend: usize) -> bool {
         .is_some_and(is_hangul_syllable)
 }
 
-/// Turns byte-offset links into mentions with character offsets and surfaces.
+/// Sorts `links` by `order`, a total order; exact links usually arrive sorted already (in text
+/// order, a shared name's entries by id), and then checking is all it costs.
+fn sort_links(links: &mut [Link], order: impl Fn(&Link, &Link) -> std::cmp::Ordering) {
+    if !links.is_sorted_by(|a, b| order(a, b).is_le()) {
+        links.sort_unstable_by(order);
+    }
+}
+
+/// Turns byte-offset links into mentions with character offsets and surfaces, in text order
+/// and, within one span, most confident first.
 fn to_mentions(text: &str, mut links: Vec<Link>) -> Vec<Mention> {
-    links.sort_by(|a, b| {
-        a.start
-            .cmp(&b.start)
-            .then(b.end.cmp(&a.end))
-            .then(b.confidence.total_cmp(&a.confidence))
+    sort_links(&mut links, |a, b| {
+        a.start.cmp(&b.start).then(b.end.cmp(&a.end))
     });
+    // Then each span's alternatives (a handful, usually already in order) on their own.
+    let mut from = 0;
+    while from < links.len() {
+        let (start, end) = (links[from].start, links[from].end);
+        let to = from
+            + links[from..]
+                .iter()
+                .take_while(|l| l.start == start && l.end == end)
+                .count();
+        sort_links(&mut links[from..to], |a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.entry_id.cmp(&b.entry_id))
+                .then(a.method.cmp(&b.method))
+                .then(a.kind.cmp(&b.kind))
+        });
+        from = to;
+    }
     let mut counter = CharCounter::default();
-    links
-        .into_iter()
-        .map(|l| {
-            let start = counter.chars_before(text, l.start);
-            let end = counter.chars_before(text, l.end);
-            Mention {
-                start,
-                end,
-                surface: text[l.start..l.end].to_string(),
-                entry_id: l.entry_id,
-                method: l.method,
-                confidence: l.confidence,
-                candidate_kind: l.kind.map(str::to_string),
+    let mut mentions: Vec<Mention> = Vec::with_capacity(links.len());
+    let mut previous_span = None;
+    for l in links {
+        // Alternatives share their span: take offsets and surface from the mention before.
+        let (start, end, surface) = match mentions.last() {
+            Some(m) if previous_span == Some((l.start, l.end)) => {
+                (m.start, m.end, Arc::clone(&m.surface))
             }
-        })
-        .collect()
+            _ => {
+                let start = counter.chars_before(text, l.start);
+                let end = counter.chars_before(text, l.end);
+                (start, end, Arc::from(&text[l.start..l.end]))
+            }
+        };
+        previous_span = Some((l.start, l.end));
+        mentions.push(Mention {
+            start,
+            end,
+            surface,
+            entry_id: l.entry_id,
+            method: l.method,
+            confidence: l.confidence,
+            candidate_kind: l.kind.map(str::to_string),
+        });
+    }
+    mentions
 }
 
 /// Converts byte offsets to character offsets, moving forward through the text.
@@ -348,5 +393,46 @@ mod counter_tests {
         assert_eq!(c.chars_before(text, 3), 1);
         assert_eq!(c.chars_before(text, 13), 5);
         assert_eq!(c.chars_before(text, 0), 0);
+    }
+}
+
+#[cfg(test)]
+mod overlap_tests {
+    use super::{Link, Method, resolve_overlaps};
+
+    fn link(start: usize, end: usize, entry: i64, method: Method, confidence: f32) -> Link {
+        Link {
+            start,
+            end,
+            entry_id: Some(entry),
+            method,
+            confidence,
+            kind: None,
+        }
+    }
+
+    #[test]
+    fn overlaps_keep_the_longest_and_each_entry_once_at_its_best() {
+        let mut links = vec![
+            link(0, 6, 2, Method::Fuzzy, 0.55),
+            link(3, 9, 7, Method::ExactName, 0.95),
+            link(0, 6, 1, Method::Fuzzy, 0.6),
+            link(0, 3, 9, Method::ExactName, 0.95),
+            link(0, 6, 2, Method::ExactName, 0.9),
+            link(6, 9, 8, Method::Alias, 0.92),
+        ];
+        resolve_overlaps(&mut links);
+        let kept: Vec<(usize, usize, Option<i64>, Method)> = links
+            .iter()
+            .map(|l| (l.start, l.end, l.entry_id, l.method))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                (0, 6, Some(1), Method::Fuzzy),
+                (0, 6, Some(2), Method::ExactName),
+                (6, 9, Some(8), Method::Alias),
+            ]
+        );
     }
 }

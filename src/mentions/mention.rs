@@ -1,5 +1,7 @@
 //! What the engine reports: a span of the report text, how it was found, how sure we are.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::particles::is_word_char;
@@ -52,8 +54,9 @@ pub struct Mention {
     pub start: usize,
     /// End (exclusive), in characters of the NFC text.
     pub end: usize,
-    /// The text exactly as written, `text.chars().skip(start).take(end - start)`.
-    pub surface: String,
+    /// The text exactly as written, `text.chars().skip(start).take(end - start)`; shared by
+    /// the alternatives of one span (a name that several entries bear).
+    pub surface: Arc<str>,
     /// The linked entry; `None` for candidates.
     pub entry_id: Option<i64>,
     /// How it was found.
@@ -102,7 +105,7 @@ mod tests {
         Mention {
             start: 0,
             end: surface.chars().count(),
-            surface: surface.to_string(),
+            surface: surface.into(),
             entry_id: Some(1),
             method,
             confidence,

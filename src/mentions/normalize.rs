@@ -49,15 +49,35 @@ pub(crate) struct FoldedText<'a> {
     pub original: Cow<'a, str>,
     /// The folded text that the matcher scans.
     pub folded: String,
-    /// For every byte of `folded`, the byte offset in `original` of the character it came from.
-    pub source: Vec<u32>,
+    /// The map from folded to original byte offsets, as the points where it shifts: (folded
+    /// offset, original offset) of each folded character whose distance to its original
+    /// differs from the character's before it (after every dropped space or marker). A
+    /// character at `f` came from `o + (f - s)`, where `(s, o)` is the last shift at or before
+    /// `f`. A report has a shift every few words, not one entry per byte.
+    shifts: Vec<(u32, u32)>,
 }
 
 impl FoldedText<'_> {
+    /// Byte offset in `original` of the character that the folded character at `at` (a
+    /// character boundary of `folded`) came from.
+    fn original_of(&self, at: usize) -> usize {
+        let i = self.shifts.partition_point(|&(f, _)| f as usize <= at);
+        let (f, o) = self.shifts[i.saturating_sub(1)];
+        o as usize + (at - f as usize)
+    }
+
+    /// Start of the folded character that ends at byte `end` (> 0).
+    fn char_start_before(&self, end: usize) -> usize {
+        self.folded[..end]
+            .char_indices()
+            .next_back()
+            .map_or(0, |(at, _)| at)
+    }
+
     /// Original byte span of the folded byte span `start..end` (a non-empty match).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
-        let first = self.source[start] as usize;
-        let last = self.source[end - 1] as usize;
+        let first = self.original_of(start);
+        let last = self.original_of(self.char_start_before(end));
         let last_len = self.original[last..]
             .chars()
             .next()
@@ -68,14 +88,15 @@ impl FoldedText<'_> {
     /// True when the original character just before `orig_start` was dropped by folding
     /// (a company marker, a quote or a space); `fstart` is the folded position of the match.
     pub fn dropped_before(&self, fstart: usize, orig_start: usize, prev_len: usize) -> bool {
-        fstart == 0 || (self.source[fstart - 1] as usize) < orig_start - prev_len
+        fstart == 0 || self.original_of(self.char_start_before(fstart)) < orig_start - prev_len
     }
 
     /// True when the original character at `orig_end` was dropped by folding.
     pub fn dropped_at(&self, fend: usize, orig_end: usize) -> bool {
-        match self.source.get(fend) {
-            Some(&next) => next as usize > orig_end,
-            None => orig_end < self.original.len(),
+        if fend < self.folded.len() {
+            self.original_of(fend) > orig_end
+        } else {
+            orig_end < self.original.len()
         }
     }
 }
@@ -207,25 +228,37 @@ fn is_plain_nfc(c: char) -> bool {
         || ('\u{FF00}'..='\u{FFEF}').contains(&c)
 }
 
-/// Runs the folding over `s`, calling `emit(folded_char, original_byte_offset)` in order.
+/// Runs the folding over `s`, calling `emit(folded, original_byte_offset)` in order, where
+/// `folded` is one folded character or a run of characters copied as they are (then each
+/// came from the same place in the run that starts at the offset).
 /// Returns false when `s` contains characters that might not be NFC, so the caller can check.
-fn fold_with(s: &str, mut emit: impl FnMut(char, usize)) -> bool {
+fn fold_with(s: &str, mut emit: impl FnMut(&str, usize)) -> bool {
     let mut plain = true;
     let mut prev: Option<char> = None;
-    let mut iter = s.char_indices();
-    while let Some((i, c)) = iter.next() {
-        // Fast path: the bulk of a report is Hangul syllables that fold to themselves.
-        if is_hangul_syllable(c) && !may_start_marker(c) {
-            emit(c, i);
-            prev = Some(c);
+    let mut buf = [0u8; 4];
+    let mut i = 0;
+    while i < s.len() {
+        // Fast paths: the bulk of a report is runs of Hangul syllables that fold to
+        // themselves, and the spaces between words, which folding drops (and start no marker).
+        let run = plain_syllables(s.as_bytes(), i);
+        if run > i {
+            emit(&s[i..run], i);
+            prev = s[..run].chars().next_back();
+            i = run;
             continue;
         }
         let rest = &s[i..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        if c == ' ' {
+            prev = Some(c);
+            i += 1;
+            continue;
+        }
         if let Some(len) = marker_len(rest, prev) {
             prev = rest[..len].chars().next_back();
-            while iter.offset() < i + len {
-                iter.next();
-            }
+            i += len;
             continue;
         }
         plain &= is_plain_nfc(c);
@@ -234,17 +267,33 @@ fn fold_with(s: &str, mut emit: impl FnMut(char, usize)) -> bool {
             && prev.is_some_and(is_hangul_syllable)
             && rest[1..].chars().next().is_some_and(is_hangul_syllable);
         if !separator_dot && let Some(f) = fold_char(c) {
-            emit(f, i);
+            emit(f.encode_utf8(&mut buf), i);
         }
         prev = Some(c);
+        i += c.len_utf8();
     }
     plain
+}
+
+/// End of the run of Hangul syllables from byte `at` that fold to themselves and cannot start
+/// a company marker (`at` itself when there is none).
+fn plain_syllables(bytes: &[u8], mut at: usize) -> usize {
+    // Every Hangul syllable is three bytes in UTF-8, the first one 0xEA–0xED.
+    while let Some(&[b0 @ 0xEA..=0xED, b1, b2]) = bytes.get(at..at + 3) {
+        let code =
+            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+        match char::from_u32(code) {
+            Some(c) if is_hangul_syllable(c) && !may_start_marker(c) => at += 3,
+            _ => break,
+        }
+    }
+    at
 }
 
 /// Appends the folded form of a dictionary name to `out` (used for patterns; no map needed).
 pub(crate) fn fold_into(out: &mut String, name: &str) {
     let name = nfc(name);
-    fold_with(&name, |c, _| out.push(c));
+    fold_with(&name, |piece, _| out.push_str(piece));
 }
 
 /// Folds report text, keeping the byte map the matcher needs.
@@ -259,36 +308,42 @@ pub(crate) fn fold_text(text: &str) -> FoldedText<'_> {
             return FoldedText {
                 original: Cow::Owned(composed),
                 folded: pass.folded,
-                source: pass.source,
+                shifts: pass.shifts,
             };
         }
     }
     FoldedText {
         original: Cow::Borrowed(text),
         folded: pass.folded,
-        source: pass.source,
+        shifts: pass.shifts,
     }
 }
 
 /// One folding pass over text assumed to be NFC.
 struct FoldPass {
     folded: String,
-    source: Vec<u32>,
+    shifts: Vec<(u32, u32)>,
     plain: bool,
 }
 
 fn fold_text_as_is(text: &str) -> FoldPass {
     let mut folded = String::with_capacity(text.len());
-    let mut source: Vec<u32> = Vec::with_capacity(text.len());
-    let plain = fold_with(text, |c, at| {
-        folded.push(c);
-        // Offsets beyond u32 would need a 4 GiB report; saturate rather than panic.
-        let at = u32::try_from(at).unwrap_or(u32::MAX);
-        source.resize(source.len() + c.len_utf8(), at);
+    let mut shifts: Vec<(u32, u32)> = Vec::new();
+    // Offsets beyond u32 would need a 4 GiB report; saturate rather than panic.
+    let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    let plain = fold_with(text, |piece, at| {
+        let (f, o) = (offset(folded.len()), offset(at));
+        let continues = shifts
+            .last()
+            .is_some_and(|&(sf, so)| i64::from(o) - i64::from(so) == i64::from(f) - i64::from(sf));
+        if !continues {
+            shifts.push((f, o));
+        }
+        folded.push_str(piece);
     });
     FoldPass {
         folded,
-        source,
+        shifts,
         plain,
     }
 }
@@ -301,7 +356,7 @@ pub fn normalize_with_map(text: &str) -> (String, Vec<usize>) {
     let mut orig = folded.original.char_indices().enumerate();
     let mut current = orig.next();
     for (at, _) in folded.folded.char_indices() {
-        let target = folded.source[at] as usize;
+        let target = folded.original_of(at);
         while let Some((char_no, (byte, _))) = current {
             if byte >= target {
                 map.push(char_no);

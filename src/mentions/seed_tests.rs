@@ -148,7 +148,7 @@ fn seed_report_links_every_entry_it_names() {
     // Offsets are exact and every link sits on word boundaries.
     for m in &mentions {
         let surface: String = chars[m.start..m.end].iter().collect();
-        assert_eq!(surface, m.surface);
+        assert_eq!(surface, *m.surface);
         if m.entry_id.is_some() {
             let before = m.start.checked_sub(1).map(|i| chars[i]);
             let inside_word = before.is_some_and(|c| ('가'..='힣').contains(&c));
@@ -188,7 +188,7 @@ fn seed_report_links_every_entry_it_names() {
     let find = |surface: &str, id: i64| {
         mentions
             .iter()
-            .filter(|m| m.surface == surface && m.entry_id == Some(id))
+            .filter(|m| &*m.surface == surface && m.entry_id == Some(id))
             .collect::<Vec<_>>()
     };
     // The misspelling is found tolerantly, the abbreviations by alias.
@@ -250,7 +250,7 @@ fn seed_report_links_every_entry_it_names() {
     ];
     for m in mentions.iter().filter(|m| m.entry_id.is_some()) {
         assert!(
-            allowed.contains(&m.surface.as_str()),
+            allowed.contains(&m.surface.as_ref()),
             "unexpected link {m:?}"
         );
     }

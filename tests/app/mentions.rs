@@ -366,7 +366,7 @@ async fn a_new_alias_saved_through_one_instance_links_on_another(backend: Backen
     other.mentions.rebuild(&app.db).await.unwrap();
     let before = other.mentions.find("바른밥상에서 점심을 먹었다.");
     assert!(
-        before.iter().all(|m| m.surface != "바른밥상"),
+        before.iter().all(|m| &*m.surface != "바른밥상"),
         "unknown before"
     );
 

@@ -89,7 +89,7 @@ proptest! {
             prop_assert!(m.start < m.end, "empty mention {m:?}");
             prop_assert!(m.end <= chars.len(), "mention {m:?} past the end ({})", chars.len());
             let covered: String = chars[m.start..m.end].iter().collect();
-            prop_assert_eq!(&covered, &m.surface);
+            prop_assert_eq!(covered.as_str(), &*m.surface);
             prop_assert!((0.0..=1.0).contains(&m.confidence));
         }
     }
