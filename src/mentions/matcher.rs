@@ -76,13 +76,20 @@ impl Dictionary {
     /// Leftmost-longest exact matches that pass the Korean boundary checks.
     fn exact_links(&self, ft: &FoldedText<'_>, keep: &dyn Fn(i64) -> bool, out: &mut Vec<Link>) {
         let hay = ft.folded.as_str();
+        // Leftmost-longest from the offsets where a name may start; a match that ends badly
+        // (바른참 in 바른참여연대) lets a later start try.
         let mut pos = 0;
-        while pos < hay.len() {
-            let Some((start, end, pattern)) = self.trie.find(hay, pos) else {
-                break;
+        for &start in &ft.starts {
+            let start = start as usize;
+            if start < pos {
+                continue;
+            }
+            let Some((end, pattern)) = self.trie.longest_at(hay, start) else {
+                continue;
             };
             let (os, oe) = ft.original_span(start, end);
-            if left_ok(ft, start, os) && right_ok(ft, end, oe) {
+            debug_assert!(left_ok(ft, start, os), "{start} is no name start");
+            if right_ok(ft, end, oe) {
                 for t in self.targets(pattern as usize) {
                     if keep(t.entry_id) {
                         out.push(Link {
@@ -96,9 +103,6 @@ impl Dictionary {
                     }
                 }
                 pos = end;
-            } else {
-                // Rejected (바른참 in 바른참여연대): a different match may start one char later.
-                pos = start + hay[start..].chars().next().map_or(1, char::len_utf8);
             }
         }
     }
@@ -247,7 +251,9 @@ pub(crate) fn resolve_overlaps(links: &mut Vec<Link>) {
             }
         };
         if keep {
-            links.swap(kept, i);
+            if kept != i {
+                links.swap(kept, i);
+            }
             kept += 1;
         }
     }
@@ -434,5 +440,33 @@ mod overlap_tests {
                 (6, 9, Some(8), Method::Alias),
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod start_tests {
+    use super::left_ok;
+    use crate::mentions::normalize::fold_text;
+
+    /// The folded offsets the matcher tries are exactly those where the left boundary holds.
+    #[test]
+    fn name_starts_are_exactly_where_the_left_boundary_holds() {
+        for text in [
+            "",
+            "와디즈는 주식회사와디즈와 ㈜오엠인터렉트, 2022와디즈 그리고 (주)바른참여연대를 만났다.",
+            "  소영씨 스토어·사계절-여행 “성동사경센터”에서 ABC마을과 ＡＢＣ마을 abc2 x와디즈",
+            "성동.용산 2023.12.11 Acme Co., Ltd. 협동조합 inc 와디즈inc",
+            "\u{1112}\u{1161}\u{11AB}남동 한남동에서",
+            "주)오엠 이번주) 사단법인사람 영농조합법인들꽃 …와디즈!와디즈?",
+        ] {
+            let ft = fold_text(text);
+            let expected: Vec<u32> = ft
+                .folded
+                .char_indices()
+                .filter(|&(f, _)| left_ok(&ft, f, ft.original_of(f)))
+                .map(|(f, _)| f as u32)
+                .collect();
+            assert_eq!(ft.starts, expected, "{text}");
+        }
     }
 }

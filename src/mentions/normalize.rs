@@ -55,12 +55,18 @@ pub(crate) struct FoldedText<'a> {
     /// character at `f` came from `o + (f - s)`, where `(s, o)` is the last shift at or before
     /// `f`. A report has a shift every few words, not one entry per byte.
     shifts: Vec<(u32, u32)>,
+    /// Folded offsets where a name may start, in order: the characters whose original is at
+    /// the text start, after a character that is no part of a word or that folding dropped
+    /// (a space, a marker: 주식회사와디즈), or where the script turns Hangul (2022와디즈);
+    /// never inside a Hangul word. Everywhere else a match would fail that boundary check,
+    /// so the matcher walks the trie from these offsets only.
+    pub starts: Vec<u32>,
 }
 
 impl FoldedText<'_> {
     /// Byte offset in `original` of the character that the folded character at `at` (a
     /// character boundary of `folded`) came from.
-    fn original_of(&self, at: usize) -> usize {
+    pub fn original_of(&self, at: usize) -> usize {
         let i = self.shifts.partition_point(|&(f, _)| f as usize <= at);
         let (f, o) = self.shifts[i.saturating_sub(1)];
         o as usize + (at - f as usize)
@@ -228,13 +234,22 @@ fn is_plain_nfc(c: char) -> bool {
         || ('\u{FF00}'..='\u{FFEF}').contains(&c)
 }
 
-/// Runs the folding over `s`, calling `emit(folded, original_byte_offset)` in order, where
-/// `folded` is one folded character or a run of characters copied as they are (then each
-/// came from the same place in the run that starts at the offset).
+/// Runs the folding over `s`, calling `emit(folded, original_byte_offset, may_start)` in
+/// order, where `folded` is one folded character or a run of characters copied as they are
+/// (then each came from the same place in the run that starts at the offset), and
+/// `may_start` says whether a name may start at its first character (see
+/// [`FoldedText::starts`]; inside a run it never may).
 /// Returns false when `s` contains characters that might not be NFC, so the caller can check.
-fn fold_with(s: &str, mut emit: impl FnMut(&str, usize)) -> bool {
+fn fold_with(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
     let mut plain = true;
+    // The original character before position `i`, and whether folding kept it.
     let mut prev: Option<char> = None;
+    let mut prev_kept = false;
+    let may_start = |prev: Option<char>, prev_kept: bool, c: char| {
+        prev.is_none_or(|p| {
+            !is_word_char(p) || !prev_kept || (!is_hangul_syllable(p) && is_hangul_syllable(c))
+        })
+    };
     let mut buf = [0u8; 4];
     let mut i = 0;
     while i < s.len() {
@@ -242,8 +257,9 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize)) -> bool {
         // themselves, and the spaces between words, which folding drops (and start no marker).
         let run = plain_syllables(s.as_bytes(), i);
         if run > i {
-            emit(&s[i..run], i);
-            prev = s[..run].chars().next_back();
+            emit(&s[i..run], i, may_start(prev, prev_kept, '가'));
+            prev = s[run - 3..run].chars().next();
+            prev_kept = true;
             i = run;
             continue;
         }
@@ -253,11 +269,13 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize)) -> bool {
         };
         if c == ' ' {
             prev = Some(c);
+            prev_kept = false;
             i += 1;
             continue;
         }
         if let Some(len) = marker_len(rest, prev) {
             prev = rest[..len].chars().next_back();
+            prev_kept = false;
             i += len;
             continue;
         }
@@ -266,10 +284,12 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize)) -> bool {
         let separator_dot = c == '.'
             && prev.is_some_and(is_hangul_syllable)
             && rest[1..].chars().next().is_some_and(is_hangul_syllable);
-        if !separator_dot && let Some(f) = fold_char(c) {
-            emit(f.encode_utf8(&mut buf), i);
+        let folded = if separator_dot { None } else { fold_char(c) };
+        if let Some(f) = folded {
+            emit(f.encode_utf8(&mut buf), i, may_start(prev, prev_kept, c));
         }
         prev = Some(c);
+        prev_kept = folded.is_some();
         i += c.len_utf8();
     }
     plain
@@ -293,7 +313,7 @@ fn plain_syllables(bytes: &[u8], mut at: usize) -> usize {
 /// Appends the folded form of a dictionary name to `out` (used for patterns; no map needed).
 pub(crate) fn fold_into(out: &mut String, name: &str) {
     let name = nfc(name);
-    fold_with(&name, |piece, _| out.push_str(piece));
+    fold_with(&name, |piece, _, _| out.push_str(piece));
 }
 
 /// Folds report text, keeping the byte map the matcher needs.
@@ -309,6 +329,7 @@ pub(crate) fn fold_text(text: &str) -> FoldedText<'_> {
                 original: Cow::Owned(composed),
                 folded: pass.folded,
                 shifts: pass.shifts,
+                starts: pass.starts,
             };
         }
     }
@@ -316,6 +337,7 @@ pub(crate) fn fold_text(text: &str) -> FoldedText<'_> {
         original: Cow::Borrowed(text),
         folded: pass.folded,
         shifts: pass.shifts,
+        starts: pass.starts,
     }
 }
 
@@ -323,15 +345,17 @@ pub(crate) fn fold_text(text: &str) -> FoldedText<'_> {
 struct FoldPass {
     folded: String,
     shifts: Vec<(u32, u32)>,
+    starts: Vec<u32>,
     plain: bool,
 }
 
 fn fold_text_as_is(text: &str) -> FoldPass {
     let mut folded = String::with_capacity(text.len());
     let mut shifts: Vec<(u32, u32)> = Vec::new();
+    let mut starts: Vec<u32> = Vec::new();
     // Offsets beyond u32 would need a 4 GiB report; saturate rather than panic.
     let offset = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
-    let plain = fold_with(text, |piece, at| {
+    let plain = fold_with(text, |piece, at, may_start| {
         let (f, o) = (offset(folded.len()), offset(at));
         let continues = shifts
             .last()
@@ -339,11 +363,15 @@ fn fold_text_as_is(text: &str) -> FoldPass {
         if !continues {
             shifts.push((f, o));
         }
+        if may_start {
+            starts.push(f);
+        }
         folded.push_str(piece);
     });
     FoldPass {
         folded,
         shifts,
+        starts,
         plain,
     }
 }
@@ -407,6 +435,17 @@ mod tests {
         // (사진출처 is not a marker, and 주) inside a word is left alone.
         assert_eq!(folded("(사진출처"), "(사진출처");
         assert_eq!(folded("이번주)"), "이번주)");
+    }
+
+    #[test]
+    fn plain_runs_stop_exactly_at_marker_syllables() {
+        for c in '가'..='힣' {
+            let s = c.to_string();
+            let plain = plain_syllables(s.as_bytes(), 0) == s.len();
+            assert_eq!(plain, !may_start_marker(c), "{c}");
+        }
+        assert_eq!(plain_syllables("a가".as_bytes(), 0), 0);
+        assert_eq!(plain_syllables("가나주".as_bytes(), 0), 6);
     }
 
     #[test]

@@ -138,6 +138,7 @@ impl Trie {
     }
 
     /// The child of `node` labelled `c`.
+    #[inline]
     fn child(&self, node: usize, c: char) -> Option<usize> {
         if node == 0
             && let Some(k) = hangul_index(c)
@@ -178,7 +179,14 @@ impl Trie {
         best
     }
 
+    /// The longest pattern `hay[at..]` starts with: its end (bytes) and id.
+    pub fn longest_at(&self, hay: &str, at: usize) -> Option<(usize, u32)> {
+        let c = hay[at..].chars().next()?;
+        self.longest_from(hay, at, c)
+    }
+
     /// The leftmost-longest match starting at or after byte `from`: (start, end, id).
+    #[cfg(test)]
     pub fn find(&self, hay: &str, from: usize) -> Option<(usize, usize, u32)> {
         hay[from..].char_indices().find_map(|(offset, c)| {
             let start = from + offset;
