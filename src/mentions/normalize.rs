@@ -253,20 +253,20 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
     let mut buf = [0u8; 4];
     let mut i = 0;
     while i < s.len() {
-        // Fast paths: the bulk of a report is runs of Hangul syllables that fold to
-        // themselves, and the spaces between words, which folding drops (and start no marker).
-        let run = plain_syllables(s.as_bytes(), i);
-        if run > i {
-            emit(&s[i..run], i, may_start(prev, prev_kept, '가'));
-            prev = s[run - 3..run].chars().next();
-            prev_kept = true;
-            i = run;
-            continue;
-        }
         let rest = &s[i..];
         let Some(c) = rest.chars().next() else {
             break;
         };
+        // Fast paths: the bulk of a report is runs of Hangul syllables that fold to
+        // themselves, and the spaces between words, which folding drops (and start no marker).
+        if is_plain_syllable(c) {
+            let run = plain_syllables_end(s, i);
+            emit(&s[i..run], i, may_start(prev, prev_kept, c));
+            prev = s[..run].chars().next_back();
+            prev_kept = true;
+            i = run;
+            continue;
+        }
         if c == ' ' {
             prev = Some(c);
             prev_kept = false;
@@ -295,19 +295,17 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
     plain
 }
 
-/// End of the run of Hangul syllables from byte `at` that fold to themselves and cannot start
-/// a company marker (`at` itself when there is none).
-fn plain_syllables(bytes: &[u8], mut at: usize) -> usize {
-    // Every Hangul syllable is three bytes in UTF-8, the first one 0xEA–0xED.
-    while let Some(&[b0 @ 0xEA..=0xED, b1, b2]) = bytes.get(at..at + 3) {
-        let code =
-            (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-        match char::from_u32(code) {
-            Some(c) if is_hangul_syllable(c) && !may_start_marker(c) => at += 3,
-            _ => break,
-        }
-    }
-    at
+/// A Hangul syllable that folds to itself and cannot start a company marker.
+fn is_plain_syllable(c: char) -> bool {
+    is_hangul_syllable(c) && !may_start_marker(c)
+}
+
+/// End of the run of plain syllables from byte `at` (`at` itself when there is none).
+fn plain_syllables_end(s: &str, at: usize) -> usize {
+    s[at..]
+        .char_indices()
+        .find(|&(_, c)| !is_plain_syllable(c))
+        .map_or(s.len(), |(k, _)| at + k)
 }
 
 /// Appends the folded form of a dictionary name to `out` (used for patterns; no map needed).
@@ -441,11 +439,12 @@ mod tests {
     fn plain_runs_stop_exactly_at_marker_syllables() {
         for c in '가'..='힣' {
             let s = c.to_string();
-            let plain = plain_syllables(s.as_bytes(), 0) == s.len();
+            let plain = plain_syllables_end(&s, 0) == s.len();
             assert_eq!(plain, !may_start_marker(c), "{c}");
         }
-        assert_eq!(plain_syllables("a가".as_bytes(), 0), 0);
-        assert_eq!(plain_syllables("가나주".as_bytes(), 0), 6);
+        assert_eq!(plain_syllables_end("a가", 0), 0);
+        assert_eq!(plain_syllables_end("가나주", 0), 6);
+        assert_eq!(plain_syllables_end("주가나", 3), 9);
     }
 
     #[test]

@@ -3,10 +3,10 @@
 //! A leftmost-longest Aho-Corasick automaton over 300,000 Korean names took over three seconds
 //! to build (most of it filling failure transitions) and tens of megabytes. Report text needs
 //! no failure transitions: every match is checked against word boundaries anyway, so the
-//! matcher simply asks, position by position, for the longest pattern that starts there. A
-//! trie answers that with a walk of a few characters, since most two-syllable prefixes of a
-//! text are no pattern's prefix. Building it is one sort of the patterns and one pass over
-//! their characters.
+//! matcher simply asks, at each place a name may start, for the longest pattern that starts
+//! there. A trie answers that with a walk of a few characters, since most two-syllable
+//! prefixes of a text are no pattern's prefix. Building it is one sort of the patterns and
+//! one pass over their characters.
 //!
 //! Nodes are numbered breadth-first, so the children of node `i` are the contiguous nodes
 //! `first[i]..first[i + 1]`, sorted by their label: three flat arrays, twelve bytes a node.
@@ -15,6 +15,8 @@
 //! position of the text is one load instead of a dozen-step binary search.
 
 use std::collections::VecDeque;
+
+use super::particles::is_hangul_syllable;
 
 /// No pattern ends at this node.
 const NONE: u32 = u32::MAX;
@@ -198,8 +200,7 @@ impl Trie {
 
 /// Index of a Hangul syllable in 가–힣.
 fn hangul_index(c: char) -> Option<usize> {
-    let k = (c as u32).wrapping_sub(HANGUL_FIRST) as usize;
-    (k < HANGUL_COUNT).then_some(k)
+    is_hangul_syllable(c).then(|| (c as u32 - HANGUL_FIRST) as usize)
 }
 
 fn idx(n: usize) -> Result<u32, TooLarge> {
