@@ -177,7 +177,7 @@ impl Dictionary {
         &self.arena[s as usize..e as usize]
     }
 
-    /// The entries pattern `id` links to (usually one).
+    /// The entries pattern `id` links to (usually one), most confident first, then by entry.
     pub(crate) fn targets(&self, id: usize) -> &[Target] {
         let from = self.target_start[id] as usize;
         let to = self.target_start[id + 1] as usize;
@@ -256,7 +256,8 @@ fn push_raw(raw: &mut Vec<RawPattern>, start: usize, end: usize, target: Target)
 }
 
 /// Sorts targets by pattern, keeps the best method per (pattern, entry) and applies the
-/// short-name, homonym and ambiguity caps. Returns CSR offsets and the targets.
+/// short-name, homonym and ambiguity caps. Returns CSR offsets and the targets, each
+/// pattern's most confident first, then by entry.
 fn group_targets(
     arena: &str,
     patterns: &[(u32, u32)],
@@ -281,6 +282,7 @@ fn group_targets(
         }
         let folded = &arena[s as usize..e as usize];
         let ambiguous = i - from > 1;
+        let first = targets.len();
         for (_, t) in &linked[from..i] {
             let mut confidence = capped_confidence(t.confidence, folded);
             if ambiguous {
@@ -288,6 +290,12 @@ fn group_targets(
             }
             targets.push(Target { confidence, ..*t });
         }
+        // In the order a span's alternatives are shown, so that matching copies them as they are.
+        targets[first..].sort_by(|a, b| {
+            b.confidence
+                .total_cmp(&a.confidence)
+                .then(a.entry_id.cmp(&b.entry_id))
+        });
     }
     target_start.push(u32::try_from(targets.len()).unwrap_or(u32::MAX));
     targets.shrink_to_fit();

@@ -288,3 +288,32 @@ fn a_name_many_entries_share_links_each_entry_once_per_occurrence() {
         }
     }
 }
+
+/// A span's alternatives come most confident first, whatever their ids: here the enterprise
+/// named 성동 (a short name, capped) before the district whose short form it is.
+#[test]
+fn a_shared_name_lists_the_surer_entry_first() {
+    let d = Dictionary::build(&[
+        entry(1, "district", "성동구", &[]),
+        entry(9, "enterprise", "성동", &[]),
+    ])
+    .expect("dictionary");
+    let found: Vec<(Option<i64>, Method)> = d
+        .find_with(
+            "성동에서 만났다",
+            FindOptions {
+                fuzzy: false,
+                candidates: false,
+            },
+        )
+        .into_iter()
+        .map(|m| (m.entry_id, m.method))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (Some(9), Method::ExactName),
+            (Some(1), Method::AbbreviationRule)
+        ]
+    );
+}

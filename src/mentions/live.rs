@@ -101,6 +101,7 @@ impl LiveDictionary {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mentions::Method;
 
     fn entry(id: i64, name: &str, aliases: &[&str]) -> DictEntry {
         DictEntry {
@@ -146,6 +147,27 @@ mod tests {
         let text = "해오름상회와 별빛공방, 그리고 해오름협동조합";
         let found = linked(&live, text);
         assert_eq!(found, vec![("해오름협동조합".to_string(), Some(1))]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_name_in_both_layers_offers_every_entry_once_most_confident_first()
+    -> Result<(), DictionaryError> {
+        // 이음 is entry 3's name and entry 1's alias in the base; entry 2 takes it as its name
+        // in the delta, and entry 1, changed, keeps it as an alias there.
+        let base = Dictionary::build(&[entry(1, "이음공방", &["이음"]), entry(3, "이음", &[])])?;
+        let mut live = LiveDictionary::new(Arc::new(base))?;
+        live.upsert(entry(2, "이음", &[]))?;
+        live.upsert(entry(1, "이음공방협동조합", &["이음"]))?;
+        let found: Vec<(Option<i64>, Method, f32)> = live
+            .find("이음에서")
+            .into_iter()
+            .map(|m| (m.entry_id, m.method, m.confidence))
+            .collect();
+        assert_eq!(found.len(), 3, "{found:?}");
+        let ids: Vec<Option<i64>> = found.iter().map(|f| f.0).collect();
+        assert_eq!(ids, [Some(1), Some(2), Some(3)], "equally sure: by entry");
+        assert_eq!(found[0].1, Method::Alias);
         Ok(())
     }
 

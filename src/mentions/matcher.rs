@@ -1,8 +1,11 @@
 //! Finding mentions: exact matches through the trie with Korean boundary checks, fuzzy
 //! matches at word starts, then candidates, assembled into [`Mention`]s with character offsets.
 //!
-//! All internal work is in byte offsets of the NFC text ([`Link`]); character offsets are
-//! computed once at the end, in one forward pass.
+//! All internal work is in byte offsets of the NFC text; character offsets are computed once
+//! at the end, in one forward pass. An exact match stays a [`Hit`] — a span and the pattern
+//! found there — until the mentions are assembled: a name that a hundred entries bear is one
+//! hit, not a hundred links to sort and check, and its entries are copied out once, already in
+//! order. Fuzzy matches and candidates are [`Link`]s, one per entry.
 
 use std::sync::Arc;
 
@@ -38,7 +41,17 @@ impl Default for FindOptions {
     }
 }
 
-/// A mention under construction: byte offsets into the NFC text.
+/// An exact match: byte offsets into the NFC text and the pattern of `layer`'s dictionary
+/// found there; its kept targets are the span's alternatives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Hit {
+    pub start: usize,
+    pub end: usize,
+    pub layer: u32,
+    pub pattern: u32,
+}
+
+/// A fuzzy or candidate mention under construction: byte offsets into the NFC text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Link {
     pub start: usize,
@@ -73,8 +86,15 @@ impl Dictionary {
         find_in_layers(&[layer], text, options)
     }
 
-    /// Leftmost-longest exact matches that pass the Korean boundary checks.
-    fn exact_links(&self, ft: &FoldedText<'_>, keep: &dyn Fn(i64) -> bool, out: &mut Vec<Link>) {
+    /// Leftmost-longest exact matches that pass the Korean boundary checks and name at least
+    /// one entry `keep` keeps.
+    fn exact_hits(
+        &self,
+        ft: &FoldedText<'_>,
+        keep: &dyn Fn(i64) -> bool,
+        layer: u32,
+        out: &mut Vec<Hit>,
+    ) {
         let hay = ft.folded.as_str();
         // Leftmost-longest from the offsets where a name may start; a match that ends badly
         // (바른참 in 바른참여연대) lets a later start try.
@@ -90,17 +110,17 @@ impl Dictionary {
             let (os, oe) = ft.original_span(start, end);
             debug_assert!(left_ok(ft, start, os), "{start} is no name start");
             if right_ok(ft, end, oe) {
-                for t in self.targets(pattern as usize) {
-                    if keep(t.entry_id) {
-                        out.push(Link {
-                            start: os,
-                            end: oe,
-                            entry_id: Some(t.entry_id),
-                            method: t.method,
-                            confidence: t.confidence,
-                            kind: None,
-                        });
-                    }
+                if self
+                    .targets(pattern as usize)
+                    .iter()
+                    .any(|t| keep(t.entry_id))
+                {
+                    out.push(Hit {
+                        start: os,
+                        end: oe,
+                        layer,
+                        pattern,
+                    });
                 }
                 pos = end;
             }
@@ -183,25 +203,27 @@ pub(crate) fn find_in_layers(
     options: FindOptions,
 ) -> Vec<Mention> {
     let ft = fold_text(text);
-    let mut links = Vec::new();
-    for layer in layers {
-        layer.dictionary.exact_links(&ft, layer.keep, &mut links);
+    let mut hits = Vec::new();
+    for (i, layer) in (0u32..).zip(layers) {
+        layer.dictionary.exact_hits(&ft, layer.keep, i, &mut hits);
     }
-    resolve_overlaps(&mut links);
+    resolve_hits(&mut hits);
+    let mut links = Vec::new();
     if options.fuzzy || options.candidates {
         let mut tokens = Tokens::new(&ft.original);
-        let mut covered: Vec<(usize, usize)> = links.iter().map(|l| (l.start, l.end)).collect();
+        let mut covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+        covered.dedup();
         if options.fuzzy {
-            let mut fuzzy = Vec::new();
             for layer in layers {
                 layer
                     .dictionary
-                    .fuzzy_links(&mut tokens, &covered, layer.keep, &mut fuzzy);
+                    .fuzzy_links(&mut tokens, &covered, layer.keep, &mut links);
             }
-            resolve_overlaps(&mut fuzzy);
-            links.append(&mut fuzzy);
-            links.sort_by_key(|l| l.start);
-            covered = links.iter().map(|l| (l.start, l.end)).collect();
+            resolve_overlaps(&mut links);
+            // Fuzzy windows skip covered text, so the union is still sorted and disjoint.
+            covered.extend(links.iter().map(|l| (l.start, l.end)));
+            covered.sort_unstable();
+            covered.dedup();
         }
         if options.candidates {
             let mut found = Vec::new();
@@ -210,13 +232,31 @@ pub(crate) fn find_in_layers(
             links.append(&mut found);
         }
     }
-    to_mentions(&ft.original, links)
+    to_mentions(&ft.original, layers, &hits, links)
 }
 
 /// True when `start..end` overlaps one of the sorted, non-overlapping `spans`.
 pub(crate) fn overlaps(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
     let i = spans.partition_point(|&(_, e)| e <= start);
     spans.get(i).is_some_and(|&(s, _)| s < end)
+}
+
+/// Keeps non-overlapping hits, preferring earlier, then longer ones; hits of other layers on
+/// exactly the same span as a kept one survive beside it (their entries become alternatives).
+/// One layer's hits arrive sorted and disjoint, and then checking is all it costs.
+pub(crate) fn resolve_hits(hits: &mut Vec<Hit>) {
+    if !hits.is_sorted_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.layer)) {
+        hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.layer));
+    }
+    let mut span: Option<(usize, usize)> = None;
+    hits.retain(|h| match span {
+        Some((s, e)) if s == h.start && e == h.end => true,
+        Some((_, e)) if h.start < e => false,
+        _ => {
+            span = Some((h.start, h.end));
+            true
+        }
+    });
 }
 
 /// Keeps non-overlapping links, preferring earlier, then longer, then more confident ones.
@@ -310,55 +350,114 @@ fn sort_links(links: &mut [Link], order: impl Fn(&Link, &Link) -> std::cmp::Orde
     }
 }
 
-/// Turns byte-offset links into mentions with character offsets and surfaces, in text order
-/// and, within one span, most confident first.
-fn to_mentions(text: &str, mut links: Vec<Link>) -> Vec<Mention> {
+/// The order of a span's alternatives: most confident first, then by entry.
+fn alternative_order(a: &Link, b: &Link) -> std::cmp::Ordering {
+    b.confidence
+        .total_cmp(&a.confidence)
+        .then(a.entry_id.cmp(&b.entry_id))
+        .then(a.method.cmp(&b.method))
+        .then(a.kind.cmp(&b.kind))
+}
+
+/// Turns resolved hits and links (disjoint spans but for the alternatives of one span) into
+/// mentions with character offsets and surfaces, in text order and, within one span, most
+/// confident first.
+fn to_mentions(
+    text: &str,
+    layers: &[Layer<'_>],
+    hits: &[Hit],
+    mut links: Vec<Link>,
+) -> Vec<Mention> {
     sort_links(&mut links, |a, b| {
         a.start.cmp(&b.start).then(b.end.cmp(&a.end))
     });
-    // Then each span's alternatives (a handful, usually already in order) on their own.
-    let mut from = 0;
-    while from < links.len() {
-        let (start, end) = (links[from].start, links[from].end);
-        let to = from
-            + links[from..]
-                .iter()
-                .take_while(|l| l.start == start && l.end == end)
-                .count();
-        sort_links(&mut links[from..to], |a, b| {
-            b.confidence
-                .total_cmp(&a.confidence)
-                .then(a.entry_id.cmp(&b.entry_id))
-                .then(a.method.cmp(&b.method))
-                .then(a.kind.cmp(&b.kind))
-        });
-        from = to;
-    }
+    let targets = |h: &Hit| {
+        layers[h.layer as usize]
+            .dictionary
+            .targets(h.pattern as usize)
+    };
+    let most = hits.iter().map(|h| targets(h).len()).sum::<usize>() + links.len();
+    let mut mentions: Vec<Mention> = Vec::with_capacity(most);
     let mut counter = CharCounter::default();
-    let mut mentions: Vec<Mention> = Vec::with_capacity(links.len());
-    let mut previous_span = None;
-    for l in links {
-        // Alternatives share their span: take offsets and surface from the mention before.
-        let (start, end, surface) = match mentions.last() {
-            Some(m) if previous_span == Some((l.start, l.end)) => {
-                (m.start, m.end, Arc::clone(&m.surface))
-            }
-            _ => {
-                let start = counter.chars_before(text, l.start);
-                let end = counter.chars_before(text, l.end);
-                (start, end, Arc::from(&text[l.start..l.end]))
+    let mut group: Vec<Link> = Vec::new();
+    let (mut h, mut l) = (0, 0);
+    loop {
+        let span = match (hits.get(h), links.get(l)) {
+            (None, None) => break,
+            (Some(a), None) => (a.start, a.end),
+            (None, Some(b)) => (b.start, b.end),
+            (Some(a), Some(b)) => {
+                let (a, b) = ((a.start, a.end), (b.start, b.end));
+                if (a.0, std::cmp::Reverse(a.1)) <= (b.0, std::cmp::Reverse(b.1)) {
+                    a
+                } else {
+                    b
+                }
             }
         };
-        previous_span = Some((l.start, l.end));
-        mentions.push(Mention {
+        let h_to = h + hits[h..]
+            .iter()
+            .take_while(|x| (x.start, x.end) == span)
+            .count();
+        let l_to = l + links[l..]
+            .iter()
+            .take_while(|x| (x.start, x.end) == span)
+            .count();
+        let start = counter.chars_before(text, span.0);
+        let end = counter.chars_before(text, span.1);
+        let surface: Arc<str> = Arc::from(&text[span.0..span.1]);
+        let mention = |entry_id, method, confidence, candidate_kind: Option<&str>| Mention {
             start,
             end,
-            surface,
-            entry_id: l.entry_id,
-            method: l.method,
-            confidence: l.confidence,
-            candidate_kind: l.kind.map(str::to_string),
-        });
+            surface: Arc::clone(&surface),
+            entry_id,
+            method,
+            confidence,
+            candidate_kind: candidate_kind.map(str::to_string),
+        };
+        if h_to == h + 1 && l_to == l {
+            // One name: its entries, which the dictionary keeps in this order.
+            let keep = layers[hits[h].layer as usize].keep;
+            for t in targets(&hits[h]) {
+                if keep(t.entry_id) {
+                    mentions.push(mention(Some(t.entry_id), t.method, t.confidence, None));
+                }
+            }
+        } else {
+            // Names of several layers, or links, on one span: each entry once, at its best.
+            group.clear();
+            for hit in &hits[h..h_to] {
+                let keep = layers[hit.layer as usize].keep;
+                group.extend(
+                    targets(hit)
+                        .iter()
+                        .filter(|t| keep(t.entry_id))
+                        .map(|t| Link {
+                            start: span.0,
+                            end: span.1,
+                            entry_id: Some(t.entry_id),
+                            method: t.method,
+                            confidence: t.confidence,
+                            kind: None,
+                        }),
+                );
+            }
+            group.extend_from_slice(&links[l..l_to]);
+            group.sort_unstable_by(|a, b| {
+                a.entry_id
+                    .cmp(&b.entry_id)
+                    .then(b.confidence.total_cmp(&a.confidence))
+                    .then(a.method.cmp(&b.method))
+                    .then(a.kind.cmp(&b.kind))
+            });
+            group.dedup_by(|next, kept| next.entry_id == kept.entry_id);
+            sort_links(&mut group, alternative_order);
+            for a in &group {
+                mentions.push(mention(a.entry_id, a.method, a.confidence, a.kind));
+            }
+        }
+        h = h_to;
+        l = l_to;
     }
     mentions
 }
