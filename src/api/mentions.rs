@@ -92,7 +92,7 @@ pub async fn detect_mentions(
                         .and_then(|v| v.as_str().map(str::to_string))
                         .unwrap_or_default(),
                     confidence: f64::from(m.confidence),
-                    candidate_kind: m.candidate_kind,
+                    candidate_kind: m.candidate_kind.map(|k| k.as_str().to_string()),
                 }
             })
             .collect(),

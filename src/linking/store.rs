@@ -110,7 +110,7 @@ pub async fn relink(
             }
             .as_str()
             .to_string()),
-            candidate_kind: Set(m.candidate_kind.clone()),
+            candidate_kind: Set(m.candidate_kind.map(|k| k.as_str().to_string())),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()

@@ -11,6 +11,7 @@ use super::matcher::{Link, overlaps};
 use super::mention::Method;
 use super::particles::{is_hangul_syllable, is_word_char};
 use super::tokens::Tokens;
+use crate::domain::EntryKind;
 
 const CONF_QUOTED: f32 = 0.4;
 const CONF_MARKED: f32 = 0.5;
@@ -33,16 +34,19 @@ const TITLE_BRACKETS: &[char] = &['「', '『', '《', '〈'];
 
 /// Words that end organisation names, longest first, with the kind they suggest. Kept as
 /// characters because they are compared against token characters.
-const SUFFIXES: &[(&[char], &str)] = &[
-    (&['사', '회', '적', '협', '동', '조', '합'], "enterprise"),
-    (&['협', '동', '조', '합'], "enterprise"),
-    (&['조', '합'], "enterprise"),
-    (&['센', '터'], "center"),
-    (&['스', '토', '어'], "outlet"),
-    (&['판', '매', '장'], "outlet"),
-    (&['재', '단'], "partner"),
-    (&['협', '회'], "partner"),
-    (&['마', '을'], "place"),
+const SUFFIXES: &[(&[char], EntryKind)] = &[
+    (
+        &['사', '회', '적', '협', '동', '조', '합'],
+        EntryKind::Enterprise,
+    ),
+    (&['협', '동', '조', '합'], EntryKind::Enterprise),
+    (&['조', '합'], EntryKind::Enterprise),
+    (&['센', '터'], EntryKind::Center),
+    (&['스', '토', '어'], EntryKind::Outlet),
+    (&['판', '매', '장'], EntryKind::Outlet),
+    (&['재', '단'], EntryKind::Partner),
+    (&['협', '회'], EntryKind::Partner),
+    (&['마', '을'], EntryKind::Place),
 ];
 
 /// Suffix words that often stand apart from the name (둥근숲 사회적협동조합).
@@ -73,18 +77,18 @@ const GENERIC: &[&str] = &[
 ];
 
 /// Company-form markers written before a name, with the kind they suggest.
-const MARKERS_BEFORE: &[(&str, &str)] = &[
-    ("㈜", "enterprise"),
-    ("㈱", "enterprise"),
-    ("(주)", "enterprise"),
-    ("（주）", "enterprise"),
-    ("주)", "enterprise"),
-    ("주식회사", "enterprise"),
-    ("㈔", "partner"),
-    ("(사)", "partner"),
-    ("(재)", "partner"),
-    ("사단법인", "partner"),
-    ("재단법인", "partner"),
+const MARKERS_BEFORE: &[(&str, EntryKind)] = &[
+    ("㈜", EntryKind::Enterprise),
+    ("㈱", EntryKind::Enterprise),
+    ("(주)", EntryKind::Enterprise),
+    ("（주）", EntryKind::Enterprise),
+    ("주)", EntryKind::Enterprise),
+    ("주식회사", EntryKind::Enterprise),
+    ("㈔", EntryKind::Partner),
+    ("(사)", EntryKind::Partner),
+    ("(재)", EntryKind::Partner),
+    ("사단법인", EntryKind::Partner),
+    ("재단법인", EntryKind::Partner),
 ];
 
 /// Company-form markers written right after a name.
@@ -97,7 +101,7 @@ pub(crate) fn discover(
     covered: &[(usize, usize)],
     out: &mut Vec<Link>,
 ) {
-    let mut push = |start: usize, end: usize, kind: &'static str, confidence: f32| {
+    let mut push = |start: usize, end: usize, kind: EntryKind, confidence: f32| {
         if start < end && !overlaps(covered, start, end) {
             out.push(Link {
                 start,
@@ -117,7 +121,7 @@ pub(crate) fn discover(
 }
 
 /// Quoted names: 2–30 characters with some Hangul, no line break, not a whole sentence.
-fn quoted(text: &str, push: &mut impl FnMut(usize, usize, &'static str, f32)) {
+fn quoted(text: &str, push: &mut impl FnMut(usize, usize, EntryKind, f32)) {
     let mut from = 0;
     while let Some(open_at) = next_opening_quote(text, from) {
         let Some(open) = text[open_at..].chars().next() else {
@@ -151,9 +155,9 @@ fn quoted(text: &str, push: &mut impl FnMut(usize, usize, &'static str, f32)) {
         let compact: Vec<char> = trimmed.chars().filter(|c| !c.is_whitespace()).collect();
         let kind = suffix_kind(&compact).unwrap_or(
             if TITLE_BRACKETS.contains(&open) || trimmed.contains(' ') {
-                "program"
+                EntryKind::Program
             } else {
-                "enterprise"
+                EntryKind::Enterprise
             },
         );
         let start = inner_at + lead;
@@ -182,7 +186,7 @@ fn marked(
     text: &str,
     tokens: &mut Tokens,
     t: usize,
-    push: &mut impl FnMut(usize, usize, &'static str, f32),
+    push: &mut impl FnMut(usize, usize, EntryKind, f32),
 ) {
     let tok = tokens.list[t];
     let before = text[..tok.start_byte]
@@ -220,13 +224,18 @@ fn marked(
     }
     let after = &text[tok.end_byte..];
     if tok.end - tok.first >= 2 && MARKERS_AFTER.iter().any(|m| after.starts_with(m)) {
-        push(tok.start_byte, tok.end_byte, "enterprise", CONF_MARKED);
+        push(
+            tok.start_byte,
+            tok.end_byte,
+            EntryKind::Enterprise,
+            CONF_MARKED,
+        );
     }
 }
 
 /// Words (or a word and the next) ending in an organisation word: 둥근숲사회적협동조합을,
 /// 둥근숲 사회적협동조합.
-fn suffixed(tokens: &mut Tokens, t: usize, push: &mut impl FnMut(usize, usize, &'static str, f32)) {
+fn suffixed(tokens: &mut Tokens, t: usize, push: &mut impl FnMut(usize, usize, EntryKind, f32)) {
     let tok = tokens.list[t];
     // Cheap screen: every suffix ends in one of these syllables.
     let chars = tokens.token_chars(t);
@@ -260,7 +269,7 @@ fn suffixed(tokens: &mut Tokens, t: usize, push: &mut impl FnMut(usize, usize, &
 }
 
 /// The kind a name's last word suggests, if any.
-fn suffix_kind(chars: &[char]) -> Option<&'static str> {
+fn suffix_kind(chars: &[char]) -> Option<EntryKind> {
     SUFFIXES
         .iter()
         .find(|(s, _)| chars.ends_with(s))
@@ -284,20 +293,21 @@ fn is_generic(prefix: &[char]) -> bool {
 mod tests {
     use super::*;
 
-    fn candidates(text: &str) -> Vec<(String, &'static str)> {
+    /// Each candidate's text and kind (a candidate without a kind is left out, and fails).
+    fn candidates(text: &str) -> Vec<(String, EntryKind)> {
         let mut tokens = Tokens::new(text);
         let mut out = Vec::new();
         discover(text, &mut tokens, &[], &mut out);
         out.into_iter()
-            .map(|l| (text[l.start..l.end].to_string(), l.kind.unwrap_or("")))
+            .filter_map(|l| Some((text[l.start..l.end].to_string(), l.kind?)))
             .collect()
     }
 
     #[test]
     fn quoted_names() {
         let c = candidates("‘둥근숲’에서 「우리 동네 한 바퀴」라는 행사를 했다.");
-        assert!(c.contains(&("둥근숲".to_string(), "enterprise")));
-        assert!(c.contains(&("우리 동네 한 바퀴".to_string(), "program")));
+        assert!(c.contains(&("둥근숲".to_string(), EntryKind::Enterprise)));
+        assert!(c.contains(&("우리 동네 한 바퀴".to_string(), EntryKind::Program)));
     }
 
     #[test]
@@ -308,17 +318,17 @@ mod tests {
     #[test]
     fn marker_prefixed_and_suffixed_names() {
         let c = candidates("㈜해오름의 대표와 별빛공방(주) 대표가 (사)나눔연대에서");
-        assert!(c.contains(&("해오름".to_string(), "enterprise")));
-        assert!(c.contains(&("별빛공방".to_string(), "enterprise")));
-        assert!(c.contains(&("나눔연대".to_string(), "partner")));
+        assert!(c.contains(&("해오름".to_string(), EntryKind::Enterprise)));
+        assert!(c.contains(&("별빛공방".to_string(), EntryKind::Enterprise)));
+        assert!(c.contains(&("나눔연대".to_string(), EntryKind::Partner)));
     }
 
     #[test]
     fn organisation_words() {
         let c = candidates("둥근숲사회적협동조합을 거쳐 햇살마을과 꿈나무 협동조합에 갔다");
-        assert!(c.contains(&("둥근숲사회적협동조합".to_string(), "enterprise")));
-        assert!(c.contains(&("햇살마을".to_string(), "place")));
-        assert!(c.contains(&("꿈나무 협동조합".to_string(), "enterprise")));
+        assert!(c.contains(&("둥근숲사회적협동조합".to_string(), EntryKind::Enterprise)));
+        assert!(c.contains(&("햇살마을".to_string(), EntryKind::Place)));
+        assert!(c.contains(&("꿈나무 협동조합".to_string(), EntryKind::Enterprise)));
     }
 
     #[test]

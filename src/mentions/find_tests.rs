@@ -209,7 +209,7 @@ fn candidates_for_unknown_names_only() {
     let candidates: Vec<(&str, Option<&str>)> = found
         .iter()
         .filter(|m| m.method == Method::Candidate)
-        .map(|m| (m.surface.as_ref(), m.candidate_kind.as_deref()))
+        .map(|m| (m.surface.as_ref(), m.candidate_kind.map(|k| k.as_str())))
         .collect();
     assert_eq!(
         candidates,

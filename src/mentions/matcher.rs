@@ -18,6 +18,7 @@ use super::particles::{
     MAX_PARTICLE_STACK, is_hangul_syllable, is_particle_sequence, is_word_char,
 };
 use super::tokens::Tokens;
+use crate::domain::EntryKind;
 
 /// Up to how many words a fuzzy window may span (소영시 스토어 is two). Each extra word
 /// multiplies the windows to look up; longer spaced names are still found exactly.
@@ -59,7 +60,7 @@ pub(crate) struct Link {
     pub entry_id: Option<i64>,
     pub method: Method,
     pub confidence: f32,
-    pub kind: Option<&'static str>,
+    pub kind: Option<EntryKind>,
 }
 
 /// One dictionary layer and the entries whose links from it must be ignored (entries that a
@@ -273,7 +274,7 @@ pub(crate) fn resolve_overlaps(links: &mut Vec<Link>) {
             .then(a.entry_id.cmp(&b.entry_id))
             .then(b.confidence.total_cmp(&a.confidence))
             .then(a.method.cmp(&b.method))
-            .then(a.kind.cmp(&b.kind))
+            .then(kind_order(a, b))
     });
     // Kept links are moved down over the dropped ones, in place.
     let mut kept = 0;
@@ -350,13 +351,20 @@ fn sort_links(links: &mut [Link], order: impl Fn(&Link, &Link) -> std::cmp::Orde
     }
 }
 
+/// Candidate kinds in the order of their stable strings.
+fn kind_order(a: &Link, b: &Link) -> std::cmp::Ordering {
+    a.kind
+        .map(EntryKind::as_str)
+        .cmp(&b.kind.map(EntryKind::as_str))
+}
+
 /// The order of a span's alternatives: most confident first, then by entry.
 fn alternative_order(a: &Link, b: &Link) -> std::cmp::Ordering {
     b.confidence
         .total_cmp(&a.confidence)
         .then(a.entry_id.cmp(&b.entry_id))
         .then(a.method.cmp(&b.method))
-        .then(a.kind.cmp(&b.kind))
+        .then(kind_order(a, b))
 }
 
 /// Turns resolved hits and links (disjoint spans but for the alternatives of one span) into
@@ -406,14 +414,14 @@ fn to_mentions(
         let start = counter.chars_before(text, span.0);
         let end = counter.chars_before(text, span.1);
         let surface: Arc<str> = Arc::from(&text[span.0..span.1]);
-        let mention = |entry_id, method, confidence, candidate_kind: Option<&str>| Mention {
+        let mention = |entry_id, method, confidence, candidate_kind: Option<EntryKind>| Mention {
             start,
             end,
             surface: Arc::clone(&surface),
             entry_id,
             method,
             confidence,
-            candidate_kind: candidate_kind.map(str::to_string),
+            candidate_kind,
         };
         if h_to == h + 1 && l_to == l {
             // One name: its entries, which the dictionary keeps in this order.
@@ -448,7 +456,7 @@ fn to_mentions(
                     .cmp(&b.entry_id)
                     .then(b.confidence.total_cmp(&a.confidence))
                     .then(a.method.cmp(&b.method))
-                    .then(a.kind.cmp(&b.kind))
+                    .then(kind_order(a, b))
             });
             group.dedup_by(|next, kept| next.entry_id == kept.entry_id);
             sort_links(&mut group, alternative_order);

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::particles::is_word_char;
+use crate::domain::EntryKind;
 
 /// Base confidence of a match on an entry's own name.
 pub(crate) const CONF_EXACT_NAME: f32 = 0.95;
@@ -63,8 +64,9 @@ pub struct Mention {
     pub method: Method,
     /// 0.0–1.0; see [`Mention::auto_confirm`] for what counts as certain.
     pub confidence: f32,
-    /// For candidates, the guessed kind of the entry to create ("enterprise", "center" …).
-    pub candidate_kind: Option<String>,
+    /// For candidates, the guessed kind of the entry to create (serialised as its stable
+    /// string, "enterprise", "center" …).
+    pub candidate_kind: Option<EntryKind>,
 }
 
 impl Mention {

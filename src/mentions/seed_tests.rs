@@ -111,7 +111,6 @@ fn print_mentions(text: &str, mentions: &[Mention]) {
             .map_or_else(|| "-".to_string(), |id| id.to_string());
         let kind = m
             .candidate_kind
-            .as_deref()
             .map(|k| format!(" ({k})"))
             .unwrap_or_default();
         let auto = if m.auto_confirm() { " [auto]" } else { "" };
