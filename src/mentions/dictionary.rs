@@ -91,7 +91,9 @@ impl Dictionary {
 
         // Identical folded patterns (a name and its spacing-variant alias, two 중구) become
         // one pattern with several targets.
-        let mut ids: HashMap<&str, u32> = HashMap::with_capacity(raw.len());
+        // The names are the directory's own, so a fixed-seed fast hash is safe here.
+        let mut ids: HashMap<&str, u32, foldhash::fast::FixedState> =
+            HashMap::with_capacity_and_hasher(raw.len(), foldhash::fast::FixedState::default());
         let mut patterns: Vec<(u32, u32)> = Vec::with_capacity(raw.len());
         let mut linked: Vec<(u32, Target)> = Vec::with_capacity(raw.len());
         for r in &raw {
@@ -107,16 +109,18 @@ impl Dictionary {
         drop(raw);
         let merged = started.elapsed();
 
-        // The fuzzy index is independent of the targets and the trie: build it beside them.
+        // The fuzzy index, the targets and the trie are independent of each other: the trie
+        // (the longest) on this thread, the other two one after the other beside it.
         let (trie, (target_start, targets), fuzzy, fuzzy_time) = std::thread::scope(|scope| {
-            let fuzzy = scope.spawn(|| {
+            let beside = scope.spawn(|| {
                 let t = std::time::Instant::now();
-                (FuzzyIndex::build(&arena, &patterns), t.elapsed())
+                let fuzzy = FuzzyIndex::build(&arena, &patterns);
+                let fuzzy_time = t.elapsed();
+                (group_targets(&arena, &patterns, linked), fuzzy, fuzzy_time)
             });
-            let grouped = group_targets(&arena, &patterns, linked);
             let trie = Trie::build(&arena, &patterns);
-            // A panic in the fuzzy build is a bug; surface it where it happened.
-            let (fuzzy, fuzzy_time) = fuzzy
+            // A panic there is a bug; surface it where it happened.
+            let (grouped, fuzzy, fuzzy_time) = beside
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             (trie, grouped, fuzzy, fuzzy_time)
@@ -126,7 +130,7 @@ impl Dictionary {
             patterns = patterns.len(),
             collect_ms = collected.as_secs_f64() * 1e3, // from the first entry added
             merge_ms = (merged - collected).as_secs_f64() * 1e3,
-            trie_and_targets_ms = (started.elapsed() - merged).as_secs_f64() * 1e3,
+            trie_targets_and_fuzzy_ms = (started.elapsed() - merged).as_secs_f64() * 1e3,
             fuzzy_ms = fuzzy_time.as_secs_f64() * 1e3,
             "dictionary built"
         );

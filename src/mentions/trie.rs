@@ -80,10 +80,24 @@ impl Trie {
             from = to;
         }
         drop(keyed);
+        // The breadth-first pass reads the patterns of a range at one depth after the other:
+        // laid out in sorted order, that is a walk through memory instead of a jump per pattern.
+        let mut sorted: Vec<char> = Vec::with_capacity(chars.len());
+        let mut sorted_spans: Vec<(u32, u32)> = Vec::with_capacity(order.len());
+        for &p in &order {
+            let from = sorted.len();
+            sorted.extend_from_slice(text(p));
+            sorted_spans.push((idx(from)?, idx(sorted.len())?));
+        }
+        drop(chars);
+        let text = |i: usize| {
+            let (s, e) = sorted_spans[i];
+            &sorted[s as usize..e as usize]
+        };
 
         let mut labels = vec!['\0'];
         let mut pattern = vec![NONE];
-        let mut first: Vec<u32> = Vec::with_capacity(chars.len() / 2);
+        let mut first: Vec<u32> = Vec::with_capacity(sorted.len() / 2);
         // Nodes to expand, in the order they were numbered: (depth, range of `order` whose
         // patterns all start with the node's prefix).
         let mut queue = VecDeque::from([(0usize, 0usize, order.len())]);
@@ -91,14 +105,14 @@ impl Trie {
             let node = first.len();
             first.push(idx(labels.len())?);
             // The pattern that is exactly this prefix sorts first in the range.
-            if lo < hi && text(order[lo]).len() == depth {
+            if lo < hi && text(lo).len() == depth {
                 pattern[node] = order[lo];
                 lo += 1;
             }
             while lo < hi {
-                let c = text(order[lo])[depth];
+                let c = text(lo)[depth];
                 let mut end = lo + 1;
-                while end < hi && text(order[end])[depth] == c {
+                while end < hi && text(end)[depth] == c {
                     end += 1;
                 }
                 labels.push(c);
