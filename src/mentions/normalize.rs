@@ -251,28 +251,29 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
         })
     };
     let mut buf = [0u8; 4];
+    let bytes = s.as_bytes();
     let mut i = 0;
     while i < s.len() {
-        let rest = &s[i..];
-        let Some(c) = rest.chars().next() else {
-            break;
-        };
-        // Fast paths: the bulk of a report is runs of Hangul syllables that fold to
+        // Fast paths, on bytes: the bulk of a report is runs of Hangul syllables that fold to
         // themselves, and the spaces between words, which folding drops (and start no marker).
-        if is_plain_syllable(c) {
-            let run = plain_syllables_end(s, i);
-            emit(&s[i..run], i, may_start(prev, prev_kept, c));
-            prev = s[..run].chars().next_back();
-            prev_kept = true;
-            i = run;
-            continue;
-        }
-        if c == ' ' {
-            prev = Some(c);
+        if bytes[i] == b' ' {
+            prev = Some(' ');
             prev_kept = false;
             i += 1;
             continue;
         }
+        if let Some(c) = plain_syllable_at(bytes, i) {
+            let (run, last) = plain_run(bytes, i);
+            emit(&s[i..run], i, may_start(prev, prev_kept, c));
+            prev = Some(last);
+            prev_kept = true;
+            i = run;
+            continue;
+        }
+        let rest = &s[i..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
         if let Some(len) = marker_len(rest, prev) {
             prev = rest[..len].chars().next_back();
             prev_kept = false;
@@ -300,12 +301,31 @@ fn is_plain_syllable(c: char) -> bool {
     is_hangul_syllable(c) && !may_start_marker(c)
 }
 
-/// End of the run of plain syllables from byte `at` (`at` itself when there is none).
-fn plain_syllables_end(s: &str, at: usize) -> usize {
-    s[at..]
-        .char_indices()
-        .find(|&(_, c)| !is_plain_syllable(c))
-        .map_or(s.len(), |(k, _)| at + k)
+/// The plain syllable whose UTF-8 form starts at byte `at` of `b` (the bytes of a `str`).
+#[inline]
+fn plain_syllable_at(b: &[u8], at: usize) -> Option<char> {
+    // Hangul syllables (U+AC00–U+D7A3) are three bytes with a lead byte EA–ED; in valid
+    // UTF-8 such a lead is always followed by two continuation bytes.
+    let &[b0, b1, b2] = b.get(at..at + 3)? else {
+        return None;
+    };
+    if !(0xEA..=0xED).contains(&b0) {
+        return None;
+    }
+    let code = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    char::from_u32(code).filter(|&c| is_plain_syllable(c))
+}
+
+/// End of the run of plain syllables that starts at byte `at` with a plain syllable, and the
+/// run's last syllable.
+fn plain_run(b: &[u8], at: usize) -> (usize, char) {
+    let mut end = at;
+    let mut last = '\0';
+    while let Some(c) = plain_syllable_at(b, end) {
+        last = c;
+        end += 3;
+    }
+    (end, last)
 }
 
 /// Appends the folded form of a dictionary name to `out` (used for patterns; no map needed).
@@ -439,12 +459,25 @@ mod tests {
     fn plain_runs_stop_exactly_at_marker_syllables() {
         for c in '가'..='힣' {
             let s = c.to_string();
-            let plain = plain_syllables_end(&s, 0) == s.len();
+            let plain = plain_syllable_at(s.as_bytes(), 0) == Some(c);
             assert_eq!(plain, !may_start_marker(c), "{c}");
         }
-        assert_eq!(plain_syllables_end("a가", 0), 0);
-        assert_eq!(plain_syllables_end("가나주", 0), 6);
-        assert_eq!(plain_syllables_end("주가나", 3), 9);
+        // Neighbours of the Hangul block, other three-byte characters and short input.
+        for c in [
+            '\u{ABFF}', '\u{D7A4}', '\u{D7FB}', '\u{E000}', '\u{A000}', '\u{3131}', 'a',
+        ] {
+            assert_eq!(
+                plain_syllable_at(c.to_string().as_bytes(), 0),
+                None,
+                "{c:?}"
+            );
+        }
+        assert_eq!(plain_syllable_at("가".as_bytes(), 1), None);
+        assert_eq!(plain_syllable_at(&"가".as_bytes()[..2], 0), None);
+        assert_eq!(plain_syllable_at("a가".as_bytes(), 0), None);
+        assert_eq!(plain_run("가나주".as_bytes(), 0), (6, '나'));
+        assert_eq!(plain_run("주가나".as_bytes(), 3), (9, '나'));
+        assert_eq!(plain_run("가 나".as_bytes(), 0), (3, '가'));
     }
 
     #[test]
