@@ -76,6 +76,22 @@ fn time<T>(n: usize, mut f: impl FnMut() -> T) -> Stats {
     )
 }
 
+/// Times each of `fs` `n` times (after one warm-up call each), one call of each in turn.
+fn time_in_turns<const K: usize>(n: usize, mut fs: [&mut dyn FnMut() -> usize; K]) -> [Stats; K] {
+    for f in fs.iter_mut() {
+        black_box(f());
+    }
+    let mut samples: [Vec<f64>; K] = std::array::from_fn(|_| Vec::with_capacity(n));
+    for _ in 0..n {
+        for (f, out) in fs.iter_mut().zip(samples.iter_mut()) {
+            let t = Instant::now();
+            black_box(f());
+            out.push(t.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
+    samples.map(Stats::of)
+}
+
 /// Times the rebuild (`rebuilds` times) and linking of one report (`scans` times).
 pub async fn time_linking(
     db: &DatabaseConnection,
@@ -117,6 +133,16 @@ pub async fn time_linking(
         fuzzy: false,
         candidates: false,
     };
+    // Taken in turns, so that a change in the machine's pace while they run (another process,
+    // the clock) weighs on the engine and its floor alike.
+    let [link_exact, link_full, bare_scan] = time_in_turns(
+        scans,
+        [
+            &mut || dictionary.find_with(&text, exact).len(),
+            &mut || dictionary.find(&text).len(),
+            &mut || bare.find_iter(&text).count(),
+        ],
+    );
     Ok(LinkingTimes {
         entries: entries.len(),
         patterns: patterns.len(),
@@ -125,9 +151,9 @@ pub async fn time_linking(
         build,
         trie_nodes: dictionary.trie_nodes(),
         bare_build,
-        link_exact: time(scans, || dictionary.find_with(&text, exact).len()),
-        link_full: time(scans, || dictionary.find(&text).len()),
-        bare_scan: time(scans, || bare.find_iter(&text).count()),
+        link_exact,
+        link_full,
+        bare_scan,
         mentions_found: dictionary.find(&text).len(),
     })
 }
