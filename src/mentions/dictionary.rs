@@ -113,10 +113,11 @@ impl Dictionary {
         // (the longest) on this thread, the other two one after the other beside it.
         let (trie, (target_start, targets), fuzzy, fuzzy_time) = std::thread::scope(|scope| {
             let beside = scope.spawn(|| {
+                // The targets first: grouping frees the raw links before the fuzzy index grows.
+                let grouped = group_targets(&arena, &patterns, linked);
                 let t = std::time::Instant::now();
                 let fuzzy = FuzzyIndex::build(&arena, &patterns);
-                let fuzzy_time = t.elapsed();
-                (group_targets(&arena, &patterns, linked), fuzzy, fuzzy_time)
+                (grouped, fuzzy, t.elapsed())
             });
             let trie = Trie::build(&arena, &patterns);
             // A panic there is a bug; surface it where it happened.

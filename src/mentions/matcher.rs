@@ -511,7 +511,26 @@ mod counter_tests {
 
 #[cfg(test)]
 mod overlap_tests {
-    use super::{Link, Method, resolve_overlaps};
+    use super::{Hit, Link, Method, resolve_hits, resolve_overlaps};
+
+    #[test]
+    fn hits_keep_the_longest_and_other_layers_on_the_same_span() {
+        let hit = |start, end, layer, pattern| Hit {
+            start,
+            end,
+            layer,
+            pattern,
+        };
+        let mut hits = vec![
+            hit(3, 9, 0, 1),
+            hit(0, 6, 1, 7),
+            hit(0, 3, 0, 2),
+            hit(0, 6, 0, 5),
+            hit(6, 9, 1, 3),
+        ];
+        resolve_hits(&mut hits);
+        assert_eq!(hits, [hit(0, 6, 0, 5), hit(0, 6, 1, 7), hit(6, 9, 1, 3)]);
+    }
 
     fn link(start: usize, end: usize, entry: i64, method: Method, confidence: f32) -> Link {
         Link {

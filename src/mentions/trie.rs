@@ -46,27 +46,17 @@ impl Trie {
     /// The trie of `patterns`, byte spans of distinct non-empty strings in `arena`; pattern
     /// ids are indices into `patterns`.
     pub fn build(arena: &str, patterns: &[(u32, u32)]) -> Result<Trie, TooLarge> {
-        // Every pattern's characters, back to back, so that the sort and the breadth-first
-        // pass compare chars, not UTF-8.
-        let mut chars: Vec<char> = Vec::with_capacity(arena.len() / 2);
-        let mut spans: Vec<(u32, u32)> = Vec::with_capacity(patterns.len());
-        for &(s, e) in patterns {
-            let from = chars.len();
-            chars.extend(arena[s as usize..e as usize].chars());
-            spans.push((idx(from)?, idx(chars.len())?));
-        }
         let text = |p: u32| {
-            let (s, e) = spans[p as usize];
-            &chars[s as usize..e as usize]
+            let (s, e) = patterns[p as usize];
+            &arena[s as usize..e as usize]
         };
         // Sort by the first three characters packed into one integer (21 bits each; a missing
         // character is 0 and sorts first, as a shorter string does), then each run of equal
-        // keys by the whole text: far fewer scattered string comparisons.
+        // keys by the whole text (UTF-8 sorts bytewise as its characters do): far fewer
+        // scattered string comparisons.
         let key = |p: u32| {
-            let t = text(p);
-            (0..3).fold(0u64, |k, i| {
-                (k << 21) | t.get(i).map_or(0, |&c| u64::from(c))
-            })
+            let mut chars = text(p).chars();
+            (0..3).fold(0u64, |k, _| (k << 21) | chars.next().map_or(0, u64::from))
         };
         let mut keyed: Vec<(u64, u32)> = (0..idx(patterns.len())?).map(|p| (key(p), p)).collect();
         keyed.sort_unstable();
@@ -80,16 +70,17 @@ impl Trie {
             from = to;
         }
         drop(keyed);
-        // The breadth-first pass reads the patterns of a range at one depth after the other:
-        // laid out in sorted order, that is a walk through memory instead of a jump per pattern.
-        let mut sorted: Vec<char> = Vec::with_capacity(chars.len());
+        // The breadth-first pass compares characters, and reads the patterns of a range at one
+        // depth after the other: laid out as chars in sorted order, that is a walk through
+        // memory instead of a jump and a decode per pattern.
+        let total: usize = order.iter().map(|&p| text(p).chars().count()).sum();
+        let mut sorted: Vec<char> = Vec::with_capacity(total);
         let mut sorted_spans: Vec<(u32, u32)> = Vec::with_capacity(order.len());
         for &p in &order {
             let from = sorted.len();
-            sorted.extend_from_slice(text(p));
+            sorted.extend(text(p).chars());
             sorted_spans.push((idx(from)?, idx(sorted.len())?));
         }
-        drop(chars);
         let text = |i: usize| {
             let (s, e) = sorted_spans[i];
             &sorted[s as usize..e as usize]
