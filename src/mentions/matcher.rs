@@ -451,14 +451,7 @@ fn to_mentions(
                 );
             }
             group.extend_from_slice(&links[l..l_to]);
-            group.sort_unstable_by(|a, b| {
-                a.entry_id
-                    .cmp(&b.entry_id)
-                    .then(b.confidence.total_cmp(&a.confidence))
-                    .then(a.method.cmp(&b.method))
-                    .then(kind_order(a, b))
-            });
-            group.dedup_by(|next, kept| next.entry_id == kept.entry_id);
+            resolve_overlaps(&mut group);
             sort_links(&mut group, alternative_order);
             for a in &group {
                 mentions.push(mention(a.entry_id, a.method, a.confidence, a.kind));
