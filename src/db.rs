@@ -10,8 +10,8 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr,
-    SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend,
+    DbErr, SqliteTransactionMode, Statement, TransactionOptions, TransactionTrait,
 };
 
 use crate::error::AppError;
@@ -30,6 +30,56 @@ where
         ..Default::default()
     })
     .await
+}
+
+/// SQLite's page cache of one connection, widened for a long write transaction (see
+/// `import::apply`) and put back with [`WideCache::restore`]. Elsewhere it does nothing:
+/// PostgreSQL's buffers are the server's.
+#[derive(Debug)]
+#[must_use = "the cache must be put back before the connection returns to the pool"]
+pub struct WideCache {
+    previous: Option<i64>,
+}
+
+impl WideCache {
+    /// Sets the cache to `kib` KiB unless it is that large already.
+    pub async fn widen(db: &impl ConnectionTrait, kib: i64) -> Result<Self, DbErr> {
+        if db.get_database_backend() != DbBackend::Sqlite {
+            return Ok(Self { previous: None });
+        }
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA cache_size",
+            ))
+            .await?;
+        let previous = row
+            .and_then(|r| r.try_get_by_index::<i64>(0).ok())
+            .unwrap_or(-2000);
+        // Negative sizes are KiB, positive ones pages (of 4 KiB by default).
+        let current_kib = if previous < 0 {
+            -previous
+        } else {
+            previous * 4
+        };
+        if current_kib >= kib {
+            return Ok(Self { previous: None });
+        }
+        db.execute_unprepared(&format!("PRAGMA cache_size = -{kib}"))
+            .await?;
+        Ok(Self {
+            previous: Some(previous),
+        })
+    }
+
+    /// Puts the cache size back (the pages beyond it are freed).
+    pub async fn restore(self, db: &impl ConnectionTrait) -> Result<(), DbErr> {
+        if let Some(previous) = self.previous {
+            db.execute_unprepared(&format!("PRAGMA cache_size = {previous}"))
+                .await?;
+        }
+        Ok(())
+    }
 }
 
 /// Opens a pool for `url` (sqlite:// or postgres://).

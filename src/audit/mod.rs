@@ -70,6 +70,23 @@ pub fn diff(old: &Map<String, Value>, new: &Map<String, Value>) -> Map<String, V
     out
 }
 
+/// The changes of a created row: `{field: [null, value]}` for every field that is set, as
+/// [`diff`] from an empty row gives them, but moving the values instead of copying them (an
+/// import creates 200,000 audited rows).
+pub fn created(new: Map<String, Value>) -> Map<String, Value> {
+    new.into_iter()
+        .filter(|(key, value)| !value.is_null() && !NOISE_FIELDS.contains(&key.as_str()))
+        .map(|(key, value)| {
+            let pair = if SECRET_FIELDS.contains(&key.as_str()) {
+                serde_json::json!(["***", "***"])
+            } else {
+                Value::Array(vec![Value::Null, value])
+            };
+            (key, pair)
+        })
+        .collect()
+}
+
 fn row_id(map: &Map<String, Value>) -> AppResult<i64> {
     ["id", "entry_id", "report_id"]
         .iter()
@@ -133,7 +150,7 @@ where
         &table,
         row_id(&new)?,
         AuditAction::Create,
-        diff(&Map::new(), &new),
+        created(new),
     )
     .await?;
     Ok(row)
@@ -194,7 +211,7 @@ where
                 table.as_str(),
                 row_id(&new)?,
                 AuditAction::Create,
-                diff(&Map::new(), &new),
+                created(new),
             ));
         }
         record_many(db, actor, audit).await?;
@@ -290,5 +307,15 @@ mod tests {
         let d = diff(&Map::new(), &new);
         assert_eq!(d.get("name"), Some(&json!([null, "바른참"])));
         assert_eq!(row_id(&new).unwrap(), 7);
+    }
+
+    #[test]
+    fn created_is_the_diff_from_an_empty_row() {
+        let new = obj(json!({
+            "id": 7, "name": "바른참", "note": null, "version": 1, "updated_at": "2026-12-03",
+            "password_hash": "$argon2id$…",
+        }));
+        assert_eq!(created(new.clone()), diff(&Map::new(), &new));
+        assert!(!created(new).contains_key("note"));
     }
 }

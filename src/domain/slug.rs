@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 
 /// Longest slug, in characters (a Hangul syllable counts as one).
 const MAX_CHARS: usize = 80;
@@ -107,10 +107,17 @@ impl Slug {
     /// still have to make it unique (e.g. by appending `-2`).
     pub fn from_name(name: &str) -> Self {
         // NFKC folds ㈜, full-width letters and brackets into plain forms before matching.
-        let mut folded: String = name.nfkc().map(|c| c.to_ascii_lowercase()).collect();
+        // Most names (Hangul syllables, ASCII) are NFKC already: the quick check skips the
+        // decompose-recompose pass for them (an import derives a slug and a key for every row).
+        let mut folded: String = match is_nfkc_quick(name.chars()) {
+            IsNormalized::Yes => name.to_ascii_lowercase(),
+            _ => name.nfkc().map(|c| c.to_ascii_lowercase()).collect(),
+        };
         for marker in KOREAN_MARKERS {
             // A space keeps the words on either side apart: "바른참(주)스토어" → "바른참 스토어".
-            folded = folded.replace(marker, " ");
+            if folded.contains(marker) {
+                folded = folded.replace(marker, " ");
+            }
         }
         let trimmed = folded.trim_start();
         let folded = trimmed.strip_prefix("주)").unwrap_or(trimmed);
