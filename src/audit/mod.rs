@@ -156,7 +156,7 @@ where
     Ok(row)
 }
 
-/// Rows per multi-row statement in [`insert_many`] and [`record_many`]: 500 rows of the widest
+/// Rows per multi-row statement in [`record_many`] (and the import's batches): 500 rows of the widest
 /// audited table bind about 10,000 parameters, well under SQLite's 32,766 and PostgreSQL's
 /// 65,535.
 pub const BATCH_ROWS: usize = 500;
@@ -183,41 +183,24 @@ pub async fn record_many(
     Ok(())
 }
 
-/// [`insert`] for many rows: multi-row `INSERT … RETURNING` statements of [`BATCH_ROWS`] rows
-/// and their audit rows, two statements per batch instead of two per row (an import of
-/// 100,000 enterprises). Every model must set the same columns. The rows come back in no
-/// promised order: callers match them by a unique column.
-pub async fn insert_many<A, C>(
-    db: &C,
+/// Records the creation of rows already written (every field as `[null, value]`, as
+/// [`insert`] does), in multi-row statements of [`BATCH_ROWS`]: the import writes 100,000
+/// enterprises in batches and builds their models itself, so nothing is read back.
+pub async fn created_many<'m, M>(
+    db: &impl ConnectionTrait,
     actor: &Actor,
-    models: Vec<A>,
-) -> AppResult<Vec<<A::Entity as EntityTrait>::Model>>
+    table: &str,
+    rows: impl IntoIterator<Item = &'m M>,
+) -> AppResult<()>
 where
-    A: ActiveModelTrait + ActiveModelBehavior + Send,
-    <A::Entity as EntityTrait>::Model: IntoActiveModel<A> + Serialize,
-    C: ConnectionTrait,
+    M: Serialize + 'm,
 {
-    let table = A::Entity::default().table_name().to_string();
-    let mut out = Vec::with_capacity(models.len());
-    let mut models = models.into_iter().peekable();
-    while models.peek().is_some() {
-        let rows = A::Entity::insert_many(models.by_ref().take(BATCH_ROWS))
-            .exec_with_returning(db)
-            .await?;
-        let mut audit = Vec::with_capacity(rows.len());
-        for row in &rows {
-            let new = as_object(row)?;
-            audit.push((
-                table.as_str(),
-                row_id(&new)?,
-                AuditAction::Create,
-                created(new),
-            ));
-        }
-        record_many(db, actor, audit).await?;
-        out.extend(rows);
+    let mut audit = Vec::new();
+    for row in rows {
+        let new = as_object(row)?;
+        audit.push((table, row_id(&new)?, AuditAction::Create, created(new)));
     }
-    Ok(out)
+    record_many(db, actor, audit).await
 }
 
 /// Updates a row (given as it was before) and records the changed fields.

@@ -4,7 +4,7 @@
 //! edition of the same source is compared with). Rows stream from the decoded text; only
 //! errors and the first rows' preview are kept.
 
-use std::collections::HashSet;
+use std::collections::{HashSet, VecDeque};
 
 use chrono::Utc;
 use sea_orm::{
@@ -22,7 +22,7 @@ use crate::import::ImportOptions;
 use crate::import::decode::decode_with;
 use crate::import::fulltext::Suspended;
 use crate::import::map::Mapping;
-use crate::import::parse::{RowError, parse_row, raw_text};
+use crate::import::parse::{ParsedRow, RowError, parse_row, raw_text};
 use crate::import::place::{CoordinateCheck, check_coordinates};
 use crate::import::resolve::{Index, Outcome};
 use crate::import::sniff::{LineCounter, classify, reader, sniff};
@@ -30,6 +30,87 @@ use crate::import::write::{Batch, update};
 
 /// How many rows the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
+
+/// Records read and parsed ahead of the directory writes, per turn.
+const PREPARED_ROWS: usize = 500;
+
+/// A record of the file, read and checked by the pure steps (nothing here needs the database).
+enum Prepared {
+    /// A blank, total or repeated header row.
+    Skipped,
+    Row {
+        line: u64,
+        /// Byte offset in the decoded text, for progress.
+        at: u64,
+        rec: csv::StringRecord,
+        parsed: Result<ParsedRow, Vec<RowError>>,
+        /// The coordinates against the district outlines (Nothing for rejected rows).
+        place: CoordinateCheck,
+    },
+}
+
+/// The data records of a decoded file, read, parsed and placed a turn at a time.
+struct Source<'a> {
+    rdr: csv::Reader<&'a [u8]>,
+    text: &'a str,
+    /// Records read so far, title and header rows included.
+    records: usize,
+    header_records: usize,
+    lines: LineCounter,
+    mapping: &'a Mapping,
+    delimiter: u8,
+    default_cert_type: crate::domain::CertType,
+    boundaries: &'a crate::boundary::Boundaries,
+    /// True once the reader reached the end.
+    done: bool,
+}
+
+impl Source<'_> {
+    /// Up to `max` more data records.
+    fn prepare(&mut self, max: usize) -> AppResult<VecDeque<Prepared>> {
+        let mut out = VecDeque::with_capacity(max);
+        while out.len() < max && !self.done {
+            let mut rec = csv::StringRecord::new();
+            if !self.rdr.read_record(&mut rec).map_err(AppError::internal)? {
+                self.done = true;
+                break;
+            }
+            self.records += 1;
+            if self.records <= self.header_records {
+                continue;
+            }
+            if classify(&rec).is_some() {
+                out.push_back(Prepared::Skipped);
+                continue;
+            }
+            let at = rec.position().map_or(0, |p| p.byte());
+            let line = self.lines.line_at(self.text, at);
+            let parsed = parse_row(
+                line,
+                &rec,
+                self.mapping,
+                self.delimiter,
+                self.default_cert_type,
+            );
+            let place = match &parsed {
+                Ok(row) => check_coordinates(
+                    row.draft.district.as_ref().map(|c| c.as_str()),
+                    row.draft.location.map(|l| (l.lat(), l.lng())),
+                    self.boundaries,
+                ),
+                Err(_) => CoordinateCheck::Nothing,
+            };
+            out.push_back(Prepared::Row {
+                line,
+                at,
+                rec,
+                parsed,
+                place,
+            });
+        }
+        Ok(out)
+    }
+}
 
 /// One row of the preview.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -158,52 +239,62 @@ pub async fn run(
     let mut seen: HashSet<i64> = HashSet::new();
     let mut batch = Batch::default();
     let fulltext = Suspended::begin(&txn).await?;
-    let mut rdr = reader(&decoded.text, sniffed.delimiter);
-    let mut rec = csv::StringRecord::new();
-    let mut n = 0usize;
-    let mut lines = LineCounter::default();
+    let mut source = Source {
+        rdr: reader(&decoded.text, sniffed.delimiter),
+        text: &decoded.text,
+        records: 0,
+        header_records: sniffed.header_record + 1,
+        lines: LineCounter::default(),
+        mapping: &mapping,
+        delimiter: sniffed.delimiter,
+        default_cert_type: opts.default_cert_type,
+        boundaries: &boundaries,
+        done: false,
+    };
     // A large import touches every index of the directory's tables: with SQLite's default
     // 2 MB page cache it spills half-written pages to the WAL and reads them back many times.
     // The import's connection gets a larger cache for its transaction, given back after it
     // whether the rows went in or not (the connection returns to the pool).
     let cache = crate::db::WideCache::widen(&txn, IMPORT_CACHE_KIB).await?;
     let rows: AppResult<bool> = async {
-        while rdr.read_record(&mut rec).map_err(AppError::internal)? {
-            n += 1;
-            if n <= sniffed.header_record + 1 {
+        let mut queue = source.prepare(PREPARED_ROWS)?;
+        loop {
+            let Some(prepared) = queue.pop_front() else {
+                if source.done {
+                    break;
+                }
+                queue = source.prepare(PREPARED_ROWS)?;
                 continue;
-            }
-            if classify(&rec).is_some() {
+            };
+            let Prepared::Row {
+                line,
+                at,
+                rec,
+                parsed,
+                place,
+            } = prepared
+            else {
                 report.skipped += 1;
                 continue;
-            }
-            let line = lines.line_at(&decoded.text, rec.position().map_or(0, |p| p.byte()));
+            };
             report.total += 1;
             if report.total.is_multiple_of(PROGRESS_EVERY) {
                 progress(Progress {
                     rows: report.total,
-                    done: rec.position().map_or(0, |p| p.byte()),
+                    done: at,
                     total: decoded.text.len() as u64,
                     finished: false,
                 });
             }
-            let row = match parse_row(
-                line,
-                &rec,
-                &mapping,
-                sniffed.delimiter,
-                opts.default_cert_type,
-            ) {
+            let row = match parsed {
                 Ok(row) => row,
                 Err(errs) => {
                     reject(&mut report, line, &rec, errs);
                     continue;
                 }
             };
-            let location = row.draft.location.map(|l| (l.lat(), l.lng()));
-            let named = row.draft.district.as_ref().map(|c| c.as_str());
             let mut warning = None;
-            let from_coordinates = match check_coordinates(named, location, &boundaries) {
+            let from_coordinates = match place {
                 CoordinateCheck::Fill(code) => index.districts.get(code.as_str()).copied(),
                 CoordinateCheck::Conflict(message) => {
                     warning = Some(message);
@@ -298,11 +389,24 @@ pub async fn run(
                     batch.snapshot(id, snapshot);
                 }
                 None => {
-                    batch.create(&mut index, &row, district_id, opts, snapshot);
+                    batch.create(&mut index, &row, district_id, opts, snapshot)?;
                 }
             }
             if batch.is_full() {
-                seen.extend(batch.flush(&txn, actor, &mut index, &fulltext).await?);
+                // The next rows are parsed on this thread while the database's thread writes
+                // the batch (the two cores work at once; resolving waits for the batch's ids).
+                let ahead = queue.is_empty() && !source.done;
+                let (flushed, next) = tokio::join!(
+                    batch.flush(&txn, actor, &mut index, &fulltext),
+                    async {
+                        match ahead {
+                            true => source.prepare(PREPARED_ROWS),
+                            false => Ok(VecDeque::new()),
+                        }
+                    }
+                );
+                seen.extend(flushed?);
+                queue.extend(next?);
             }
         }
         seen.extend(batch.flush(&txn, actor, &mut index, &fulltext).await?);

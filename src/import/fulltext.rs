@@ -68,11 +68,15 @@ impl Suspended {
 
     /// Writes the full-text rows of newly inserted entries (no aliases yet) that the suspended
     /// triggers would have written.
-    pub async fn index(
+    pub async fn index<'e>(
         &self,
         db: &impl ConnectionTrait,
-        entries: &[entry::Model],
+        entries: impl IntoIterator<Item = &'e entry::Model>,
     ) -> AppResult<()> {
+        if self.triggers.is_empty() {
+            return Ok(());
+        }
+        let entries: Vec<&entry::Model> = entries.into_iter().collect();
         for chunk in entries.chunks(ROWS) {
             if self.fills(Table::Trigram) {
                 let mut values = Vec::with_capacity(chunk.len() * 5);

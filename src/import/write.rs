@@ -4,8 +4,12 @@
 
 use std::collections::HashMap;
 
-use chrono::Utc;
-use sea_orm::{ConnectionTrait, EntityTrait, IntoActiveModel, Set};
+use chrono::{SubsecRound, Utc};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet, QueryTrait, Set,
+    TryIntoModel,
+};
 
 use crate::audit::{self, Actor};
 use crate::directory::input::DraftDetails;
@@ -32,13 +36,12 @@ fn free_slug(index: &mut Index, name: &str) -> String {
 /// Rows a [`Batch`] holds before it writes them.
 pub const BATCH_ROWS: usize = audit::BATCH_ROWS;
 
-/// A new enterprise waiting in a [`Batch`].
+/// A new enterprise waiting in a [`Batch`]: the rows as they will be stored, ids 0 until the
+/// insert gives them.
 struct NewRow {
     line: u64,
-    slug: String,
-    entry: entry::ActiveModel,
-    /// Every detail field but `entry_id`, which the entry's insert gives.
-    detail: enterprise_detail::ActiveModel,
+    entry: entry::Model,
+    detail: enterprise_detail::Model,
 }
 
 /// New enterprises and `import_entries` snapshot rows, written [`BATCH_ROWS`] at a time in
@@ -62,43 +65,51 @@ impl Batch {
         district_id: Option<i64>,
         opts: &ImportOptions,
         snapshot: import_entry::ActiveModel,
-    ) -> String {
+    ) -> AppResult<String> {
         let d = &row.draft;
-        let now = Utc::now();
+        // Microseconds: what PostgreSQL keeps, so the model held here is the stored row.
+        let now = Utc::now().trunc_subsecs(6);
         let slug = free_slug(index, &d.name);
-        let entry = entry::ActiveModel {
-            kind: Set(EntryKind::Enterprise.as_str().to_string()),
-            slug: Set(slug.clone()),
-            name: Set(d.name.clone()),
-            name_key: Set(name_key(&d.name)),
-            address: Set(d.address.clone()),
-            lat: Set(d.location.map(|l| l.lat())),
-            lng: Set(d.location.map(|l| l.lng())),
-            district_id: Set(district_id),
-            website: Set(d.website.clone()),
-            phone: Set(d.phone.clone()),
-            email: Set(d.email.as_ref().map(|e| e.as_str().to_string())),
-            status: Set(EntryStatus::Active.as_str().to_string()),
-            source: Set(Some(
+        let entry = entry::Model {
+            id: 0,
+            kind: EntryKind::Enterprise.as_str().to_string(),
+            slug: slug.clone(),
+            name: d.name.clone(),
+            name_en: None,
+            description: None,
+            address: d.address.clone(),
+            lat: d.location.map(|l| l.lat()),
+            lng: d.location.map(|l| l.lng()),
+            district_id,
+            website: d.website.clone(),
+            phone: d.phone.clone(),
+            email: d.email.as_ref().map(|e| e.as_str().to_string()),
+            status: EntryStatus::Active.as_str().to_string(),
+            founded_on: None,
+            last_verified_on: None,
+            source: Some(
                 opts.source
                     .clone()
                     .unwrap_or_else(|| opts.file_name.clone()),
-            )),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
+            ),
+            created_at: now,
+            updated_at: now,
+            version: 1,
+            name_key: name_key(&d.name),
+        };
+        let mut detail = enterprise_detail::ActiveModel {
+            entry_id: Set(0),
             ..Default::default()
         };
-        let mut detail = enterprise_detail::ActiveModel::default();
         fill_detail(&mut detail, row, None);
+        let detail = detail.try_into_model().map_err(AppError::internal)?;
         self.snapshot.push((Some(self.new.len()), snapshot));
         self.new.push(NewRow {
             line: row.line,
-            slug: slug.clone(),
             entry,
             detail,
         });
-        slug
+        Ok(slug)
     }
 
     /// Queues the snapshot row of an existing entry.
@@ -121,31 +132,56 @@ impl Batch {
         index: &mut Index,
         fulltext: &Suspended,
     ) -> AppResult<Vec<i64>> {
-        let new = std::mem::take(&mut self.new);
-        let entries =
-            audit::insert_many(db, actor, new.iter().map(|n| n.entry.clone()).collect()).await?;
-        fulltext.index(db, &entries).await?;
-        let mut by_slug: HashMap<String, entry::Model> =
-            entries.into_iter().map(|e| (e.slug.clone(), e)).collect();
-        let mut created = Vec::with_capacity(new.len());
-        for n in &new {
-            let entry = by_slug
-                .remove(&n.slug)
-                .ok_or_else(|| AppError::internal("inserted entry not returned"))?;
-            created.push(entry);
+        let mut new = std::mem::take(&mut self.new);
+        // Entries: one multi-row insert per batch, reading back only the ids (matched by the
+        // unique slug: the order of RETURNING rows is not promised).
+        for chunk in new.chunks_mut(BATCH_ROWS) {
+            let mut insert = entry::Entity::insert_many(chunk.iter().map(|n| {
+                let mut m = n.entry.clone().into_active_model().reset_all();
+                m.id = NotSet;
+                m
+            }))
+            .into_query();
+            insert.returning(Query::returning().columns([entry::Column::Id, entry::Column::Slug]));
+            let mut ids: HashMap<String, i64> = HashMap::with_capacity(chunk.len());
+            for row in db.query_all(&insert).await? {
+                ids.insert(row.try_get("", "slug")?, row.try_get("", "id")?);
+            }
+            for n in chunk.iter_mut() {
+                let id = ids
+                    .remove(&n.entry.slug)
+                    .ok_or_else(|| AppError::internal("inserted entry not returned"))?;
+                n.entry.id = id;
+                n.detail.entry_id = id;
+            }
         }
-        let details = new.iter().zip(&created).map(|(n, e)| {
-            let mut d = n.detail.clone();
-            d.entry_id = Set(e.id);
-            d
-        });
-        let details = audit::insert_many(db, actor, details.collect()).await?;
-        let mut by_entry: HashMap<i64, enterprise_detail::Model> =
-            details.into_iter().map(|d| (d.entry_id, d)).collect();
-        let ids: Vec<i64> = created.iter().map(|e| e.id).collect();
-        for (n, entry) in new.iter().zip(created) {
-            let detail = by_entry.remove(&entry.id);
-            index.created(n.line, Existing { entry, detail });
+        audit::created_many(db, actor, "entries", new.iter().map(|n| &n.entry)).await?;
+        fulltext.index(db, new.iter().map(|n| &n.entry)).await?;
+        for chunk in new.chunks(BATCH_ROWS) {
+            enterprise_detail::Entity::insert_many(
+                chunk
+                    .iter()
+                    .map(|n| n.detail.clone().into_active_model().reset_all()),
+            )
+            .exec_without_returning(db)
+            .await?;
+        }
+        audit::created_many(
+            db,
+            actor,
+            "enterprise_details",
+            new.iter().map(|n| &n.detail),
+        )
+        .await?;
+        let ids: Vec<i64> = new.iter().map(|n| n.entry.id).collect();
+        for n in new {
+            index.created(
+                n.line,
+                Existing {
+                    entry: n.entry,
+                    detail: Some(n.detail),
+                },
+            );
         }
         let mut rows = std::mem::take(&mut self.snapshot).into_iter().peekable();
         while rows.peek().is_some() {
