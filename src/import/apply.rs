@@ -35,18 +35,14 @@ pub const PREVIEW_ROWS: usize = 20;
 const PREPARED_ROWS: usize = 500;
 
 /// A record of the file, read and checked by the pure steps (nothing here needs the database).
-enum Prepared {
-    /// A blank, total or repeated header row.
-    Skipped,
-    Row {
-        line: u64,
-        /// Byte offset in the decoded text, for progress.
-        at: u64,
-        rec: csv::StringRecord,
-        parsed: Result<ParsedRow, Vec<RowError>>,
-        /// The coordinates against the district outlines (Nothing for rejected rows).
-        place: CoordinateCheck,
-    },
+struct Prepared {
+    line: u64,
+    /// Byte offset in the decoded text, for progress.
+    at: u64,
+    rec: csv::StringRecord,
+    parsed: Result<ParsedRow, Vec<RowError>>,
+    /// The coordinates against the district outlines (Nothing for rejected rows).
+    place: CoordinateCheck,
 }
 
 /// The data records of a decoded file, read, parsed and placed a turn at a time.
@@ -61,12 +57,14 @@ struct Source<'a> {
     delimiter: u8,
     default_cert_type: crate::domain::CertType,
     boundaries: &'a crate::boundary::Boundaries,
+    /// Blank, total and repeated header rows passed over.
+    skipped: usize,
     /// True once the reader reached the end.
     done: bool,
 }
 
 impl Source<'_> {
-    /// Up to `max` more data records.
+    /// Up to `max` more data records (rows to pass over are counted, not returned).
     fn prepare(&mut self, max: usize) -> AppResult<VecDeque<Prepared>> {
         let mut out = VecDeque::with_capacity(max);
         while out.len() < max && !self.done {
@@ -80,7 +78,7 @@ impl Source<'_> {
                 continue;
             }
             if classify(&rec).is_some() {
-                out.push_back(Prepared::Skipped);
+                self.skipped += 1;
                 continue;
             }
             let at = rec.position().map_or(0, |p| p.byte());
@@ -100,7 +98,7 @@ impl Source<'_> {
                 ),
                 Err(_) => CoordinateCheck::Nothing,
             };
-            out.push_back(Prepared::Row {
+            out.push_back(Prepared {
                 line,
                 at,
                 rec,
@@ -249,6 +247,7 @@ pub async fn run(
         delimiter: sniffed.delimiter,
         default_cert_type: opts.default_cert_type,
         boundaries: &boundaries,
+        skipped: 0,
         done: false,
     };
     // A large import touches every index of the directory's tables: with SQLite's default
@@ -266,17 +265,13 @@ pub async fn run(
                 queue = source.prepare(PREPARED_ROWS)?;
                 continue;
             };
-            let Prepared::Row {
+            let Prepared {
                 line,
                 at,
                 rec,
                 parsed,
                 place,
-            } = prepared
-            else {
-                report.skipped += 1;
-                continue;
-            };
+            } = prepared;
             report.total += 1;
             if report.total.is_multiple_of(PROGRESS_EVERY) {
                 progress(Progress {
@@ -396,20 +391,19 @@ pub async fn run(
                 // The next rows are parsed on this thread while the database's thread writes
                 // the batch (the two cores work at once; resolving waits for the batch's ids).
                 let ahead = queue.is_empty() && !source.done;
-                let (flushed, next) = tokio::join!(
-                    batch.flush(&txn, actor, &mut index, &fulltext),
-                    async {
+                let (flushed, next) =
+                    tokio::join!(batch.flush(&txn, actor, &mut index, &fulltext), async {
                         match ahead {
                             true => source.prepare(PREPARED_ROWS),
                             false => Ok(VecDeque::new()),
                         }
-                    }
-                );
+                    });
                 seen.extend(flushed?);
                 queue.extend(next?);
             }
         }
         seen.extend(batch.flush(&txn, actor, &mut index, &fulltext).await?);
+        report.skipped = source.skipped;
         progress(Progress {
             rows: report.total,
             done: decoded.text.len() as u64,
