@@ -168,39 +168,55 @@ pub async fn record_many(
     rows: Vec<(&str, i64, AuditAction, Map<String, Value>)>,
 ) -> AppResult<()> {
     let at = Utc::now();
+    let rows = rows
+        .into_iter()
+        .map(|(table, row_id, action, changes)| {
+            audit_row(actor, at, table, row_id, action, changes)
+        })
+        .collect();
+    write_rows(db, rows).await
+}
+
+/// The audit rows recording the creation of rows already written (every field as
+/// `[null, value]`, as [`insert`] records them). Building them is apart from writing them
+/// ([`write_rows`]) so that the import builds one batch's while the database writes another's.
+pub fn creation_rows<'m, M>(
+    actor: &Actor,
+    table: &str,
+    rows: impl IntoIterator<Item = &'m M>,
+) -> AppResult<Vec<audit_log::ActiveModel>>
+where
+    M: Serialize + 'm,
+{
+    let at = Utc::now();
+    rows.into_iter()
+        .map(|row| {
+            let new = as_object(row)?;
+            let id = row_id(&new)?;
+            Ok(audit_row(
+                actor,
+                at,
+                table,
+                id,
+                AuditAction::Create,
+                created(new),
+            ))
+        })
+        .collect()
+}
+
+/// Writes audit rows in multi-row statements of [`BATCH_ROWS`].
+pub async fn write_rows(
+    db: &impl ConnectionTrait,
+    rows: Vec<audit_log::ActiveModel>,
+) -> AppResult<()> {
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk = rows
-            .by_ref()
-            .take(BATCH_ROWS)
-            .map(|(table, row_id, action, changes)| {
-                audit_row(actor, at, table, row_id, action, changes)
-            });
-        audit_log::Entity::insert_many(chunk)
+        audit_log::Entity::insert_many(rows.by_ref().take(BATCH_ROWS))
             .exec_without_returning(db)
             .await?;
     }
     Ok(())
-}
-
-/// Records the creation of rows already written (every field as `[null, value]`, as
-/// [`insert`] does), in multi-row statements of [`BATCH_ROWS`]: the import writes 100,000
-/// enterprises in batches and builds their models itself, so nothing is read back.
-pub async fn created_many<'m, M>(
-    db: &impl ConnectionTrait,
-    actor: &Actor,
-    table: &str,
-    rows: impl IntoIterator<Item = &'m M>,
-) -> AppResult<()>
-where
-    M: Serialize + 'm,
-{
-    let mut audit = Vec::new();
-    for row in rows {
-        let new = as_object(row)?;
-        audit.push((table, row_id(&new)?, AuditAction::Create, created(new)));
-    }
-    record_many(db, actor, audit).await
 }
 
 /// Updates a row (given as it was before) and records the changed fields.

@@ -24,10 +24,17 @@ pub struct UnknownValue {
 /// parentheses) become plain ones, whitespace disappears and letters are lowercased. Lists
 /// from public bodies write "일자리 제공형" and "일자리제공형", "（지역형）" and "(지역형)".
 fn fold_label(s: &str) -> String {
-    s.nfkc()
-        .filter(|c| !c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    let fold = |chars: &mut dyn Iterator<Item = char>| -> String {
+        chars
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    // Labels without compatibility forms (the quick check says so) skip the NFKC pass.
+    match unicode_normalization::is_nfkc_quick(s.chars()) {
+        unicode_normalization::IsNormalized::Yes => fold(&mut s.chars()),
+        _ => fold(&mut s.nfkc()),
+    }
 }
 
 /// Deserializes any kind from its stable string without an intermediate allocation.

@@ -155,34 +155,51 @@ impl Batch {
                 n.detail.entry_id = id;
             }
         }
-        audit::created_many(db, actor, "entries", new.iter().map(|n| &n.entry)).await?;
-        fulltext.index(db, new.iter().map(|n| &n.entry)).await?;
-        for chunk in new.chunks(BATCH_ROWS) {
-            enterprise_detail::Entity::insert_many(
-                chunk
-                    .iter()
-                    .map(|n| n.detail.clone().into_active_model().reset_all()),
-            )
-            .exec_without_returning(db)
-            .await?;
-        }
-        audit::created_many(
-            db,
-            actor,
-            "enterprise_details",
-            new.iter().map(|n| &n.detail),
-        )
-        .await?;
+        // From here the database's thread writes one thing while this one builds the next
+        // (`biased`: the write is sent first, then the building runs while it is written).
+        let (written, entry_audit) = tokio::join!(
+            biased;
+            async {
+                fulltext.index(db, new.iter().map(|n| &n.entry)).await?;
+                for chunk in new.chunks(BATCH_ROWS) {
+                    enterprise_detail::Entity::insert_many(
+                        chunk
+                            .iter()
+                            .map(|n| n.detail.clone().into_active_model().reset_all()),
+                    )
+                    .exec_without_returning(db)
+                    .await?;
+                }
+                AppResult::Ok(())
+            },
+            async { audit::creation_rows(actor, "entries", new.iter().map(|n| &n.entry)) },
+        );
+        written?;
+        let (written, detail_audit) = tokio::join!(
+            biased;
+            audit::write_rows(db, entry_audit?),
+            async {
+                audit::creation_rows(actor, "enterprise_details", new.iter().map(|n| &n.detail))
+            },
+        );
+        written?;
         let ids: Vec<i64> = new.iter().map(|n| n.entry.id).collect();
-        for n in new {
-            index.created(
-                n.line,
-                Existing {
-                    entry: n.entry,
-                    detail: Some(n.detail),
-                },
-            );
-        }
+        let (written, ()) = tokio::join!(
+            biased;
+            audit::write_rows(db, detail_audit?),
+            async {
+                for n in new {
+                    index.created(
+                        n.line,
+                        Existing {
+                            entry: n.entry,
+                            detail: Some(n.detail),
+                        },
+                    );
+                }
+            },
+        );
+        written?;
         let mut rows = std::mem::take(&mut self.snapshot).into_iter().peekable();
         while rows.peek().is_some() {
             let chunk = rows.by_ref().take(BATCH_ROWS).map(|(new_row, mut row)| {
