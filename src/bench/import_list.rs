@@ -121,6 +121,85 @@ pub fn sqlite3_floor(utf8_file: &std::path::Path) -> AppResult<Option<Duration>>
     }
 }
 
+/// The floor of Tambang's own schema (SQLite only): the engine copying the rows the import
+/// wrote — entries, details, audit rows, snapshot rows — into an empty database of the same
+/// schema in one transaction (`INSERT … SELECT` with every index, the trigram rows in bulk, the
+/// import's 64 MiB page cache), with no parsing, checking or resolving. What an import with no
+/// overhead of its own would cost; the `sqlite3 .import` floor has none of these tables.
+pub async fn schema_floor(url: &str, dir: &std::path::Path) -> AppResult<Option<Duration>> {
+    use sea_orm::{ConnectOptions, ConnectionTrait, Database};
+    if !url.starts_with("sqlite:") {
+        return Ok(None);
+    }
+    let path = dir.join("schema-floor.db");
+    let empty =
+        crate::db::connect_and_migrate(&format!("sqlite://{}?mode=rwc", path.display())).await?;
+    empty.close().await?;
+    // ATTACH is per connection: a pool of one.
+    let mut opts = ConnectOptions::new(url.to_string());
+    opts.max_connections(1)
+        .min_connections(1)
+        .sqlx_logging(false);
+    let db = Database::connect(opts).await?;
+    let run = |sql: String| {
+        let db = &db;
+        async move { db.execute_unprepared(&sql).await.map(|_| ()) }
+    };
+    run(format!("ATTACH DATABASE '{}' AS floor", path.display())).await?;
+    run(format!(
+        "PRAGMA floor.cache_size = -{}",
+        crate::import::apply::IMPORT_CACHE_KIB
+    ))
+    .await?;
+    // What existed before the import (districts, the import's record) goes first, untimed.
+    for sql in [
+        "INSERT INTO floor.entries SELECT * FROM main.entries WHERE kind = 'district' \
+         AND id NOT IN (SELECT id FROM floor.entries)",
+        "INSERT INTO floor.district_details SELECT * FROM main.district_details \
+         WHERE entry_id NOT IN (SELECT entry_id FROM floor.district_details)",
+        "INSERT INTO floor.imports SELECT * FROM main.imports \
+         WHERE id NOT IN (SELECT id FROM floor.imports)",
+    ] {
+        run(sql.into()).await?;
+    }
+    // As the import does, the entries' full-text insert triggers are off and the trigram rows
+    // are written in bulk; the bigram rows are left out (SQL would cut the pairs no faster
+    // than the trigger), so this floor is lower than a perfect import could reach.
+    run("DROP TRIGGER IF EXISTS floor.entries_fts_ai".into()).await?;
+    run("DROP TRIGGER IF EXISTS floor.entries_bigrams_ai".into()).await?;
+    let started = Instant::now();
+    run("BEGIN IMMEDIATE".into()).await?;
+    for table in [
+        "entries",
+        "enterprise_details",
+        "audit_log",
+        "import_entries",
+    ] {
+        let key = if table == "enterprise_details" {
+            "entry_id"
+        } else {
+            "id"
+        };
+        run(format!(
+            "INSERT INTO floor.{table} SELECT * FROM main.{table} \
+             WHERE {key} NOT IN (SELECT {key} FROM floor.{table})"
+        ))
+        .await?;
+    }
+    run(
+        "INSERT INTO floor.entries_fts (rowid, name, name_en, aliases, address, description) \
+         SELECT id, name, name_en, NULL, address, description FROM main.entries \
+         WHERE kind <> 'district'"
+            .into(),
+    )
+    .await?;
+    run("COMMIT".into()).await?;
+    let elapsed = started.elapsed();
+    run("DETACH DATABASE floor".into()).await?;
+    db.close().await?;
+    Ok(Some(elapsed))
+}
+
 /// Generates `rows`, imports them into `url` (an empty database: see `bench::run`'s guards)
 /// and prints the timings and one `BENCH_IMPORT_JSON {…}` line.
 pub async fn run_import_bench(
@@ -172,6 +251,7 @@ pub async fn run_import_bench(
     drop(bytes);
     let rss_after = peak_rss_kib();
     let floor = sqlite3_floor(&utf8_file)?;
+    let schema = schema_floor(url, &dir).await?;
     let _ = std::fs::remove_dir_all(&dir);
 
     println!(
@@ -192,6 +272,14 @@ pub async fn run_import_bench(
         ),
         None => println!("floor: no sqlite3 on PATH (apt-get install sqlite3), not measured"),
     }
+    if let Some(f) = schema {
+        println!(
+            "floor of Tambang's schema (the same rows copied by INSERT … SELECT into an empty \
+             database with every index, trigram rows in bulk, no bigram rows): {:.2} s — import is {:.1}× it",
+            f.as_secs_f64(),
+            import.as_secs_f64() / f.as_secs_f64().max(1e-9)
+        );
+    }
     if let (Some(before), Some(after)) = (rss_before, rss_after) {
         println!(
             "peak RSS: {:.0} MiB after generating, {:.0} MiB after importing",
@@ -205,6 +293,7 @@ pub async fn run_import_bench(
         "backend": if url.starts_with("sqlite:") { "sqlite" } else { "postgres" },
         "import_s": import.as_secs_f64(),
         "floor_s": floor.map(|f| f.as_secs_f64()),
+        "schema_floor_s": schema.map(|f| f.as_secs_f64()),
         "new": report.new,
         "rejected": report.rejected,
         "peak_rss_kib": rss_after,
@@ -232,6 +321,19 @@ pub async fn run_import_bench(
         "FIGURE {}",
         serde_json::to_string(&figure).map_err(AppError::internal)?
     );
+    if let Some(f) = schema {
+        let figure = Figure {
+            name: "import schema floor".into(),
+            value: f.as_secs_f64(),
+            floor: None,
+            target: None,
+            ..figure.clone()
+        };
+        println!(
+            "FIGURE {}",
+            serde_json::to_string(&figure).map_err(AppError::internal)?
+        );
+    }
     if let Some(after) = rss_after {
         let figure = Figure {
             name: "import peak RSS".into(),
