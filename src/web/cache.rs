@@ -20,7 +20,16 @@ use crate::error::AppResult;
 pub struct PageCache<V> {
     capacity: usize,
     inner: RwLock<Inner<V>>,
+    /// Pages computed at once. Under a burst of uncached requests (32 connections after a
+    /// write emptied the cache) every computation holds its rows and intermediate results at
+    /// the same time: at 100k entries 32 searches at once took the server from 74 to 170 MiB,
+    /// where 4 at a time finish as fast on two cores. A request that waited looks again
+    /// before computing, so a page many people asked for at once is usually computed once.
+    loads: tokio::sync::Semaphore,
 }
+
+/// Pages one cache computes at once (see [`PageCache::loads`]).
+const LOADS_AT_ONCE: usize = 4;
 
 struct Inner<V> {
     stamp: Option<Stamp>,
@@ -39,6 +48,7 @@ impl<V> PageCache<V> {
                 pages: HashMap::new(),
                 order: VecDeque::new(),
             }),
+            loads: tokio::sync::Semaphore::new(LOADS_AT_ONCE),
         }
     }
 
@@ -55,6 +65,11 @@ impl<V> PageCache<V> {
         Fut: Future<Output = AppResult<V>>,
     {
         let now = stamp(db).await?;
+        if let Some(page) = self.lookup(&now, key) {
+            return Ok(page);
+        }
+        // The semaphore is never closed, so acquiring fails only in theory; then compute.
+        let _permit = self.loads.acquire().await.ok();
         if let Some(page) = self.lookup(&now, key) {
             return Ok(page);
         }
