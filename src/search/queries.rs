@@ -98,9 +98,13 @@ pub async fn search(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult
     if query.is_empty() {
         return Ok(SearchResults::default());
     }
-    let groups = search_entries(db, query).await?;
-    let reports = search_reports(db, query).await?;
-    Ok(SearchResults { groups, reports })
+    // Entries and reports are independent queries: on a pool they run on two connections at
+    // once (two cores), so a search waits for the slower of the two, not for both.
+    let (groups, reports) = tokio::join!(search_entries(db, query), search_reports(db, query));
+    Ok(SearchResults {
+        groups: groups?,
+        reports: reports?,
+    })
 }
 
 /// Collects bound values and hands out their `$n` placeholders (one per use, so no backend
