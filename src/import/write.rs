@@ -57,7 +57,7 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Queues the enterprise of a new row, with its snapshot row; returns its slug.
+    /// Queues the enterprise of a new row, with its snapshot row.
     pub fn create(
         &mut self,
         index: &mut Index,
@@ -65,7 +65,7 @@ impl Batch {
         district_id: Option<i64>,
         opts: &ImportOptions,
         snapshot: import_entry::ActiveModel,
-    ) -> AppResult<String> {
+    ) -> AppResult<()> {
         let d = &row.draft;
         // Microseconds: what PostgreSQL keeps, so the model held here is the stored row.
         let now = Utc::now().trunc_subsecs(6);
@@ -73,7 +73,7 @@ impl Batch {
         let entry = entry::Model {
             id: 0,
             kind: EntryKind::Enterprise.as_str().to_string(),
-            slug: slug.clone(),
+            slug,
             name: d.name.clone(),
             name_en: None,
             description: None,
@@ -109,7 +109,7 @@ impl Batch {
             entry,
             detail,
         });
-        Ok(slug)
+        Ok(())
     }
 
     /// Queues the snapshot row of an existing entry.
