@@ -50,6 +50,8 @@ pub struct AppState {
         Arc<crate::web::cache::PageCache<Option<crate::directory::queries::EntryPage>>>,
     /// Recently shown list pages (rows and facet counts), shared until a write changes them.
     pub lists: Arc<crate::web::cache::PageCache<crate::directory::routes::ListData>>,
+    /// Each kind's entries as facet codes in every list order, until a write changes them.
+    pub list_indexes: Arc<crate::web::cache::PageCache<crate::directory::list_index::ListIndex>>,
 }
 
 /// Searches kept by each instance (about 30 KB each at most).
@@ -76,6 +78,9 @@ impl AppState {
             searches: Arc::new(crate::web::cache::PageCache::new(SEARCHES_CACHED)),
             entry_pages: Arc::new(crate::web::cache::PageCache::new(ENTRY_PAGES_CACHED)),
             lists: Arc::new(crate::web::cache::PageCache::new(LISTS_CACHED)),
+            list_indexes: Arc::new(crate::web::cache::PageCache::new(
+                crate::domain::EntryKind::ALL.len(),
+            )),
         }
     }
 }

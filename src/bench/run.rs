@@ -195,7 +195,7 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     let material = measure::material(&db).await?;
     let queries = measure::search_queries(&mut rng, &material, opts.queries);
     let (search, found, slowest) = measure::time_search(&db, &queries).await?;
-    let (lists, list_only, facets) =
+    let (lists, list_only, facets, list_index) =
         measure::time_lists(&db, &mut rng, &material, opts.queries).await?;
     let entry_pages = measure::time_entry_pages(&db, &mut rng, &material, opts.queries).await?;
     let report_pages = measure::time_report_pages(&db, &mut rng, &material, opts.queries).await?;
@@ -239,6 +239,7 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         ("list+facets", lists, Some(LIST_P99_TARGET)),
         ("  list only", list_only, None),
         ("  facets only", facets, None),
+        ("  index load", list_index, None),
         ("entry page", entry_pages, None),
         ("report page", report_pages, None),
         ("compare page", compare.page, Some(COMPARE_P99_TARGET)),
@@ -282,6 +283,7 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
         "list_facets": lists,
         "list": list_only,
         "facets": facets,
+        "list_index_load": list_index,
         "entry_page": entry_pages,
         "report_page": report_pages,
         "compare": compare,

@@ -4,9 +4,10 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
+use sea_orm::sea_query::NullOrdering;
 use sea_orm::sea_query::{Expr, ExprTrait, Func, SimpleExpr};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, QueryTrait, Select,
 };
 use serde::Deserialize;
@@ -200,7 +201,7 @@ fn count_expr() -> SimpleExpr {
 }
 
 /// Counts per value of each facet that applies to `kind`.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct Facets {
     pub district: Vec<(i64, i64)>,
     pub status: HashMap<String, i64>,
@@ -332,7 +333,13 @@ pub async fn list_filtered(
     let ordered = match f.sort {
         Sort::Name => query.order_by_asc(entry::Column::Name),
         Sort::RecentlyUpdated => query.order_by_desc(entry::Column::UpdatedAt),
-        Sort::LeastRecentlyVerified => query.order_by_asc(entry::Column::LastVerifiedOn),
+        // Never verified is the least recently verified, on both backends (PostgreSQL would
+        // put NULLs last).
+        Sort::LeastRecentlyVerified => query.order_by_with_nulls(
+            entry::Column::LastVerifiedOn,
+            Order::Asc,
+            NullOrdering::First,
+        ),
     };
     let rows = ordered
         .order_by_asc(entry::Column::Id)
@@ -340,15 +347,22 @@ pub async fn list_filtered(
         .limit(per_page)
         .all(db)
         .await?;
+    Ok((with_districts(db, rows).await?, pager))
+}
+
+/// `rows` with their districts (one query for all of them).
+pub(crate) async fn with_districts(
+    db: &impl ConnectionTrait,
+    rows: Vec<entry::Model>,
+) -> AppResult<Vec<ListedEntry>> {
     let districts = entries_by_id(db, rows.iter().filter_map(|e| e.district_id)).await?;
-    let listed = rows
+    Ok(rows
         .into_iter()
         .map(|e| ListedEntry {
             district: e.district_id.and_then(|d| districts.get(&d).cloned()),
             entry: e,
         })
-        .collect();
-    Ok((listed, pager))
+        .collect())
 }
 
 #[cfg(test)]

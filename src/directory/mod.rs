@@ -6,6 +6,7 @@ pub mod edit_views;
 pub mod filters;
 pub mod geo;
 pub mod input;
+pub mod list_index;
 pub mod list_views;
 pub mod merge;
 pub mod queries;

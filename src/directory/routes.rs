@@ -8,6 +8,7 @@ use maud::Markup;
 use crate::app::AppState;
 use crate::auth::extract::Ctx;
 use crate::directory::filters::{self, ListQuery};
+use crate::directory::list_index::ListIndex;
 use crate::directory::list_views::{self, ListPage};
 use crate::directory::{queries, views};
 use crate::domain::EntryKind;
@@ -40,9 +41,9 @@ pub struct ListData {
     districts: std::collections::HashMap<i64, crate::entities::entry::Model>,
 }
 
-/// Lists entries of one kind, filtered and sorted, 50 a page, with facet counts — from this
-/// instance's page cache while nothing has changed (the facets of a large kind cost tens of
-/// milliseconds to count).
+/// Lists entries of one kind, filtered and sorted, 50 a page, with facet counts: from this
+/// instance's page cache while nothing has changed, else counted and paged in the kind's
+/// [`ListIndex`] (loaded again after a write), with only the page's rows read from the database.
 async fn list_entries(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -58,9 +59,14 @@ async fn list_entries(
     let data = state
         .lists
         .get_or_load(&state.db, &key, || async {
-            let (rows, pager) =
-                filters::list_filtered(&state.db, kind, &filter, page, PER_PAGE).await?;
-            let facets = filters::facets(&state.db, kind, &filter).await?;
+            let index = state
+                .list_indexes
+                .get_or_load(&state.db, kind.as_str(), || {
+                    ListIndex::load(&state.db, kind)
+                })
+                .await?;
+            let (rows, pager) = index.listed(&state.db, &filter, page, PER_PAGE).await?;
+            let facets = index.facets(&filter);
             let districts =
                 queries::entries_by_id(&state.db, facets.district.iter().map(|(id, _)| *id))
                     .await?;
