@@ -27,39 +27,34 @@ use crate::error::{AppError, AppResult};
 use crate::web::pagination::Pager;
 
 /// "No value" (SQL NULL, or no detail row) in a code column.
-const NULL: u16 = 0;
+const NULL: u32 = 0;
 
 /// Distinct values of one text column, numbered from 1 (0 is NULL).
 #[derive(Debug, Default)]
 struct Values {
     names: Vec<String>,
-    codes: HashMap<String, u16>,
+    codes: HashMap<String, u32>,
 }
 
 impl Values {
-    fn code(&mut self, v: Option<&str>) -> u16 {
+    fn code(&mut self, v: Option<&str>) -> u32 {
         let Some(v) = v else { return NULL };
         if let Some(&c) = self.codes.get(v) {
             return c;
         }
-        // More than 65,534 distinct values of one facet column cannot be told apart; they
-        // count as no value rather than as each other.
-        let Ok(c) = u16::try_from(self.names.len() + 1) else {
-            return NULL;
-        };
+        // Four billion distinct values of one column are beyond any directory (and memory).
+        let c = u32::try_from(self.names.len() + 1).unwrap_or(u32::MAX);
         self.names.push(v.to_string());
         self.codes.insert(v.to_string(), c);
         c
     }
 
-    fn name(&self, code: u16) -> Option<&str> {
-        self.names
-            .get(usize::from(code).checked_sub(1)?)
-            .map(String::as_str)
+    fn name(&self, code: usize) -> Option<&str> {
+        self.names.get(code.checked_sub(1)?).map(String::as_str)
     }
 
     /// What a filter on `v` requires: its code, or `None` when no entry has that value.
-    fn wanted(&self, v: &str) -> Option<u16> {
+    fn wanted(&self, v: &str) -> Option<u32> {
         self.codes.get(v).copied()
     }
 }
@@ -71,7 +66,7 @@ struct Row {
     district: Option<i64>,
     verified: Option<NaiveDate>,
     /// `status`, then the kind's detail columns (see [`detail_columns`]).
-    codes: [u16; COLUMNS],
+    codes: [u32; COLUMNS],
 }
 
 /// Code columns of a row: the status and up to three detail facets.
@@ -109,7 +104,7 @@ pub struct ListIndex {
 /// asks for a value no entry has, else `Some(Some(code))`.
 struct Wanted {
     district: Option<i64>,
-    codes: [Option<Option<u16>>; COLUMNS],
+    codes: [Option<Option<u32>>; COLUMNS],
     not_verified_since: Option<NaiveDate>,
 }
 
@@ -362,7 +357,7 @@ impl ListIndex {
             }
             for (col, c) in counts.iter_mut().enumerate() {
                 if matches!(fails, Fails::None) || fails == Fails::Column(col) {
-                    c[usize::from(r.codes[col])] += 1;
+                    c[r.codes[col] as usize] += 1;
                 }
             }
         }
@@ -372,10 +367,7 @@ impl ListIndex {
                 .enumerate()
                 .skip(1)
                 .filter(|&(_, &n)| n > 0)
-                .filter_map(|(code, &n)| {
-                    let code = u16::try_from(code).ok()?;
-                    Some((self.values[col].name(code)?.to_string(), n))
-                })
+                .filter_map(|(code, &n)| Some((self.values[col].name(code)?.to_string(), n)))
                 .collect()
         };
         let mut out = Facets::default();
