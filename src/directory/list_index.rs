@@ -344,10 +344,8 @@ impl ListIndex {
     pub fn facets(&self, f: &ListFilter) -> Facets {
         let wanted = Wanted::of(self, f);
         let mut district: HashMap<i64, i64> = HashMap::new();
-        let mut counts = [const { Vec::new() }; COLUMNS];
-        for (col, c) in counts.iter_mut().enumerate() {
-            *c = vec![0i64; self.values[col].names.len() + 1];
-        }
+        let mut counts: [Vec<i64>; COLUMNS] =
+            std::array::from_fn(|col| vec![0; self.values[col].names.len() + 1]);
         for r in self.rows.iter().filter(|r| !wanted.excluded(r)) {
             let fails = wanted.fails(r);
             if matches!(fails, Fails::None | Fails::District)
