@@ -309,26 +309,52 @@ fn entry_candidates(
     )
 }
 
-/// Ids of the entries named exactly as the whole query or starting with it, or with an alias
-/// equal to it — an index range however common the query is. Such an entry contains every term.
+/// Ids of the entries named exactly as the whole query, or with an alias equal to it, and of
+/// each kind the first [`GROUP_CAP`] (in the order they are shown) of those whose name starts
+/// with it: index ranges however common the query is. Such an entry contains every term.
+///
+/// A common word starts over a thousand names (나눔, 마을 at 100,000 entries); taking them all
+/// ranked every one of them beside the candidates, though at most `GROUP_CAP` of a kind are
+/// shown. The prefix range is read from the index of case-folded name and kind alone, numbered
+/// per kind with the exact names last (they come in on their own), and cut there. Totals are
+/// unchanged: every such entry is also a full-text match, so when the candidates are all the
+/// matches they already hold it, and when they are not the totals say "at least".
 fn entry_best(p: &mut Params, backend: DatabaseBackend, query: &SearchQuery) -> String {
     let text = query.text();
+    let cap = p.bind(GROUP_CAP as i64);
     if backend == DatabaseBackend::Postgres {
-        let (lo, hi, a) = (p.bind(text.clone()), p.bind(text.clone()), p.bind(text));
+        let (x, a, lo, hi, last) = (
+            p.bind(text.clone()),
+            p.bind(text.clone()),
+            p.bind(text.clone()),
+            p.bind(text.clone()),
+            p.bind(text),
+        );
         format!(
-            "SELECT b.id FROM entries b WHERE lower(b.name) COLLATE \"C\" >= lower({lo}) \
-               AND lower(b.name) COLLATE \"C\" < lower({hi}) || chr(1114111) \
+            "SELECT b.id FROM entries b WHERE lower(b.name) COLLATE \"C\" = lower({x}) COLLATE \"C\" \
              UNION SELECT ba.entry_id FROM aliases ba \
-               WHERE lower(ba.name) COLLATE \"C\" = lower({a}) COLLATE \"C\""
+               WHERE lower(ba.name) COLLATE \"C\" = lower({a}) COLLATE \"C\" \
+             UNION SELECT pr.id FROM (SELECT b.id, ROW_NUMBER() OVER (PARTITION BY b.kind \
+                 ORDER BY lower(b.name) = lower({last}), b.name, b.id) AS rn FROM entries b \
+               WHERE lower(b.name) COLLATE \"C\" >= lower({lo}) \
+                 AND lower(b.name) COLLATE \"C\" < lower({hi}) || chr(1114111)) pr \
+             WHERE pr.rn <= {cap}"
         )
     } else {
-        let lo = p.bind(text.clone());
+        let (x, a, lo, last) = (
+            p.bind(text.clone()),
+            p.bind(text.clone()),
+            p.bind(text.clone()),
+            p.bind(text.clone()),
+        );
         let hi = p.bind(format!("{text}\u{10FFFF}"));
-        let a = p.bind(text);
         format!(
-            "SELECT b.id FROM entries b WHERE b.name >= {lo} COLLATE NOCASE \
-               AND b.name < {hi} COLLATE NOCASE \
-             UNION SELECT ba.entry_id FROM aliases ba WHERE ba.name = {a} COLLATE NOCASE"
+            "SELECT b.id FROM entries b WHERE b.name = {x} COLLATE NOCASE \
+             UNION SELECT ba.entry_id FROM aliases ba WHERE ba.name = {a} COLLATE NOCASE \
+             UNION SELECT pr.id FROM (SELECT b.id, ROW_NUMBER() OVER (PARTITION BY b.kind \
+                 ORDER BY b.name = {last} COLLATE NOCASE, b.name, b.id) AS rn FROM entries b \
+               WHERE b.name >= {lo} COLLATE NOCASE AND b.name < {hi} COLLATE NOCASE) pr \
+             WHERE pr.rn <= {cap}"
         )
     }
 }
@@ -438,8 +464,9 @@ async fn attach_matched_aliases(
     Ok(())
 }
 
-/// Ids of at most `limit` published or planned reports matching every term (see
-/// [`entry_candidates`]).
+/// Ids of at most `limit` reports, drafts among them, matching every term (see
+/// [`entry_candidates`]). Drafts are left out afterwards, in [`search_reports`]: checking each
+/// match's state here meant reading its row twice.
 fn report_candidates(
     p: &mut Params,
     backend: DatabaseBackend,
@@ -449,27 +476,35 @@ fn report_candidates(
     let like = like_op(backend);
     let trigram = fts_query(backend, query, Path::Trigram);
     let bigram = fts_query(backend, query, Path::Bigram);
+    let like_terms: Vec<&String> = query
+        .terms
+        .iter()
+        .filter(|t| path(backend, t) == Path::Like)
+        .collect();
+    // The report's row is joined only when a `LIKE` term must look at its title and body.
+    let with_row = |table: &'static str| -> (String, String) {
+        if like_terms.is_empty() {
+            (table.to_string(), format!("{table}.rowid"))
+        } else {
+            (
+                format!("{table} CROSS JOIN reports r ON r.id = {table}.rowid"),
+                "r.id".to_string(),
+            )
+        }
+    };
     let (from, id, mut conds) = match (&trigram, &bigram) {
         (Some(m), _) => {
             let m = p.bind(m.clone());
-            (
-                "reports_fts CROSS JOIN reports r ON r.id = reports_fts.rowid",
-                "r.id",
-                vec![format!("reports_fts MATCH {m}")],
-            )
+            let (from, id) = with_row("reports_fts");
+            (from, id, vec![format!("reports_fts MATCH {m}")])
         }
         (None, Some(b)) => {
             let b = p.bind(b.clone());
-            (
-                "reports_bigrams CROSS JOIN reports r ON r.id = reports_bigrams.rowid",
-                "r.id",
-                vec![format!("reports_bigrams MATCH {b}")],
-            )
+            let (from, id) = with_row("reports_bigrams");
+            (from, id, vec![format!("reports_bigrams MATCH {b}")])
         }
-        (None, None) => ("reports r", "r.id", Vec::new()),
+        (None, None) => ("reports r".to_string(), "r.id".to_string(), Vec::new()),
     };
-    let draft = p.bind(ReportState::Draft.as_str());
-    conds.push(format!("r.state <> {draft}"));
     if trigram.is_some()
         && let Some(b) = bigram
     {
@@ -478,11 +513,7 @@ fn report_candidates(
             "+{id} IN (SELECT rowid FROM reports_bigrams WHERE reports_bigrams MATCH {b})"
         ));
     }
-    for term in query
-        .terms
-        .iter()
-        .filter(|t| path(backend, t) == Path::Like)
-    {
+    for term in like_terms {
         let pat = format!("%{}%", escape_like(term));
         let (t, b) = (p.bind(pat.clone()), p.bind(pat));
         conds.push(format!(
@@ -490,10 +521,12 @@ fn report_candidates(
         ));
     }
     let limit = p.bind(limit as i64);
-    format!(
-        "SELECT {id} AS id FROM {from} WHERE {} LIMIT {limit}",
-        conds.join(" AND ")
-    )
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    format!("SELECT {id} AS id FROM {from} {filter} LIMIT {limit}")
 }
 
 async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<ReportGroup> {
@@ -501,14 +534,17 @@ async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppRe
     let mut p = Params { values: Vec::new() };
     let candidates = report_candidates(&mut p, backend, query, CANDIDATES + 1);
     let rank = rank_expr(&mut p, backend, query, "r.title", None);
+    let draft = p.bind(ReportState::Draft.as_str());
     let cap = p.bind(GROUP_CAP as i64);
     let snippet_source = snippet_source(&mut p, backend, query);
     // Ranked and capped first; the body window is cut for the shown reports only.
     let sql = format!(
-        "WITH cand AS ({candidates})
-         SELECT r.slug, r.title, {snippet_source} AS body, t.total FROM (
+        "WITH cand AS ({candidates}),
+              found AS (SELECT COUNT(*) AS n FROM cand)
+         SELECT r.slug, r.title, {snippet_source} AS body, t.total,
+                (SELECT n FROM found) AS found FROM (
            SELECT r.id, r.title, {rank} AS rnk, COUNT(*) OVER () AS total
-           FROM reports r WHERE r.id IN (SELECT id FROM cand)
+           FROM reports r WHERE r.id IN (SELECT id FROM cand) AND r.state <> {draft}
            ORDER BY rnk, r.title, r.id LIMIT {cap}
          ) t JOIN reports r ON r.id = t.id
          ORDER BY t.rnk, t.title, t.id"
@@ -519,8 +555,9 @@ async fn search_reports(db: &impl ConnectionTrait, query: &SearchQuery) -> AppRe
     let mut group = ReportGroup::default();
     for row in rows {
         let total: i64 = row.try_get("", "total")?;
+        let found: i64 = row.try_get("", "found")?;
         group.total = u64::try_from(total).unwrap_or(0);
-        group.capped = group.total > CANDIDATES;
+        group.capped = u64::try_from(found).unwrap_or(0) > CANDIDATES;
         group.items.push(ReportHit {
             slug: row.try_get("", "slug")?,
             title: row.try_get("", "title")?,

@@ -117,7 +117,8 @@ pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
 /// "12건", or "1,000건 이상" when the search stopped counting.
 fn count(total: u64, capped: bool) -> String {
     if capped {
-        format!("{}건 이상", crate::web::format::thousands(CANDIDATES))
+        // Only the first `CANDIDATES` matches were read: this kind had `total` among them.
+        format!("{}건 이상", crate::web::format::thousands(total))
     } else {
         format!("{}건", crate::web::format::thousands(total))
     }

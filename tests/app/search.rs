@@ -222,10 +222,81 @@ async fn reports_are_found_by_their_body_but_drafts_are_not(backend: Backend) {
     .insert(&app.db)
     .await
     .expect("insert draft");
-    for word in ["비밀낱말", "비공개제목", "초안"] {
+    // Trigram, bigram, a one-letter `LIKE` beside a trigram, and `LIKE` alone.
+    for word in ["비밀낱말", "비공개제목", "초안", "밀 비공개제목", "밀"] {
         let json = api(&app, word).await;
         assert_eq!(json["reports"]["total"], 0, "{word}: {json}");
     }
+}
+
+both_backends!(a_common_prefix_is_cut_per_kind_in_the_order_shown);
+
+/// Over `CANDIDATES` entries contain the word and, written after them, more than `GROUP_CAP`
+/// of two kinds start with it: each kind still shows its exact name first and then its first
+/// names in order, though the search numbers only the first `GROUP_CAP` of each kind's range.
+async fn a_common_prefix_is_cut_per_kind_in_the_order_shown(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    use tambang::search::queries::{CANDIDATES, GROUP_CAP};
+    let app = spawn_app(backend).await;
+    let insert = |kind: &'static str, slug: &'static str, name: &'static str, n: u64| {
+        let db = app.db.clone();
+        async move {
+            db.execute_unprepared(&format!(
+                "INSERT INTO entries (kind, slug, name, status, created_at, updated_at, version) \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {n}) \
+                 SELECT '{kind}', '{slug}-' || i, '{name}' || (1000 + i), 'active', \
+                        CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n"
+            ))
+            .await
+            .expect("bulk insert");
+        }
+    };
+    insert("enterprise", "filler", "협동조합 두레박 ", CANDIDATES + 10).await;
+    // Written in reverse name order, so neither id nor insertion order gives the answer.
+    for i in (0..GROUP_CAP + 5).rev() {
+        insert_entry(
+            &app,
+            "enterprise",
+            &format!("e-{i}"),
+            &format!("두레박공방 {i:02}"),
+        )
+        .await;
+        insert_entry(
+            &app,
+            "place",
+            &format!("p-{i}"),
+            &format!("두레박쉼터 {i:02}"),
+        )
+        .await;
+    }
+    insert_entry(&app, "place", "exact", "두레박").await;
+    insert("outlet", "few", "두레박가게 ", 3).await;
+
+    let json = api(&app, "두레박").await;
+    let want = |prefix: &str, n: u64| {
+        (0..n)
+            .map(|i| format!("{prefix} {i:02}"))
+            .collect::<Vec<_>>()
+    };
+    let mut places = vec!["두레박".to_string()];
+    places.extend(want("두레박쉼터", GROUP_CAP - 1));
+    assert_eq!(names(&json, "place"), places, "{json}");
+    assert_eq!(names(&json, "enterprise"), want("두레박공방", GROUP_CAP));
+    assert_eq!(
+        names(&json, "outlet"),
+        ["두레박가게 1001", "두레박가게 1002", "두레박가게 1003"]
+    );
+    let group = |kind: &str| {
+        json["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["kind"] == kind)
+            .cloned()
+            .unwrap()
+    };
+    assert_eq!(group("enterprise")["capped"], true);
+    assert!(group("enterprise")["total"].as_u64().unwrap() > CANDIDATES);
 }
 
 both_backends!(empty_and_unmatched_queries_explain_themselves);
@@ -361,7 +432,13 @@ async fn common_words_read_a_bounded_sample_but_exact_names_still_rank_first(bac
     let html = app
         .get_html(&format!("/search?q={}", encode("공통어")))
         .await;
-    assert!(html.contains("1,000건 이상"), "{html}");
+    // The kind's count is what was read of it, as a lower bound.
+    let read = group["total"].as_u64().unwrap();
+    assert!(read > tambang::search::queries::CANDIDATES, "{json}");
+    assert!(
+        html.contains(&format!("{}건 이상", tambang::web::format::thousands(read))),
+        "{html}"
+    );
     assert!(html.contains("1,000건까지만 살펴"), "{html}");
 
     // Two characters take the bigram index on SQLite: it follows renames and aliases.
