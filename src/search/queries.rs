@@ -22,13 +22,9 @@
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait, QueryFilter, QueryOrder, Statement,
-    Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, Statement, Value};
 
 use crate::domain::{EntryKind, ReportState};
-use crate::entities::alias;
 use crate::error::AppResult;
 use crate::search::terms::{SearchQuery, matched_alias};
 
@@ -178,11 +174,11 @@ fn path(backend: DatabaseBackend, term: &str) -> Path {
 
 /// The terms of `query` that take `want`, as one FTS5 query string (space-separated phrases
 /// are an implicit AND), or `None` when there are none.
-fn fts_query(backend: DatabaseBackend, query: &SearchQuery, want: Path) -> Option<String> {
+fn fts_query(query: &SearchQuery, want: Path, path_of: impl Fn(&str) -> Path) -> Option<String> {
     let phrases: Vec<String> = query
         .terms
         .iter()
-        .filter(|t| path(backend, t) == want)
+        .filter(|t| path_of(t) == want)
         .map(|t| fts_phrase(t))
         .collect();
     (!phrases.is_empty()).then(|| phrases.join(" "))
@@ -257,14 +253,22 @@ fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) ->
 
 /// Ids of at most `limit` entries matching every term, read from the most selective index the
 /// query can use: the trigram table, else the bigram table, else the entries themselves.
+///
+/// The two-letter terms in `dense` (see [`dense_pairs`]) are checked with `LIKE` on the rows
+/// the trigram matches hand over instead of through the bigram table.
 fn entry_candidates(
     p: &mut Params,
     backend: DatabaseBackend,
     query: &SearchQuery,
+    dense: &[String],
     limit: u64,
 ) -> String {
-    let trigram = fts_query(backend, query, Path::Trigram);
-    let bigram = fts_query(backend, query, Path::Bigram);
+    let path_of = |t: &str| match path(backend, t) {
+        Path::Bigram if dense.iter().any(|d| d == t) => Path::Like,
+        other => other,
+    };
+    let trigram = fts_query(query, Path::Trigram, path_of);
+    let bigram = fts_query(query, Path::Bigram, path_of);
     let (from, id, mut conds) = match (&trigram, &bigram) {
         (Some(m), _) => {
             let m = p.bind(m.clone());
@@ -295,11 +299,7 @@ fn entry_candidates(
             "+{id} IN (SELECT rowid FROM entries_bigrams WHERE entries_bigrams MATCH {b})"
         ));
     }
-    for term in query
-        .terms
-        .iter()
-        .filter(|t| path(backend, t) == Path::Like)
-    {
+    for term in query.terms.iter().filter(|t| path_of(t) == Path::Like) {
         conds.push(like_entry(p, backend, term, id));
     }
     let limit = p.bind(limit as i64);
@@ -359,21 +359,77 @@ fn entry_best(p: &mut Params, backend: DatabaseBackend, query: &SearchQuery) -> 
     }
 }
 
+/// Matches a density probe reads of a two-letter term.
+const PROBE: i64 = 200;
+
+/// The two-letter terms of `query` that at least half of the entries contain (사회, 기업, 회적
+/// are in nearly every name), when a longer term drives the search (SQLite only; otherwise
+/// none). Such a pair filters almost nothing, and asking the bigram table for it reads its
+/// whole list — every entry, 25–35 ms at 100,000 — before the first match is checked; `LIKE`
+/// on the rows the longer term hands over finds the first thousand in a few milliseconds.
+/// A rarer pair keeps the bigram table: with `LIKE`, a longer term with many matches and few
+/// of them containing the pair would be checked row by row to its end (셀러레이 + 에서: twice
+/// slower). The probe reads the pair's first [`PROBE`] matches, in id order: spread over at
+/// most twice as many ids, the pair is dense.
+pub async fn dense_pairs(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<Vec<String>> {
+    let backend = db.get_database_backend();
+    if !query
+        .terms
+        .iter()
+        .any(|t| path(backend, t) == Path::Trigram)
+    {
+        return Ok(Vec::new());
+    }
+    let mut dense = Vec::new();
+    for term in query
+        .terms
+        .iter()
+        .filter(|t| path(backend, t) == Path::Bigram)
+    {
+        let row = db
+            .query_one_raw(Statement::from_sql_and_values(
+                backend,
+                "SELECT COUNT(*) AS n, COALESCE(MAX(rowid) - MIN(rowid) + 1, 0) AS span \
+                 FROM (SELECT rowid FROM entries_bigrams WHERE entries_bigrams MATCH $1 LIMIT $2)",
+                [fts_phrase(term).into(), PROBE.into()],
+            ))
+            .await?;
+        let (n, span): (i64, i64) = match row {
+            Some(row) => (row.try_get("", "n")?, row.try_get("", "span")?),
+            None => (0, 0),
+        };
+        if n == PROBE && span <= 2 * PROBE {
+            dense.push(term.clone());
+        }
+    }
+    Ok(dense)
+}
+
 async fn search_entries(
     db: &impl ConnectionTrait,
     query: &SearchQuery,
 ) -> AppResult<Vec<KindGroup>> {
     let backend = db.get_database_backend();
     let mut p = Params { values: Vec::new() };
-    let candidates = entry_candidates(&mut p, backend, query, CANDIDATES + 1);
+    let dense = dense_pairs(db, query).await?;
+    let candidates = entry_candidates(&mut p, backend, query, &dense, CANDIDATES + 1);
     let best = entry_best(&mut p, backend, query);
     let rank = rank_expr(&mut p, backend, query, "e.name", Some("e.id"));
     let cap = p.bind(GROUP_CAP as i64);
+    // The shown entries' aliases come with them, as a JSON array in id order (a second query
+    // with one bound value per hit cost 2-6 ms of a common word's search).
+    let aliases = if backend == DatabaseBackend::Postgres {
+        "(SELECT COALESCE(json_agg(a.name ORDER BY a.id), '[]'::json)::text \
+          FROM aliases a WHERE a.entry_id = t.id)"
+    } else {
+        "(SELECT json_group_array(a.name) FROM \
+          (SELECT a.name FROM aliases a WHERE a.entry_id = t.id ORDER BY a.id) a)"
+    };
     let sql = format!(
         "WITH cand AS ({candidates}),
               found AS (SELECT COUNT(*) AS n FROM cand)
          SELECT id, kind, slug, name, name_en, address, description, total,
-                (SELECT n FROM found) AS found FROM (
+                (SELECT n FROM found) AS found, {aliases} AS aliases FROM (
            SELECT m.*,
                   ROW_NUMBER() OVER (PARTITION BY kind ORDER BY rnk, name, id) AS rn,
                   COUNT(*) OVER (PARTITION BY kind) AS total
@@ -410,8 +466,14 @@ async fn search_entries(
             description: row.try_get("", "description")?,
             matched_alias: None,
         });
+        let aliases: String = row.try_get("", "aliases")?;
+        let aliases: Vec<String> = serde_json::from_str(&aliases).map_err(|e| {
+            crate::error::AppError::Internal(format!("search: aliases of a hit: {e}"))
+        })?;
+        if let Some(hit) = hits.last_mut() {
+            attach_matched_alias(hit, &aliases, query);
+        }
     }
-    attach_matched_aliases(db, &mut hits, query).await?;
 
     Ok(EntryKind::ALL
         .iter()
@@ -428,40 +490,18 @@ async fn search_entries(
         .collect())
 }
 
-/// Fills `matched_alias` from the hits' aliases, fetched in one query.
-async fn attach_matched_aliases(
-    db: &impl ConnectionTrait,
-    hits: &mut [EntryHit],
-    query: &SearchQuery,
-) -> AppResult<()> {
-    if hits.is_empty() {
-        return Ok(());
-    }
-    let mut by_entry: HashMap<i64, Vec<String>> = HashMap::new();
-    for a in alias::Entity::find()
-        .filter(alias::Column::EntryId.is_in(hits.iter().map(|h| h.id)))
-        .order_by_asc(alias::Column::Id)
-        .all(db)
-        .await?
-    {
-        by_entry.entry(a.entry_id).or_default().push(a.name);
-    }
-    for hit in hits {
-        let aliases = by_entry.get(&hit.id).map(Vec::as_slice).unwrap_or_default();
-        // An alias equal to the whole query wins: it is why the entry ranks first.
-        let text = query.text();
-        let exact = aliases
-            .iter()
-            .find(|a| a.to_lowercase() == text.to_lowercase());
-        hit.matched_alias = matched_alias(
-            &hit.name,
-            hit.name_en.as_deref(),
-            exact.into_iter().chain(aliases).map(String::as_str),
-            &query.terms,
-        )
-        .map(str::to_owned);
-    }
-    Ok(())
+/// Sets `matched_alias` from the hit's aliases (in id order).
+fn attach_matched_alias(hit: &mut EntryHit, aliases: &[String], query: &SearchQuery) {
+    // An alias equal to the whole query wins: it is why the entry ranks first.
+    let text = query.text().to_lowercase();
+    let exact = aliases.iter().find(|a| a.to_lowercase() == text);
+    hit.matched_alias = matched_alias(
+        &hit.name,
+        hit.name_en.as_deref(),
+        exact.into_iter().chain(aliases).map(String::as_str),
+        &query.terms,
+    )
+    .map(str::to_owned);
 }
 
 /// Ids of at most `limit` reports, drafts among them, matching every term (see
@@ -474,8 +514,9 @@ fn report_candidates(
     limit: u64,
 ) -> String {
     let like = like_op(backend);
-    let trigram = fts_query(backend, query, Path::Trigram);
-    let bigram = fts_query(backend, query, Path::Bigram);
+    let path_of = |t: &str| path(backend, t);
+    let trigram = fts_query(query, Path::Trigram, path_of);
+    let bigram = fts_query(query, Path::Bigram, path_of);
     let like_terms: Vec<&String> = query
         .terms
         .iter()

@@ -299,6 +299,68 @@ async fn a_common_prefix_is_cut_per_kind_in_the_order_shown(backend: Backend) {
     assert!(group("enterprise")["total"].as_u64().unwrap() > CANDIDATES);
 }
 
+both_backends!(a_pair_in_most_entries_is_checked_on_the_longer_terms_matches);
+
+/// A two-letter term in most entries (회적 in every 사회적…) beside a longer one is checked
+/// with `LIKE` on the longer term's matches instead of through the bigram table; it must find
+/// exactly what the bigram table would: the pair in a name, an alias or a description counts,
+/// its absence excludes, and a rare pair keeps the bigram table.
+async fn a_pair_in_most_entries_is_checked_on_the_longer_terms_matches(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    use tambang::search::{queries::dense_pairs, terms::SearchQuery};
+    let app = spawn_app(backend).await;
+    app.db
+        .execute_unprepared(
+            "INSERT INTO entries (kind, slug, name, status, created_at, updated_at, version) \
+             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 400) \
+             SELECT 'enterprise', 'dense-' || i, '사회적협동조합 ' || i, 'active', \
+                    CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1 FROM n",
+        )
+        .await
+        .expect("bulk insert");
+    let named = insert_entry(&app, "enterprise", "named", "사회적기업 물꼬방앗간").await;
+    let described = insert_entry(&app, "enterprise", "described", "물꼬방앗간 둘").await;
+    let aliased = insert_entry(&app, "outlet", "aliased", "물꼬방앗간 셋").await;
+    insert_entry(&app, "enterprise", "without", "물꼬방앗간 넷").await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE entries SET description = '사회적경제 현장' WHERE id = {}",
+            described.id
+        ))
+        .await
+        .unwrap();
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO aliases (entry_id, name, alias_type, created_at) \
+             VALUES ({}, '물꼬 사회적매장', 'abbreviation', CURRENT_TIMESTAMP)",
+            aliased.id
+        ))
+        .await
+        .unwrap();
+
+    let dense = dense_pairs(&app.db, &SearchQuery::parse("회적 방앗간"))
+        .await
+        .unwrap();
+    let sparse = dense_pairs(&app.db, &SearchQuery::parse("방앗 회적"))
+        .await
+        .unwrap();
+    if backend == Backend::Sqlite {
+        assert_eq!(dense, ["회적"]);
+    } else {
+        assert!(dense.is_empty(), "PostgreSQL has no bigram table");
+    }
+    assert!(sparse.is_empty(), "no longer term drives: {sparse:?}");
+    let json = api(&app, "회적 방앗간").await;
+    let mut found = all_names(&json);
+    found.sort();
+    let mut want = vec![named.name, described.name, aliased.name];
+    want.sort();
+    assert_eq!(found, want, "{json}");
+    // A rare pair beside the longer term: the bigram table, same rule.
+    let json = api(&app, "현장 방앗간").await;
+    assert_eq!(all_names(&json), ["물꼬방앗간 둘"], "{json}");
+}
+
 both_backends!(empty_and_unmatched_queries_explain_themselves);
 
 async fn empty_and_unmatched_queries_explain_themselves(backend: Backend) {
