@@ -50,6 +50,19 @@ fn report_titles(json: &Value) -> Vec<String> {
         .collect()
 }
 
+/// An abbreviation alias for entry `id`, written straight through SQL (its triggers keep the
+/// search tables in step).
+pub async fn add_alias(app: &TestApp, id: i64, name: &str) {
+    use sea_orm::ConnectionTrait;
+    app.db
+        .execute_unprepared(&format!(
+            "INSERT INTO aliases (entry_id, name, alias_type, created_at) \
+             VALUES ({id}, '{name}', 'abbreviation', CURRENT_TIMESTAMP)"
+        ))
+        .await
+        .expect("insert alias");
+}
+
 /// A new entry of `kind` named `name`, written straight through sea-orm.
 pub async fn insert_entry(app: &TestApp, kind: &str, slug: &str, name: &str) -> entry::Model {
     let now = Utc::now();
@@ -329,14 +342,7 @@ async fn a_pair_in_most_entries_is_checked_on_the_longer_terms_matches(backend: 
         ))
         .await
         .unwrap();
-    app.db
-        .execute_unprepared(&format!(
-            "INSERT INTO aliases (entry_id, name, alias_type, created_at) \
-             VALUES ({}, '물꼬 사회적매장', 'abbreviation', CURRENT_TIMESTAMP)",
-            aliased.id
-        ))
-        .await
-        .unwrap();
+    add_alias(&app, aliased.id, "물꼬 사회적매장").await;
 
     let dense = dense_pairs(&app.db, &SearchQuery::parse("회적 방앗간"))
         .await
@@ -531,14 +537,7 @@ async fn common_words_read_a_bounded_sample_but_exact_names_still_rank_first(bac
             .is_empty()
     );
     assert!(names(&api(&app, "이름").await, "enterprise").contains(&"새이름".to_string()));
-    app.db
-        .execute_unprepared(&format!(
-            "INSERT INTO aliases (entry_id, name, alias_type, created_at) \
-             VALUES ({}, '별칭둘', 'abbreviation', CURRENT_TIMESTAMP)",
-            exact.id
-        ))
-        .await
-        .unwrap();
+    add_alias(&app, exact.id, "별칭둘").await;
     assert!(names(&api(&app, "칭둘").await, "enterprise").contains(&"새이름".to_string()));
 
     // The pairs are cut from 65-character chunks that overlap by one: pairs at the seam count.
