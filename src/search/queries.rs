@@ -15,8 +15,9 @@
 //!
 //! Cost is bounded by [`CANDIDATES`], not by how common the words are: at most that many
 //! matches are read from the index (in index order), plus every entry named exactly as the
-//! query or starting with it (an index range on the case-folded name, so "성동구" still shows
-//! the district first when thousands of addresses contain it). They are ranked, counted and
+//! query and of each kind the first [`GROUP_CAP`] whose name starts with it (index ranges on
+//! the case-folded name, so "성동구" still shows the district first when thousands of
+//! addresses contain it). They are ranked, counted and
 //! capped per kind in SQL with window functions. When more matched, the totals say "at least"
 //! (`capped`) and the page asks for a longer query.
 
@@ -520,7 +521,7 @@ fn report_candidates(
     let like_terms: Vec<&String> = query
         .terms
         .iter()
-        .filter(|t| path(backend, t) == Path::Like)
+        .filter(|t| path_of(t) == Path::Like)
         .collect();
     // The report's row is joined only when a `LIKE` term must look at its title and body.
     let with_row = |table: &'static str| -> (String, String) {

@@ -114,7 +114,8 @@ pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
     }
 }
 
-/// "12건", or "1,000건 이상" when the search stopped counting.
+/// "12건", or "1,030건 이상" when the search stopped reading matches (`total` is then what
+/// was read of this kind).
 fn count(total: u64, capped: bool) -> String {
     if capped {
         // Only the first `CANDIDATES` matches were read: this kind had `total` among them.
