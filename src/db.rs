@@ -106,7 +106,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
                     .busy_timeout(Duration::from_secs(10))
             });
     } else {
-        opts.max_connections(16);
+        // No JIT: the search's trigram queries carry cost estimates far above `jit_above_cost`
+        // (millions, from the GIN index's pessimistic estimate), so PostgreSQL compiled each
+        // of them with LLVM first — 75 ms of a query that then ran in 40.
+        opts.max_connections(16)
+            .map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
     }
     Database::connect(opts)
         .await

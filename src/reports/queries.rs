@@ -368,9 +368,10 @@ pub async fn list_filtered(
     use crate::search::queries::escape_like;
     use sea_orm::sea_query::Expr;
     // sea-query numbers `$N` within a custom expression on PostgreSQL and takes `?` on SQLite.
-    let (like, p1, p2) = match db.get_database_backend() {
-        sea_orm::DbBackend::Postgres => ("ILIKE", "$1", "$2"),
-        _ => ("LIKE", "?", "?"),
+    let backend = db.get_database_backend();
+    let (p1, p2) = match backend {
+        sea_orm::DbBackend::Postgres => ("$1", "$2"),
+        _ => ("?", "?"),
     };
     let states: Vec<&str> = readable
         .iter()
@@ -388,6 +389,7 @@ pub async fn list_filtered(
         ));
     }
     if let Some(text) = f.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let like = crate::search::queries::like_op(backend, text);
         let pat = format!("%{}%", escape_like(text));
         q = q.filter(Expr::cust_with_values(
             format!("(title {like} {p1} ESCAPE '\\' OR body {like} {p2} ESCAPE '\\')"),
