@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::time::Instant;
 
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::bench::words::{Rng, SYLLABLES};
 use crate::directory::filters::{ListFilter, Sort};
@@ -65,6 +65,9 @@ pub struct Material {
 
 /// Reads names, aliases, some report bodies and slugs.
 pub async fn material(db: &DatabaseConnection) -> AppResult<Material> {
+    // In id order: PostgreSQL returns an unordered scan of a large table from wherever the
+    // last scan of it stopped (synchronised scans), so the drawn requests changed from run
+    // to run over the same data.
     let entries: Vec<(i64, String, String, String)> = entry::Entity::find()
         .select_only()
         .columns([
@@ -73,6 +76,7 @@ pub async fn material(db: &DatabaseConnection) -> AppResult<Material> {
             entry::Column::Slug,
             entry::Column::Name,
         ])
+        .order_by_asc(entry::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
@@ -88,6 +92,7 @@ pub async fn material(db: &DatabaseConnection) -> AppResult<Material> {
     m.aliases = alias::Entity::find()
         .select_only()
         .column(alias::Column::Name)
+        .order_by_asc(alias::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
@@ -95,6 +100,7 @@ pub async fn material(db: &DatabaseConnection) -> AppResult<Material> {
         .select_only()
         .column(report::Column::Slug)
         .filter(report::Column::State.ne(ReportState::Draft.as_str()))
+        .order_by_asc(report::Column::Id)
         .into_tuple()
         .all(db)
         .await?;
@@ -102,6 +108,7 @@ pub async fn material(db: &DatabaseConnection) -> AppResult<Material> {
         .select_only()
         .column(report::Column::Body)
         .filter(report::Column::State.ne(ReportState::Draft.as_str()))
+        .order_by_asc(report::Column::Id)
         .limit(50)
         .into_tuple()
         .all(db)
