@@ -1,6 +1,7 @@
 //! Search across the directory and the visit reports: one box in the header, one page with
 //! results grouped by kind, and `/api/v1/search`. Matching runs in the database (FTS5
-//! trigrams on SQLite, pg_trgm-indexed `ILIKE` on PostgreSQL); `terms` holds the pure text
+//! trigram and bigram tables on SQLite, `LIKE` behind GIN indexes of character pairs on
+//! PostgreSQL); `terms` holds the pure text
 //! rules shared by ranking, highlighting and snippets.
 
 pub mod queries;

@@ -7,8 +7,9 @@
 //!   doubled), so FTS syntax (`OR`, `NEAR(`, `*`, a leading `NOT`) is plain text. Terms of two
 //!   letters or digits go to the bigram tables (one token each). Anything else (one character,
 //!   or a pair with punctuation) uses `LIKE '%x%' ESCAPE '\'`.
-//! - PostgreSQL: `ILIKE '%x%' ESCAPE '\'` for every term; the pg_trgm GIN indexes serve terms
-//!   of 3+ characters, shorter ones scan.
+//! - PostgreSQL: `LIKE '%x%' ESCAPE '\'` for every term (`ILIKE` when it has a cased letter),
+//!   behind a condition that the row's set of character pairs holds the term's, which GIN
+//!   indexes over `tambang_bigrams(…)` answer (migration 14); one-character terms scan.
 //!
 //! Ranking (the same on both): exact name or alias, then name prefix, then name contains the
 //! whole query, then the rest; ties by name.
@@ -239,10 +240,10 @@ fn rank_expr(
     )
 }
 
-/// The `LIKE` condition that `term` occurs in entry `id` (an SQL expression): in its name,
-/// English name, address, description or one of its aliases. On SQLite it is correlated, so it
-/// is evaluated only for the rows the driving index hands over; on PostgreSQL it is a `UNION` of
-/// plain per-table filters, which the planner answers from its trigram indexes.
+/// That `term` occurs in entry `id` — in its name, English name, address, description or one
+/// of its aliases — by `LIKE`. On SQLite a condition, correlated, so it is evaluated only for
+/// the rows the driving index hands over. On PostgreSQL the set of such ids, a `UNION` of
+/// plain per-table filters that its pair indexes answer (see [`pairs_cond`]); `id` is unused.
 fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) -> String {
     let like = like_op(backend, term);
     let pat = format!("%{}%", escape_like(term));
@@ -252,9 +253,17 @@ fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) ->
     });
     let a = p.bind(pat);
     if backend == DatabaseBackend::Postgres {
+        let entry_pairs = pairs_cond(
+            p,
+            backend,
+            term,
+            "s.name, s.name_en, s.address, s.description",
+        );
+        let alias_pairs = pairs_cond(p, backend, term, "al.name");
         format!(
-            "{id} IN (SELECT s.id FROM entries s WHERE {} \
-             UNION SELECT al.entry_id FROM aliases al WHERE al.name {like} {a} ESCAPE '\\')",
+            "SELECT s.id FROM entries s WHERE {entry_pairs}({}) \
+             UNION SELECT al.entry_id FROM aliases al \
+               WHERE {alias_pairs}al.name {like} {a} ESCAPE '\\'",
             cols.join(" OR ")
         )
     } else {
@@ -265,6 +274,35 @@ fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) ->
             cols.join(" OR ")
         )
     }
+}
+
+/// On PostgreSQL, for a `term` of two or more characters: `tambang_bigrams(columns) @>
+/// tambang_bigrams(term) AND ` — the row's set of character pairs holds the term's, which the
+/// GIN index over that expression answers (migration 14; `columns` must be written as the
+/// index names them). The `LIKE` that follows then checks only those rows. Otherwise nothing:
+/// one character has no pair.
+fn pairs_cond(p: &mut Params, backend: DatabaseBackend, term: &str, columns: &str) -> String {
+    pairs_of_all(p, backend, &[term], columns)
+}
+
+/// [`pairs_cond`] for several terms at once: the row must hold the pairs of every one of them
+/// (`tambang_bigrams` joins its arguments with a space, so no pair spans two terms). One
+/// condition, so the index is read once and intersects the terms' lists itself — and so
+/// the set of a row is never computed in a filter (4 ms for a report body).
+fn pairs_of_all(p: &mut Params, backend: DatabaseBackend, terms: &[&str], columns: &str) -> String {
+    let paired: Vec<&str> = terms
+        .iter()
+        .copied()
+        .filter(|t| t.chars().count() >= 2)
+        .collect();
+    if backend != DatabaseBackend::Postgres || paired.is_empty() {
+        return String::new();
+    }
+    let args: Vec<String> = paired.iter().map(|t| p.bind(t.to_string())).collect();
+    format!(
+        "tambang_bigrams({columns}) @> tambang_bigrams({}) AND ",
+        args.join(", ")
+    )
 }
 
 /// Ids of at most `limit` entries matching every term, read from the most selective index the
@@ -315,7 +353,21 @@ fn entry_candidates(
             "+{id} IN (SELECT rowid FROM entries_bigrams WHERE entries_bigrams MATCH {b})"
         ));
     }
-    for term in query.terms.iter().filter(|t| path_of(t) == Path::Like) {
+    let like_terms = query.terms.iter().filter(|t| path_of(t) == Path::Like);
+    if backend == DatabaseBackend::Postgres {
+        // Each term's ids, intersected: hashed sets whatever the sizes. As `IN (…) AND IN (…)`
+        // the planner, with no statistics for the pair indexes (see migration 14), guessed a
+        // row or two per term and compared 3,392 ids with 21,046 in a nested loop: 5 s.
+        let sets: Vec<String> = like_terms
+            .map(|term| format!("({})", like_entry(p, backend, term, id)))
+            .collect();
+        let limit = p.bind(limit as i64);
+        return format!(
+            "SELECT id FROM ({}) t LIMIT {limit}",
+            sets.join(" INTERSECT ")
+        );
+    }
+    for term in like_terms {
         conds.push(like_entry(p, backend, term, id));
     }
     let limit = p.bind(limit as i64);
@@ -422,7 +474,7 @@ pub async fn dense_pairs(db: &impl ConnectionTrait, query: &SearchQuery) -> AppR
 }
 
 async fn search_entries(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
     query: &SearchQuery,
 ) -> AppResult<Vec<KindGroup>> {
     let backend = db.get_database_backend();
@@ -455,9 +507,12 @@ async fn search_entries(
                  WHERE e.id IN (SELECT id FROM cand UNION {best})) m
          ) t WHERE rn <= {cap} ORDER BY rnk, name, id"
     );
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, p.values))
-        .await?;
+    let rows = query_indexed(
+        db,
+        query,
+        Statement::from_sql_and_values(backend, sql, p.values),
+    )
+    .await?;
 
     let mut hits = Vec::with_capacity(rows.len());
     let mut totals: HashMap<EntryKind, u64> = HashMap::new();
@@ -569,6 +624,11 @@ fn report_candidates(
             "+{id} IN (SELECT rowid FROM reports_bigrams WHERE reports_bigrams MATCH {b})"
         ));
     }
+    let all: Vec<&str> = like_terms.iter().map(|t| t.as_str()).collect();
+    let pairs = pairs_of_all(p, backend, &all, "r.title, r.body");
+    if let Some(stripped) = pairs.strip_suffix(" AND ") {
+        conds.push(stripped.to_string());
+    }
     for term in like_terms {
         let like = like_op(backend, term);
         let pat = format!("%{}%", escape_like(term));
@@ -609,21 +669,12 @@ async fn search_reports(
          ) t JOIN reports r ON r.id = t.id
          ORDER BY t.rnk, t.title, t.id"
     );
-    let statement = Statement::from_sql_and_values(backend, sql, p.values);
-    let rows = if trigram_indexable(backend, query) {
-        // PostgreSQL's planner costs a sequential scan of `reports` by its main table alone:
-        // the bodies live out of line (TOAST), and reading and matching them — 0.3-0.4 s for
-        // 10,000 reports — is invisible to it, so it never picks the trigram index (10 ms for
-        // a five-letter word). Scoped to this statement's transaction.
-        let txn = db.begin().await?;
-        txn.execute_unprepared("SET LOCAL enable_seqscan = off")
-            .await?;
-        let rows = txn.query_all_raw(statement).await?;
-        txn.commit().await?;
-        rows
-    } else {
-        db.query_all_raw(statement).await?
-    };
+    let rows = query_indexed(
+        db,
+        query,
+        Statement::from_sql_and_values(backend, sql, p.values),
+    )
+    .await?;
     let mut group = ReportGroup::default();
     for row in rows {
         let total: i64 = row.try_get("", "total")?;
@@ -639,11 +690,32 @@ async fn search_reports(
     Ok(group)
 }
 
-/// True on PostgreSQL when a term is long enough for its trigram indexes to narrow the search
-/// (three characters; shorter terms make the index hand over every row, and a scan that can
-/// stop at the thousandth match is cheaper).
-fn trigram_indexable(backend: DatabaseBackend, query: &SearchQuery) -> bool {
-    backend == DatabaseBackend::Postgres && query.terms.iter().any(|t| t.chars().count() >= 3)
+/// True on PostgreSQL when a term has the two characters its pair or trigram indexes need
+/// to narrow the search (one character matches too much for an index to pay off).
+fn index_serves(backend: DatabaseBackend, query: &SearchQuery) -> bool {
+    backend == DatabaseBackend::Postgres && query.terms.iter().any(|t| t.chars().count() >= 2)
+}
+
+/// Runs a search statement. On PostgreSQL with a term an index serves, sequential scans are
+/// turned off for it, in its own transaction: the planner costs a scan of `reports` by its
+/// main table alone — the bodies live out of line (TOAST), and reading and matching them,
+/// 0.3–0.4 s for 10,000 reports, is invisible to it — and costs `LIKE` on long text like any
+/// other operator, so it scanned (434 ms) where the trigram index answers in 10 ms, and took
+/// every entry (75–90 ms at 100,000) where the pair index answers in a few.
+async fn query_indexed(
+    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
+    query: &SearchQuery,
+    statement: Statement,
+) -> AppResult<Vec<sea_orm::QueryResult>> {
+    if !index_serves(db.get_database_backend(), query) {
+        return Ok(db.query_all_raw(statement).await?);
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared("SET LOCAL enable_seqscan = off")
+        .await?;
+    let rows = txn.query_all_raw(statement).await?;
+    txn.commit().await?;
+    Ok(rows)
 }
 
 /// Characters of a report body fetched around the first hit: enough for the snippet (which is
@@ -721,16 +793,34 @@ mod tests {
     }
 
     #[test]
-    fn report_search_forgoes_the_scan_only_for_indexable_terms_on_postgres() {
+    fn postgres_forgoes_the_scan_when_a_term_has_two_letters() {
         let pg = DatabaseBackend::Postgres;
-        assert!(trigram_indexable(
-            pg,
-            &SearchQuery::parse("마을 이웃스토어")
-        ));
-        assert!(!trigram_indexable(pg, &SearchQuery::parse("마을 성수")));
-        assert!(!trigram_indexable(
+        assert!(index_serves(pg, &SearchQuery::parse("마을 이웃스토어")));
+        assert!(index_serves(pg, &SearchQuery::parse("숲 성수")));
+        assert!(!index_serves(pg, &SearchQuery::parse("숲 a")));
+        assert!(!index_serves(
             DatabaseBackend::Sqlite,
             &SearchQuery::parse("이웃스토어")
         ));
+    }
+
+    #[test]
+    fn terms_of_two_letters_or_more_take_the_pair_index() {
+        let mut p = Params { values: Vec::new() };
+        let pg = DatabaseBackend::Postgres;
+        assert_eq!(
+            pairs_cond(&mut p, pg, "두레", "al.name"),
+            "tambang_bigrams(al.name) @> tambang_bigrams($1) AND "
+        );
+        assert_eq!(pairs_cond(&mut p, pg, "숲", "al.name"), "");
+        assert_eq!(
+            pairs_of_all(&mut p, pg, &["두레박", "숲", "성수"], "r.title, r.body"),
+            "tambang_bigrams(r.title, r.body) @> tambang_bigrams($2, $3) AND "
+        );
+        assert_eq!(
+            pairs_cond(&mut p, DatabaseBackend::Sqlite, "두레", "al.name"),
+            ""
+        );
+        assert_eq!(p.values.len(), 3);
     }
 }

@@ -121,6 +121,58 @@ async fn two_character_terms_match(backend: Backend) {
     assert!(!all_names(&json).contains(&"서울숲".to_string()));
 }
 
+both_backends!(two_letter_terms_are_found_in_every_column_and_only_as_pairs);
+
+/// A two-letter term is looked up in a pair index (SQLite's bigram tables, PostgreSQL's
+/// `tambang_bigrams` GIN indexes): it must find the pair in each column search reads, in any
+/// case, and only where the two letters stand side by side in one column.
+async fn two_letter_terms_are_found_in_every_column_and_only_as_pairs(backend: Backend) {
+    use sea_orm::ConnectionTrait;
+    let app = spawn_app(backend).await;
+    let e = insert_entry(&app, "enterprise", "pairs", "햇귀공방").await;
+    app.db
+        .execute_unprepared(&format!(
+            "UPDATE entries SET name_en = 'Haetgwi Studio', address = '서울 중랑구 묵동', \
+             description = '폐목재로 도마를 만든다' WHERE id = {}",
+            e.id
+        ))
+        .await
+        .unwrap();
+    add_alias(&app, e.id, "햇귀 목공소").await;
+    let now = Utc::now();
+    report::ActiveModel {
+        slug: Set("pairs-visit".into()),
+        title: Set("묵동 방문기".into()),
+        state: Set("published".into()),
+        body: Set("목공소에서 도마 굽기를 보았다. Kiln 앞에서.".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert report");
+
+    // Name, English name in either case, address, description, alias.
+    for term in ["햇귀", "tg", "TG", "묵동", "도마", "공소"] {
+        let json = api(&app, term).await;
+        assert_eq!(names(&json, "enterprise"), ["햇귀공방"], "{term}: {json}");
+    }
+    // Report title and body, the body's Latin word in another case.
+    for term in ["문기", "굽기", "LN"] {
+        let json = api(&app, term).await;
+        assert_eq!(report_titles(&json), ["묵동 방문기"], "{term}: {json}");
+    }
+    // Letters of the entry that are not side by side, or only across two columns
+    // (name …방 + address 서울…; alias 햇귀 + 목공소) or across a space.
+    for term in ["햇공", "방서", "귀목", "마굽"] {
+        let json = api(&app, term).await;
+        assert!(all_names(&json).is_empty(), "{term}: {json}");
+        assert!(report_titles(&json).is_empty(), "{term}: {json}");
+    }
+}
+
 both_backends!(alias_finds_its_entry_and_says_so);
 
 async fn alias_finds_its_entry_and_says_so(backend: Backend) {
