@@ -63,6 +63,24 @@ pub async fn add_alias(app: &TestApp, id: i64, name: &str) {
         .expect("insert alias");
 }
 
+/// A new report in `state`, written straight through sea-orm.
+async fn insert_report(app: &TestApp, slug: &str, title: &str, state: &str, body: &str) {
+    let now = Utc::now();
+    report::ActiveModel {
+        slug: Set(slug.into()),
+        title: Set(title.into()),
+        state: Set(state.into()),
+        body: Set(body.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert report");
+}
+
 /// A new entry of `kind` named `name`, written straight through sea-orm.
 pub async fn insert_entry(app: &TestApp, kind: &str, slug: &str, name: &str) -> entry::Model {
     let now = Utc::now();
@@ -139,20 +157,14 @@ async fn two_letter_terms_are_found_in_every_column_and_only_as_pairs(backend: B
         .await
         .unwrap();
     add_alias(&app, e.id, "햇귀 목공소").await;
-    let now = Utc::now();
-    report::ActiveModel {
-        slug: Set("pairs-visit".into()),
-        title: Set("묵동 방문기".into()),
-        state: Set("published".into()),
-        body: Set("목공소에서 도마 굽기를 보았다. Kiln 앞에서.".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert report");
+    insert_report(
+        &app,
+        "pairs-visit",
+        "묵동 방문기",
+        "published",
+        "목공소에서 도마 굽기를 보았다. Kiln 앞에서.",
+    )
+    .await;
 
     // Name, English name in either case, address, description, alias.
     for term in ["햇귀", "tg", "TG", "묵동", "도마", "공소"] {
@@ -273,20 +285,14 @@ async fn reports_are_found_by_their_body_but_drafts_are_not(backend: Backend) {
     // Planned visits are public too.
     assert_eq!(report_titles(&api(&app, "네트워크").await).len(), 2);
 
-    let now = Utc::now();
-    report::ActiveModel {
-        slug: Set("secret-draft".into()),
-        title: Set("초안 보고서 비공개제목".into()),
-        state: Set("draft".into()),
-        body: Set("아직 공개하지 않은 비밀낱말 내용".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert draft");
+    insert_report(
+        &app,
+        "secret-draft",
+        "초안 보고서 비공개제목",
+        "draft",
+        "아직 공개하지 않은 비밀낱말 내용",
+    )
+    .await;
     // Trigram, bigram, a one-letter `LIKE` beside a trigram, and `LIKE` alone.
     for word in ["비밀낱말", "비공개제목", "초안", "밀 비공개제목", "밀"] {
         let json = api(&app, word).await;
