@@ -393,14 +393,7 @@ fn entry_candidates(
             // a common word (경제) is in all 100,000 entries, and reading every one before
             // cutting took 150-190 ms. When either part was cut, there may be more.
             let (entries, aliases) = pg_term_ids(p, term);
-            let (l1, l2, l3, l4, l5) = (
-                p.bind(limit as i64),
-                p.bind(limit as i64),
-                p.bind(limit as i64),
-                p.bind(limit as i64),
-                p.bind(limit as i64),
-            );
-            let l6 = p.bind(limit as i64);
+            let [l1, l2, l3, l4, l5, l6] = [(); 6].map(|()| p.bind(limit as i64));
             return format!(
                 "ce AS ({entries} LIMIT {l1}), ca AS ({aliases} LIMIT {l2}), \
                  cand AS (SELECT id FROM ce UNION SELECT id FROM ca LIMIT {l3}), \
