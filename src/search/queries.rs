@@ -524,10 +524,8 @@ pub async fn dense_pairs(db: &impl ConnectionTrait, query: &SearchQuery) -> AppR
     Ok(dense)
 }
 
-async fn search_entries(
-    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
-    query: &SearchQuery,
-) -> AppResult<Vec<KindGroup>> {
+/// The statement of an entry search.
+async fn entries_statement(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<Statement> {
     let backend = db.get_database_backend();
     let mut p = Params { values: Vec::new() };
     let dense = dense_pairs(db, query).await?;
@@ -557,12 +555,15 @@ async fn search_entries(
                  WHERE e.id IN (SELECT id FROM cand UNION {best})) m
          ) t WHERE rn <= {cap} ORDER BY rnk, name, id"
     );
-    let rows = query_indexed(
-        db,
-        query,
-        Statement::from_sql_and_values(backend, sql, p.values),
-    )
-    .await?;
+    Ok(Statement::from_sql_and_values(backend, sql, p.values))
+}
+
+async fn search_entries(
+    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
+    query: &SearchQuery,
+) -> AppResult<Vec<KindGroup>> {
+    let statement = entries_statement(db, query).await?;
+    let rows = query_indexed(db, query, statement).await?;
 
     let mut hits = Vec::with_capacity(rows.len());
     let mut totals: HashMap<EntryKind, u64> = HashMap::new();
@@ -698,11 +699,8 @@ fn report_candidates(
     format!("SELECT {id} AS id FROM {from} {filter} LIMIT {limit}")
 }
 
-async fn search_reports(
-    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
-    query: &SearchQuery,
-) -> AppResult<ReportGroup> {
-    let backend = db.get_database_backend();
+/// The statement of a report search.
+fn reports_statement(backend: DatabaseBackend, query: &SearchQuery) -> Statement {
     let mut p = Params { values: Vec::new() };
     let candidates = report_candidates(&mut p, backend, query, CANDIDATES + 1);
     let rank = rank_expr(&mut p, backend, query, "r.title", None);
@@ -721,12 +719,15 @@ async fn search_reports(
          ) t JOIN reports r ON r.id = t.id
          ORDER BY t.rnk, t.title, t.id"
     );
-    let rows = query_indexed(
-        db,
-        query,
-        Statement::from_sql_and_values(backend, sql, p.values),
-    )
-    .await?;
+    Statement::from_sql_and_values(backend, sql, p.values)
+}
+
+async fn search_reports(
+    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
+    query: &SearchQuery,
+) -> AppResult<ReportGroup> {
+    let statement = reports_statement(db.get_database_backend(), query);
+    let rows = query_indexed(db, query, statement).await?;
     let mut group = ReportGroup::default();
     for row in rows {
         let total: i64 = row.try_get("", "total")?;
@@ -774,6 +775,43 @@ async fn query_indexed(
     let rows = txn.query_all_raw(statement).await?;
     txn.commit().await?;
     Ok(rows)
+}
+
+/// The plans the database chooses for a search's two statements (entries, then reports),
+/// under the settings [`search`] runs them with, one line of plan text per item: how to see
+/// which indexes answer a query. Tests use it to pin that the PostgreSQL pair indexes are
+/// the ones read — the condition must name the columns exactly as the index does, and when
+/// it does not, results stay right and only the speed is lost.
+pub async fn plans(
+    db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
+    query: &SearchQuery,
+) -> AppResult<Vec<Vec<String>>> {
+    let backend = db.get_database_backend();
+    let prefix = match backend {
+        DatabaseBackend::Sqlite => "EXPLAIN QUERY PLAN ",
+        _ => "EXPLAIN ",
+    };
+    let mut out = Vec::new();
+    for statement in [
+        entries_statement(db, query).await?,
+        reports_statement(backend, query),
+    ] {
+        let explained = Statement {
+            sql: format!("{prefix}{}", statement.sql),
+            ..statement
+        };
+        let rows = query_indexed(db, query, explained).await?;
+        let column = match backend {
+            DatabaseBackend::Sqlite => "detail",
+            _ => "QUERY PLAN",
+        };
+        out.push(
+            rows.iter()
+                .map(|r| r.try_get::<String>("", column))
+                .collect::<Result<_, _>>()?,
+        );
+    }
+    Ok(out)
 }
 
 /// Characters of a report body fetched around the first hit: enough for the snippet (which is
