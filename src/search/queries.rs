@@ -225,10 +225,17 @@ fn rank_expr(
     let exact = p.bind(text.clone());
     let mut exact_cond = format!("lower({name_col}) = lower({exact})");
     if let Some(id_col) = alias_of {
+        // The entries with an alias equal to the query, found once through the aliases' name
+        // index and probed per row: as a correlated `EXISTS` it looked up each candidate's
+        // aliases (2-3 ms of a common word's 1,000 candidates on SQLite).
         let exact_alias = p.bind(text);
+        let alias_is = if backend == DatabaseBackend::Postgres {
+            format!("lower(ra.name) COLLATE \"C\" = lower({exact_alias}) COLLATE \"C\"")
+        } else {
+            format!("ra.name = {exact_alias} COLLATE NOCASE")
+        };
         exact_cond.push_str(&format!(
-            " OR EXISTS (SELECT 1 FROM aliases ra WHERE ra.entry_id = {id_col} \
-             AND lower(ra.name) = lower({exact_alias}))"
+            " OR {id_col} IN (SELECT ra.entry_id FROM aliases ra WHERE {alias_is})"
         ));
     }
     let prefix = p.bind(format!("{escaped}%"));
@@ -525,7 +532,10 @@ pub async fn dense_pairs(db: &impl ConnectionTrait, query: &SearchQuery) -> AppR
 }
 
 /// The statement of an entry search.
-async fn entries_statement(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<Statement> {
+pub(crate) async fn entries_statement(
+    db: &impl ConnectionTrait,
+    query: &SearchQuery,
+) -> AppResult<Statement> {
     let backend = db.get_database_backend();
     let mut p = Params { values: Vec::new() };
     let dense = dense_pairs(db, query).await?;
@@ -542,23 +552,26 @@ async fn entries_statement(db: &impl ConnectionTrait, query: &SearchQuery) -> Ap
         "(SELECT json_group_array(a.name) FROM \
           (SELECT a.name FROM aliases a WHERE a.entry_id = t.id ORDER BY a.id) a)"
     };
+    // Ranked and numbered on id, kind and name alone; the rest of the row is read for the
+    // shown entries only (carrying the descriptions of a common word's thousand candidates
+    // through the window's sort cost ~1 ms).
     let sql = format!(
         "WITH {candidates}
-         SELECT id, kind, slug, name, name_en, address, description, total,
+         SELECT t.id, t.kind, x.slug, t.name, x.name_en, x.address, x.description, t.total,
                 (SELECT n FROM found) AS found, {aliases} AS aliases FROM (
            SELECT m.*,
                   ROW_NUMBER() OVER (PARTITION BY kind ORDER BY rnk, name, id) AS rn,
                   COUNT(*) OVER (PARTITION BY kind) AS total
-           FROM (SELECT e.id, e.kind, e.slug, e.name, e.name_en, e.address, e.description,
-                        {rank} AS rnk
+           FROM (SELECT e.id, e.kind, e.name, {rank} AS rnk
                  FROM entries e
                  WHERE e.id IN (SELECT id FROM cand UNION {best})) m
-         ) t WHERE rn <= {cap} ORDER BY rnk, name, id"
+         ) t JOIN entries x ON x.id = t.id
+         WHERE t.rn <= {cap} ORDER BY t.rnk, t.name, t.id"
     );
     Ok(Statement::from_sql_and_values(backend, sql, p.values))
 }
 
-async fn search_entries(
+pub(crate) async fn search_entries(
     db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
     query: &SearchQuery,
 ) -> AppResult<Vec<KindGroup>> {
@@ -722,7 +735,7 @@ fn reports_statement(backend: DatabaseBackend, query: &SearchQuery) -> Statement
     Statement::from_sql_and_values(backend, sql, p.values)
 }
 
-async fn search_reports(
+pub(crate) async fn search_reports(
     db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
     query: &SearchQuery,
 ) -> AppResult<ReportGroup> {
