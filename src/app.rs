@@ -173,6 +173,11 @@ pub async fn serve(
                 tracing::error!(error = %e, "suggesting mentions for unlinked reports failed")
             }
         }
+        // Search indexes a bulk write left in many segments (see `search::compact`).
+        match crate::search::compact::compact(&background.db).await {
+            Ok(done) => tracing::info!("{}", crate::search::compact::summary(&done)),
+            Err(e) => tracing::error!(error = %e, "compacting the search indexes failed"),
+        }
     });
     axum::serve(
         listener,

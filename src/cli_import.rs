@@ -336,6 +336,10 @@ async fn import_enterprises(url: &str, what: ImportWhat) -> Result<(), AppError>
     let mut progress = progress_reporter();
     let report = run(&db, &Actor::system("cli"), &bytes, &opts, &mut progress).await?;
     print_report(&report, &opts);
+    if report.applied {
+        let done = crate::search::compact::compact(&db).await?;
+        println!("{}", crate::search::compact::summary(&done));
+    }
     if report.rejected > 0 {
         return Err(AppError::Config(format!(
             "{} row(s) rejected{}",

@@ -185,6 +185,9 @@ pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
             started.elapsed().as_secs_f64()
         );
     }
+    // What the app does after an import and at start (`search::compact`).
+    let done = crate::search::compact::compact(&db).await?;
+    println!("{}", crate::search::compact::summary(&done));
     if backend == DatabaseBackend::Postgres {
         // What autovacuum would do soon after a bulk load.
         db.execute_unprepared("ANALYZE").await?;

@@ -203,6 +203,14 @@ async fn apply_import(
         // Strict refusal: the attempt is recorded separately; the staged file stays usable.
         return Ok(Redirect::to(&format!("/imports/{target}")));
     }
+    // The search indexes are merged after the response, off the request.
+    let db = state.db.clone();
+    tokio::spawn(async move {
+        match crate::search::compact::compact(&db).await {
+            Ok(done) => tracing::info!("{}", crate::search::compact::summary(&done)),
+            Err(e) => tracing::error!(error = %e, "compacting the search indexes failed"),
+        }
+    });
     Ok(Redirect::to(&format!("/imports/{id}")))
 }
 

@@ -4,6 +4,7 @@
 //! PostgreSQL); `terms` holds the pure text
 //! rules shared by ranking, highlighting and snippets.
 
+pub mod compact;
 pub mod queries;
 pub mod routes;
 pub mod terms;

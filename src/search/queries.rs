@@ -532,10 +532,7 @@ pub async fn dense_pairs(db: &impl ConnectionTrait, query: &SearchQuery) -> AppR
 }
 
 /// The statement of an entry search.
-pub(crate) async fn entries_statement(
-    db: &impl ConnectionTrait,
-    query: &SearchQuery,
-) -> AppResult<Statement> {
+async fn entries_statement(db: &impl ConnectionTrait, query: &SearchQuery) -> AppResult<Statement> {
     let backend = db.get_database_backend();
     let mut p = Params { values: Vec::new() };
     let dense = dense_pairs(db, query).await?;
@@ -571,7 +568,7 @@ pub(crate) async fn entries_statement(
     Ok(Statement::from_sql_and_values(backend, sql, p.values))
 }
 
-pub(crate) async fn search_entries(
+async fn search_entries(
     db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
     query: &SearchQuery,
 ) -> AppResult<Vec<KindGroup>> {
@@ -735,7 +732,7 @@ fn reports_statement(backend: DatabaseBackend, query: &SearchQuery) -> Statement
     Statement::from_sql_and_values(backend, sql, p.values)
 }
 
-pub(crate) async fn search_reports(
+async fn search_reports(
     db: &(impl ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>),
     query: &SearchQuery,
 ) -> AppResult<ReportGroup> {

@@ -242,6 +242,69 @@ async fn search_reads_its_indexes_not_every_row(backend: Backend) {
     }
 }
 
+both_backends!(compacting_the_indexes_keeps_every_result);
+
+/// `search::compact` merges what separate writes left in many pieces (SQLite: one FTS5
+/// segment per write; PostgreSQL: the GIN pending lists), and search finds the same before
+/// and after; a second run finds nothing left to do.
+async fn compacting_the_indexes_keeps_every_result(backend: Backend) {
+    use tambang::search::compact::{POSTGRES_INDEXES, SQLITE_TABLES, compact};
+    use tambang::search::queries::search;
+    use tambang::search::terms::SearchQuery;
+    let app = spawn_app(backend).await;
+    for (i, name) in [
+        "햇살공방",
+        "햇살마을",
+        "햇살나눔",
+        "달빛공방",
+        "햇살 협동조합",
+    ]
+    .iter()
+    .enumerate()
+    {
+        insert_entry(&app, "enterprise", &format!("compact-{i}"), name).await;
+    }
+    insert_report(
+        &app,
+        "compact-visit",
+        "햇살 방문기",
+        "published",
+        "햇살공방에 갔다.",
+    )
+    .await;
+    // Uncached: the search function itself, not the page.
+    let results = |q: &'static str| {
+        let db = app.db.clone();
+        async move { format!("{:?}", search(&db, &SearchQuery::parse(q)).await.unwrap()) }
+    };
+    let queries = ["햇살", "공방", "햇살공방", "방문", "햇살 공방"];
+    let mut before = Vec::new();
+    for q in queries {
+        before.push(results(q).await);
+    }
+    assert!(before[2].contains("햇살공방") && before[3].contains("햇살 방문기"));
+
+    let first = compact(&app.db).await.unwrap();
+    let merged: Vec<&str> = first.iter().map(|c| c.name).collect();
+    match backend {
+        Backend::Sqlite => {
+            assert_eq!(merged, SQLITE_TABLES);
+            assert!(
+                first[0].work > 0,
+                "entries_fts had a segment per entry: {first:?}"
+            );
+        }
+        Backend::Postgres => assert_eq!(merged, POSTGRES_INDEXES),
+    }
+    let second = compact(&app.db).await.unwrap();
+    if backend == Backend::Sqlite {
+        assert!(second.iter().all(|c| c.work == 0), "{second:?}");
+    }
+    for (q, was) in queries.iter().zip(&before) {
+        assert_eq!(&results(q).await, was, "{q}");
+    }
+}
+
 both_backends!(alias_finds_its_entry_and_says_so);
 
 async fn alias_finds_its_entry_and_says_so(backend: Backend) {
