@@ -25,20 +25,7 @@ both_backends!(authorization_matrix_covers_every_write_route);
 async fn authorization_matrix_covers_every_write_route(backend: Backend) {
     let app = spawn_app(backend).await;
     let target = app.add_user("target@example.org", Role::Viewer).await;
-    let now = Utc::now();
-    entry::ActiveModel {
-        kind: Set("place".into()),
-        slug: Set("matrix-target".into()),
-        name: Set("매트릭스 장소".into()),
-        status: Set("active".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    crate::helpers::insert_entry(&app, "place", "matrix-target", "매트릭스 장소").await;
     let roles = [
         None,
         Some(Role::Viewer),

@@ -4,8 +4,9 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
-use sea_orm::{ConnectionTrait, DatabaseConnection};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DatabaseConnection, Set};
 use tambang::app::{AppState, router};
+use tambang::entities::{entry, report};
 use tower::ServiceExt;
 
 /// Which database a test runs on.
@@ -412,4 +413,40 @@ impl Client<'_> {
         self.post_form("/login", &[("email", email), ("password", password)])
             .await
     }
+}
+
+/// A new report in `state`, written straight through sea-orm.
+pub async fn insert_report(app: &TestApp, slug: &str, title: &str, state: &str, body: &str) {
+    let now = chrono::Utc::now();
+    report::ActiveModel {
+        slug: Set(slug.into()),
+        title: Set(title.into()),
+        state: Set(state.into()),
+        body: Set(body.into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert report");
+}
+
+/// A new entry of `kind` named `name`, written straight through sea-orm.
+pub async fn insert_entry(app: &TestApp, kind: &str, slug: &str, name: &str) -> entry::Model {
+    let now = chrono::Utc::now();
+    entry::ActiveModel {
+        kind: Set(kind.into()),
+        slug: Set(slug.into()),
+        name: Set(name.into()),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("insert entry")
 }

@@ -2,13 +2,10 @@
 //! the empty query, the header box, capping and the API. `search_robustness` holds the rest;
 //! the helpers here serve both.
 
-use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Set};
 use serde_json::Value;
-use tambang::entities::{entry, report};
 
 use crate::both_backends;
-use crate::helpers::{Backend, TestApp, encode, spawn_app};
+use crate::helpers::{Backend, TestApp, encode, insert_entry, insert_report, spawn_app};
 
 /// `GET /api/v1/search?q=…` as JSON.
 pub async fn api(app: &TestApp, q: &str) -> Value {
@@ -61,42 +58,6 @@ pub async fn add_alias(app: &TestApp, id: i64, name: &str) {
         ))
         .await
         .expect("insert alias");
-}
-
-/// A new report in `state`, written straight through sea-orm.
-async fn insert_report(app: &TestApp, slug: &str, title: &str, state: &str, body: &str) {
-    let now = Utc::now();
-    report::ActiveModel {
-        slug: Set(slug.into()),
-        title: Set(title.into()),
-        state: Set(state.into()),
-        body: Set(body.into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert report");
-}
-
-/// A new entry of `kind` named `name`, written straight through sea-orm.
-pub async fn insert_entry(app: &TestApp, kind: &str, slug: &str, name: &str) -> entry::Model {
-    let now = Utc::now();
-    entry::ActiveModel {
-        kind: Set(kind.into()),
-        slug: Set(slug.into()),
-        name: Set(name.into()),
-        status: Set("active".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("insert entry")
 }
 
 both_backends!(long_term_finds_a_substring);

@@ -11,8 +11,9 @@ use tambang::search::queries::search;
 use tambang::search::terms::SearchQuery;
 
 use crate::both_backends;
+use crate::helpers::insert_entry;
 use crate::helpers::{Backend, encode, fresh_db, spawn_app};
-use crate::search::{all_names, api, insert_entry, names};
+use crate::search::{all_names, api, names};
 
 both_backends!(results_follow_inserts_renames_aliases_and_deletes);
 
