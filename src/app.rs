@@ -174,10 +174,7 @@ pub async fn serve(
             }
         }
         // Search indexes a bulk write left in many segments (see `search::compact`).
-        match crate::search::compact::compact(&background.db).await {
-            Ok(done) => tracing::info!("{}", crate::search::compact::summary(&done)),
-            Err(e) => tracing::error!(error = %e, "compacting the search indexes failed"),
-        }
+        crate::search::compact::compact_logged(&background.db).await;
     });
     axum::serve(
         listener,

@@ -205,12 +205,7 @@ async fn apply_import(
     }
     // The search indexes are merged after the response, off the request.
     let db = state.db.clone();
-    tokio::spawn(async move {
-        match crate::search::compact::compact(&db).await {
-            Ok(done) => tracing::info!("{}", crate::search::compact::summary(&done)),
-            Err(e) => tracing::error!(error = %e, "compacting the search indexes failed"),
-        }
-    });
+    tokio::spawn(async move { crate::search::compact::compact_logged(&db).await });
     Ok(Redirect::to(&format!("/imports/{id}")))
 }
 

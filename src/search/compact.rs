@@ -128,6 +128,14 @@ async fn total_changes(db: &impl ConnectionTrait) -> AppResult<i64> {
     })
 }
 
+/// [`compact`] with its outcome logged: for the server, where nobody waits for it.
+pub async fn compact_logged(db: &DatabaseConnection) {
+    match compact(db).await {
+        Ok(done) => tracing::info!("{}", summary(&done)),
+        Err(e) => tracing::error!(error = %e, "compacting the search indexes failed"),
+    }
+}
+
 /// One line for logs and the CLI: what was merged and how long it took.
 pub fn summary(done: &[Compacted]) -> String {
     let total: Duration = done.iter().map(|c| c.elapsed).sum();

@@ -797,9 +797,9 @@ pub async fn plans(
     query: &SearchQuery,
 ) -> AppResult<Vec<Vec<String>>> {
     let backend = db.get_database_backend();
-    let prefix = match backend {
-        DatabaseBackend::Sqlite => "EXPLAIN QUERY PLAN ",
-        _ => "EXPLAIN ",
+    let (prefix, column) = match backend {
+        DatabaseBackend::Sqlite => ("EXPLAIN QUERY PLAN ", "detail"),
+        _ => ("EXPLAIN ", "QUERY PLAN"),
     };
     let mut out = Vec::new();
     for statement in [
@@ -811,10 +811,6 @@ pub async fn plans(
             ..statement
         };
         let rows = query_indexed(db, query, explained).await?;
-        let column = match backend {
-            DatabaseBackend::Sqlite => "detail",
-            _ => "QUERY PLAN",
-        };
         out.push(
             rows.iter()
                 .map(|r| r.try_get::<String>("", column))
