@@ -244,14 +244,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             let db = crate::db::connect_and_migrate(&url).await?;
             let state = crate::app::AppState::new(db);
             let n = state.mentions.rebuild(&state.db).await?;
-            let mut reports = 0;
-            for r in <crate::entities::report::Entity as sea_orm::EntityTrait>::find()
-                .all(&state.db)
-                .await?
-            {
-                crate::linking::relink_report(&state, &r).await?;
-                reports += 1;
-            }
+            let reports = crate::linking::relink_all(&state).await?;
             println!(
                 "mention dictionary rebuilt for {n} entries; mentions re-suggested in {reports} reports"
             );

@@ -41,8 +41,14 @@ fn reanchor(text: &[char], surface: &str, start: usize) -> Option<usize> {
         .min_by_key(|&i| i.abs_diff(start))
 }
 
+/// Mentions written by one `INSERT`: 10 columns each, well under SQLite's 32,766 bound
+/// parameters and PostgreSQL's 65,535.
+const INSERT_BATCH: usize = 500;
+
 /// Re-suggests the mentions of `r` from `found` (the engine's output for its body).
-/// `auto_confirm` confirms high-confidence exact matches straight away.
+/// `auto_confirm` confirms high-confidence exact matches straight away. The caller runs it in
+/// one write transaction (see [`crate::linking::relink_report`]): readers never see half a
+/// report's mentions, and the new ones go in as a few multi-row inserts.
 pub async fn relink(
     db: &impl ConnectionTrait,
     r: &report::Model,
@@ -84,6 +90,7 @@ pub async fn relink(
     let live = entries_by_id(db, found.iter().filter_map(|m| m.entry_id)).await?;
     let now = Utc::now();
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
+    let mut rows = Vec::new();
     for m in found {
         if kept.iter().any(|(s, e, _)| m.start < *e && *s < m.end) || !seen.insert((m.start, m.end))
         {
@@ -95,7 +102,7 @@ pub async fn relink(
             continue;
         }
         let confirmed = auto_confirm && m.auto_confirm();
-        mention::ActiveModel {
+        rows.push(mention::ActiveModel {
             report_id: Set(r.id),
             entry_id: Set(m.entry_id),
             start_char: Set(m.start as i32),
@@ -114,9 +121,13 @@ pub async fn relink(
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
-        }
-        .insert(db)
-        .await?;
+        });
+    }
+    while !rows.is_empty() {
+        let rest = rows.split_off(rows.len().min(INSERT_BATCH));
+        mention::Entity::insert_many(std::mem::replace(&mut rows, rest))
+            .exec_without_returning(db)
+            .await?;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@ use tambang::domain::Role;
 use tambang::entities::{entry, mention, report};
 
 use crate::both_backends;
-use crate::helpers::{Backend, encode, spawn_app};
+use crate::helpers::{Backend, encode, insert_report, spawn_app};
 
 fn seed_text() -> Option<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
@@ -423,4 +423,51 @@ async fn a_new_alias_saved_through_one_instance_links_on_another(backend: Backen
             .any(|m| m.surface == "바른밥상" && m.entry_id == Some(barun.id)),
         "{ms:?}"
     );
+}
+
+both_backends!(a_relink_of_an_older_read_leaves_the_newer_text_alone);
+
+/// Two saves of one report relink in the order their requests happen to finish: the relink of
+/// the text read first must not replace the mentions of the text saved after it. And a report
+/// naming more entries than one insert batch holds keeps every one of its mentions.
+async fn a_relink_of_an_older_read_leaves_the_newer_text_alone(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = spawn_app(backend).await;
+    // 와디즈 repeated well past the 500 mentions one INSERT carries.
+    let many = "와디즈에서 보았다. ".repeat(700);
+    insert_report(&app, "relink-order", "순서", "published", &many).await;
+    let older = report::Entity::find()
+        .filter(report::Column::Slug.eq("relink-order"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    tambang::linking::relink_report(&app.state, &older).await.unwrap();
+    let mentions_of = |id: i64| {
+        mention::Entity::find()
+            .filter(mention::Column::ReportId.eq(id))
+            .all(&app.db)
+    };
+    let first = mentions_of(older.id).await.unwrap();
+    assert_eq!(
+        first.iter().filter(|m| m.surface == "와디즈").count(),
+        700,
+        "every mention stored"
+    );
+
+    // A second save changes the text and relinks it.
+    let mut a = older.clone().into_active_model();
+    a.body = Set("소영씨스토어를 방문했다.".into());
+    a.version = Set(older.version + 1);
+    let newer = a.update(&app.db).await.unwrap();
+    tambang::linking::relink_report(&app.state, &newer).await.unwrap();
+    // The first save's relink arrives late, with the old text.
+    tambang::linking::relink_report(&app.state, &older).await.unwrap();
+    let now: Vec<String> = mentions_of(older.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.surface)
+        .collect();
+    assert_eq!(now, vec!["소영씨스토어".to_string()]);
 }
