@@ -26,6 +26,12 @@ pub struct Area {
     pub bbox: (f64, f64, f64, f64),
 }
 
+impl AsRef<[Vec<(f64, f64)>]> for Area {
+    fn as_ref(&self) -> &[Vec<(f64, f64)>] {
+        &self.rings
+    }
+}
+
 /// Every loaded district outline.
 #[derive(Debug, Clone, Default)]
 pub struct Boundaries {

@@ -86,22 +86,89 @@ impl Projection {
         self.pad + (self.max_y - lat) * self.scale
     }
 
-    /// An SVG path of closed rings of `(lon, lat)`.
-    pub fn path(&self, rings: &[Vec<(f64, f64)>]) -> String {
+    /// An SVG path of closed rings of `(lon, lat)`, in tenths of a unit. A point that
+    /// rounds to the one before it is left out: it would draw nothing.
+    pub fn path<R: AsRef<[(f64, f64)]>>(&self, rings: &[R]) -> String {
+        use std::fmt::Write;
         let mut d = String::new();
         for r in rings {
-            for (i, (x, y)) in r.iter().enumerate() {
-                d.push_str(&format!(
-                    "{}{:.1},{:.1}",
-                    if i == 0 { "M" } else { "L" },
-                    self.x(*x),
-                    self.y(*y)
-                ));
+            let mut last = None;
+            for &(x, y) in r.as_ref() {
+                let at = (tenths(self.x(x)), tenths(self.y(y)));
+                if last == Some(at) {
+                    continue;
+                }
+                let verb = if last.is_none() { 'M' } else { 'L' };
+                // Writing to a String cannot fail.
+                let _ = write!(d, "{verb}{},{}", Tenths(at.0), Tenths(at.1));
+                last = Some(at);
             }
-            d.push('Z');
+            if last.is_some() {
+                d.push('Z');
+            }
         }
         d
     }
+}
+
+/// A coordinate in whole tenths (what `{:.1}` shows), so equal points compare equal.
+fn tenths(v: f64) -> i64 {
+    (v * 10.0).round() as i64
+}
+
+/// Whole tenths written as a decimal with one place: -1833 → "-183.3".
+struct Tenths(i64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.0 < 0 { "-" } else { "" };
+        let a = self.0.unsigned_abs();
+        write!(f, "{sign}{}.{}", a / 10, a % 10)
+    }
+}
+
+/// The part of the closed ring `ring` inside the rectangle `[(w, s), (e, n)]`
+/// (Sutherland–Hodgman, one rectangle edge at a time). Where the ring leaves the rectangle
+/// the result runs along its edge, so it is only for outlines drawn on a view smaller than
+/// the rectangle: everything inside the view is drawn exactly as the whole ring would be.
+fn clip_ring(ring: &[(f64, f64)], [(w, s), (e, n)]: [(f64, f64); 2]) -> Vec<(f64, f64)> {
+    type Inside = fn(&(f64, f64), f64) -> bool;
+    type Cross = fn((f64, f64), (f64, f64), f64) -> (f64, f64);
+    let at_x = |a: (f64, f64), b: (f64, f64), x: f64| {
+        let t = (x - a.0) / (b.0 - a.0);
+        (x, a.1 + t * (b.1 - a.1))
+    };
+    let at_y = |a: (f64, f64), b: (f64, f64), y: f64| {
+        let t = (y - a.1) / (b.1 - a.1);
+        (a.0 + t * (b.0 - a.0), y)
+    };
+    let edges: [(Inside, f64, Cross); 4] = [
+        (|p, v| p.0 >= v, w, at_x),
+        (|p, v| p.0 <= v, e, at_x),
+        (|p, v| p.1 >= v, s, at_y),
+        (|p, v| p.1 <= v, n, at_y),
+    ];
+    let mut out: Vec<(f64, f64)> = ring.to_vec();
+    for (inside, v, cross) in edges {
+        let input = std::mem::take(&mut out);
+        let Some(&last) = input.last() else {
+            break;
+        };
+        let mut prev = last;
+        for &p in &input {
+            match (inside(&p, v), inside(&prev, v)) {
+                (true, true) => out.push(p),
+                (true, false) => {
+                    out.push(cross(prev, p, v));
+                    out.push(p);
+                }
+                (false, true) => out.push(cross(prev, p, v)),
+                (false, false) => {}
+            }
+            prev = p;
+        }
+    }
+    out
 }
 
 /// A district on the map: its centroid, optional boundary rings (lon, lat) and value.
@@ -240,10 +307,10 @@ pub struct RoutePoint {
 /// outlines when boundaries are loaded (`outlines`: rings of `(lon, lat)` per district). The
 /// view is fitted to the stops with a margin of at least ~400 m, so a walk across one
 /// neighbourhood stays legible; outlines outside the view are clipped by the viewBox.
-pub fn route_map(
+pub fn route_map<R: AsRef<[Vec<(f64, f64)>]>>(
     title: &str,
     desc: &str,
-    outlines: &[Vec<Vec<(f64, f64)>>],
+    outlines: &[R],
     stops: &[RoutePoint],
 ) -> Markup {
     let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
@@ -277,13 +344,30 @@ pub fn route_map(
         .iter()
         .map(|s| format!("{:.1},{:.1}", proj.x(s.lng), proj.y(s.lat)))
         .collect();
+    // The outlines cut to the view (and a tenth more each side, so the cut edges and their
+    // stroke stay out of sight): a district seen in part is mostly outside a route's view.
+    let (slack_x, slack_y) = (half_w / k * 0.1, half_h * 0.1);
+    let clip = [
+        (corners[0].0 - slack_x, corners[0].1 - slack_y),
+        (corners[1].0 + slack_x, corners[1].1 + slack_y),
+    ];
+    let outline_paths: Vec<String> = outlines
+        .iter()
+        .map(AsRef::as_ref)
+        .filter(|r| overlaps(r, corners))
+        .map(|rings| {
+            let cut: Vec<Vec<(f64, f64)>> = rings.iter().map(|r| clip_ring(r, clip)).collect();
+            proj.path(&cut)
+        })
+        .filter(|d| !d.is_empty())
+        .collect();
     html! {
         svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (proj.width) " " (format!("{:.1}", proj.height)) } role="img" aria-labelledby="route-title route-desc" class="map route-map" {
             title id="route-title" { (title) }
             desc id="route-desc" { (desc) }
             rect x="0" y="0" width=(proj.width) height=(format!("{:.1}", proj.height)) fill="#fbfbf8" {}
-            @for rings in outlines.iter().filter(|r| overlaps(r, corners)) {
-                path class="outline" d=(proj.path(rings)) fill="none" stroke="#c9c9c9" stroke-width="1" {}
+            @for d in &outline_paths {
+                path class="outline" d=(d) fill="none" stroke="#c9c9c9" stroke-width="1" {}
             }
             @if stops.len() > 1 {
                 polyline class="route" points=(line.join(" ")) fill="none" stroke="#146c5a" stroke-width="3" stroke-linejoin="round" stroke-opacity="0.8" {}
@@ -365,8 +449,85 @@ mod tests {
             .map(|s| s.split('"').next().unwrap().parse().unwrap())
             .collect();
         assert!(xs[1] < xs[0], "{xs:?}");
-        assert!(route_map("t", "d", &[], &[]).into_string().is_empty());
-        let one = route_map("t", "d", &[], &stops[..1]).into_string();
+        let none: [Vec<Vec<(f64, f64)>>; 0] = [];
+        assert!(route_map("t", "d", &none, &[]).into_string().is_empty());
+        let one = route_map("t", "d", &none, &stops[..1]).into_string();
         assert!(one.contains("<circle") && !one.contains("<polyline"));
+    }
+
+    #[test]
+    fn paths_write_tenths_and_skip_points_that_round_alike() {
+        let proj = Projection::fit([(0.0, 0.0), (10.0, 0.001)], 100.0, 0.0).unwrap();
+        let d = proj.path(&[vec![(0.0, 0.0), (0.001, 0.0), (5.0, 0.0), (10.0, 0.0)]]);
+        // 0.001 of longitude is 0.01 units: the same tenth as the first point.
+        assert_eq!(d, "M0.0,0.0L50.0,0.0L100.0,0.0Z");
+        assert_eq!(Tenths(-1833).to_string(), "-183.3");
+        assert_eq!(Tenths(-4).to_string(), "-0.4");
+        assert_eq!(Tenths(7).to_string(), "0.7");
+        assert!(proj.path::<Vec<(f64, f64)>>(&[vec![]]).is_empty());
+    }
+
+    #[test]
+    fn clipping_keeps_what_is_inside_and_cuts_the_rest() {
+        let rect = [(0.0, 0.0), (10.0, 10.0)];
+        let inside = vec![(1.0, 1.0), (9.0, 1.0), (9.0, 9.0), (1.0, 1.0)];
+        assert_eq!(clip_ring(&inside, rect), inside);
+        assert!(clip_ring(&[(20.0, 20.0), (30.0, 20.0), (30.0, 30.0)], rect).is_empty());
+        // A square twice the rectangle's size around it becomes the rectangle.
+        let around = [(-5.0, -5.0), (15.0, -5.0), (15.0, 15.0), (-5.0, 15.0)];
+        let cut = clip_ring(&around, rect);
+        assert!(
+            cut.iter()
+                .all(|&(x, y)| (0.0..=10.0).contains(&x) && (0.0..=10.0).contains(&y))
+        );
+        for corner in [(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)] {
+            assert!(cut.contains(&corner), "{corner:?} in {cut:?}");
+        }
+        // An edge crossing the rectangle is cut where it enters and leaves.
+        let across = [(-10.0, 5.0), (20.0, 5.0), (20.0, 30.0), (-10.0, 30.0)];
+        let cut = clip_ring(&across, rect);
+        assert!(
+            cut.contains(&(0.0, 5.0)) && cut.contains(&(10.0, 5.0)),
+            "{cut:?}"
+        );
+    }
+
+    #[test]
+    fn route_maps_draw_only_the_outline_near_the_route() {
+        // One district far larger than the view: its long way round is cut away.
+        let mut ring: Vec<(f64, f64)> = (0..=400)
+            .map(|i| {
+                let a = f64::from(i) / 400.0 * std::f64::consts::TAU;
+                (127.0 + 0.2 * a.cos(), 37.5 + 0.2 * a.sin())
+            })
+            .collect();
+        ring.push(ring[0]);
+        let stops = [
+            RoutePoint {
+                number: 1,
+                label: "a".into(),
+                lat: 37.5,
+                lng: 127.195,
+            },
+            RoutePoint {
+                number: 2,
+                label: "b".into(),
+                lat: 37.51,
+                lng: 127.195,
+            },
+        ];
+        let whole = Projection::fit([(126.8, 37.3), (127.2, 37.7)], 600.0, 0.0)
+            .unwrap()
+            .path(&[ring.clone()]);
+        let svg = route_map("t", "d", &[vec![ring]], &stops).into_string();
+        let drawn = svg
+            .split("class=\"outline\" d=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap();
+        assert!(
+            drawn.matches('L').count() < whole.matches('L').count() / 4,
+            "{drawn}"
+        );
     }
 }

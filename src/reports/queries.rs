@@ -411,16 +411,3 @@ pub async fn list_filtered(
         .await?;
     Ok((rows, pager))
 }
-
-/// The outlines of the districts whose boundaries are loaded (rings of `(lon, lat)`).
-pub async fn district_outlines(db: &impl ConnectionTrait) -> AppResult<Vec<Vec<Vec<(f64, f64)>>>> {
-    Ok(crate::entities::district_detail::Entity::find()
-        .filter(crate::entities::district_detail::Column::BoundaryGeojson.is_not_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|d| d.boundary_geojson)
-        .map(|g| crate::compare::svg::rings_of(&g))
-        .filter(|r| !r.is_empty())
-        .collect())
-}

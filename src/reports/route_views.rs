@@ -14,7 +14,7 @@ pub fn km(v: f64) -> String {
 }
 
 /// The route section, or nothing when no stop has coordinates.
-pub fn route_section(ctx: &Ctx, route: &Route, outlines: &[Vec<Vec<(f64, f64)>>]) -> Markup {
+pub fn route_section(ctx: &Ctx, route: &Route, outlines: &[crate::boundary::Area]) -> Markup {
     let Some(total) = route.length_km() else {
         return html! {};
     };

@@ -43,12 +43,12 @@ async fn show_report(
         .await?
         .ok_or(AppError::NotFound)?;
     let route = Route::of_page(&page);
-    let outlines = if route.located().next().is_some() {
-        queries::district_outlines(&state.db).await?
+    let boundaries = if route.located().next().is_some() {
+        state.boundaries.get(&state.db).await?
     } else {
-        Vec::new()
+        Default::default()
     };
-    Ok(views::report_page(&ctx, &page, &route, &outlines))
+    Ok(views::report_page(&ctx, &page, &route, &boundaries.areas))
 }
 
 /// The visit network: published reports, and planned visits for editors.

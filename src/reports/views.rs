@@ -62,7 +62,7 @@ pub fn report_page(
     ctx: &Ctx,
     p: &ReportPage,
     route: &Route,
-    outlines: &[Vec<Vec<(f64, f64)>>],
+    outlines: &[crate::boundary::Area],
 ) -> Markup {
     let r = &p.report;
     let tags: Vec<String> = r

@@ -442,7 +442,9 @@ async fn a_relink_of_an_older_read_leaves_the_newer_text_alone(backend: Backend)
         .await
         .unwrap()
         .unwrap();
-    tambang::linking::relink_report(&app.state, &older).await.unwrap();
+    tambang::linking::relink_report(&app.state, &older)
+        .await
+        .unwrap();
     let mentions_of = |id: i64| {
         mention::Entity::find()
             .filter(mention::Column::ReportId.eq(id))
@@ -460,9 +462,13 @@ async fn a_relink_of_an_older_read_leaves_the_newer_text_alone(backend: Backend)
     a.body = Set("소영씨스토어를 방문했다.".into());
     a.version = Set(older.version + 1);
     let newer = a.update(&app.db).await.unwrap();
-    tambang::linking::relink_report(&app.state, &newer).await.unwrap();
+    tambang::linking::relink_report(&app.state, &newer)
+        .await
+        .unwrap();
     // The first save's relink arrives late, with the old text.
-    tambang::linking::relink_report(&app.state, &older).await.unwrap();
+    tambang::linking::relink_report(&app.state, &older)
+        .await
+        .unwrap();
     let now: Vec<String> = mentions_of(older.id)
         .await
         .unwrap()
