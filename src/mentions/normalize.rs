@@ -240,7 +240,13 @@ fn is_plain_nfc(c: char) -> bool {
 /// `may_start` says whether a name may start at its first character (see
 /// [`FoldedText::starts`]; inside a run it never may).
 /// Returns false when `s` contains characters that might not be NFC, so the caller can check.
-fn fold_with(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
+fn fold_with(s: &str, emit: impl FnMut(&str, usize, bool)) -> bool {
+    fold_with_runs::<true>(s, emit)
+}
+
+/// [`fold_with`], with the fast path over runs of plain syllables when `RUNS` (the tests
+/// compare it with the character-by-character path it shortcuts).
+fn fold_with_runs<const RUNS: bool>(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
     let mut plain = true;
     // The original character before position `i`, and whether folding kept it.
     let mut prev: Option<char> = None;
@@ -262,7 +268,7 @@ fn fold_with(s: &str, mut emit: impl FnMut(&str, usize, bool)) -> bool {
             i += 1;
             continue;
         }
-        if let Some(c) = plain_syllable_at(bytes, i) {
+        if let Some(c) = plain_syllable_at(bytes, i).filter(|_| RUNS) {
             let (run, last) = plain_run(bytes, i);
             emit(&s[i..run], i, may_start(prev, prev_kept, c));
             prev = Some(last);
@@ -504,5 +510,44 @@ mod tests {
         let (f, map) = normalize_with_map(decomposed);
         assert_eq!(f, "한남동");
         assert_eq!(map, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn the_fast_path_over_runs_folds_as_the_careful_one_does() {
+        // Text made of pieces around the markers, their syllables and their neighbours.
+        const PIECES: &[&str] = &[
+            "사", "회", "적", "주", "식", "회사", "유한", "책임", "합자", "단법인", "재단",
+            "농업", "영농", "조합", "법인", "복지", "(주)", "주)", ")", "(", "㈜", " ", ".",
+            "가", "나", "이번", "co.", "Inc", "ＡＢ", "‘", "·",
+        ];
+        let mut state = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..20_000 {
+            let n = 1 + (next() % 12) as usize;
+            let text: String = (0..n)
+                .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+                .collect();
+            let run = |fast: bool| {
+                let mut out = Vec::new();
+                let mut push = |piece: &str, at: usize, start: bool| {
+                    // Pieces of a run split into characters, each from its own offset.
+                    for (k, (off, c)) in piece.char_indices().enumerate() {
+                        out.push((c, at + off, start && k == 0));
+                    }
+                };
+                if fast {
+                    fold_with_runs::<true>(&text, &mut push);
+                } else {
+                    fold_with_runs::<false>(&text, &mut push);
+                }
+                out
+            };
+            assert_eq!(run(true), run(false), "{text:?}");
+        }
     }
 }
