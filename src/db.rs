@@ -82,12 +82,6 @@ impl WideCache {
     }
 }
 
-/// Rows an SQLite connection's thread may hand over before the task reading them catches up.
-/// sqlx's default is 50: a page reading a report's hundred-odd mentions then had the thread
-/// and the task wake each other once per row past the fiftieth, and under load half the CPU
-/// went to switching threads.
-const ROW_BUFFER: usize = 256;
-
 /// Opens a pool for `url` (sqlite:// or postgres://).
 pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
     let backend = backend_of(url)?;
@@ -110,7 +104,6 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
                     .busy_timeout(Duration::from_secs(10))
-                    .row_buffer_size(ROW_BUFFER)
             });
     } else {
         // No JIT: the search's trigram queries carry cost estimates far above `jit_above_cost`
