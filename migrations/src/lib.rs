@@ -18,6 +18,7 @@ mod m20261126_000011_report_photo_sizes;
 mod m20261202_000012_search_bigrams;
 mod m20261204_000013_search_name_kind;
 mod m20261204_000014_pg_search_bigrams;
+mod m20261205_000015_entry_deletions;
 mod util;
 
 /// The ordered list of migrations.
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000012_search_bigrams::Migration),
             Box::new(m20261204_000013_search_name_kind::Migration),
             Box::new(m20261204_000014_pg_search_bigrams::Migration),
+            Box::new(m20261205_000015_entry_deletions::Migration),
         ]
     }
 }

@@ -7,7 +7,7 @@ use tambang::domain::Role;
 use tambang::entities::{entry, mention, report};
 
 use crate::both_backends;
-use crate::helpers::{Backend, encode, insert_report, spawn_app};
+use crate::helpers::{Backend, encode, insert_entry, insert_report, spawn_app};
 
 fn seed_text() -> Option<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
@@ -476,4 +476,38 @@ async fn a_relink_of_an_older_read_leaves_the_newer_text_alone(backend: Backend)
         .map(|m| m.surface)
         .collect();
     assert_eq!(now, vec!["소영씨스토어".to_string()]);
+}
+
+both_backends!(a_deleted_entry_stops_linking_even_when_another_is_added);
+
+/// The dictionary notices a deletion through the trigger-kept counter, also when an entry is
+/// added in the same interval (the number of entries, the stamp before, stayed the same).
+async fn a_deleted_entry_stops_linking_even_when_another_is_added(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let gone = insert_entry(&app, "enterprise", "솔빛누리공방", "솔빛누리공방").await;
+    let text = "솔빛누리공방에서 만났다.";
+    let named =
+        |ms: &[tambang::mentions::Mention]| ms.iter().any(|m| &*m.surface == "솔빛누리공방");
+    app.state.mentions.refresh(&app.db).await.unwrap();
+    assert!(
+        named(&app.state.mentions.find(text)),
+        "linked while it exists"
+    );
+
+    entry::Entity::delete_by_id(gone.id)
+        .exec(&app.db)
+        .await
+        .unwrap();
+    insert_entry(&app, "enterprise", "다른새공방", "다른새공방").await;
+    // The deletion schedules a rebuild in the background; wait for it (at most 10 s).
+    let mut linked = true;
+    for _ in 0..200 {
+        app.state.mentions.refresh(&app.db).await.unwrap();
+        linked = named(&app.state.mentions.find(text));
+        if !linked {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(!linked, "a deleted entry's name must stop linking");
 }
