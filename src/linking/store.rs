@@ -41,14 +41,15 @@ fn reanchor(text: &[char], surface: &str, start: usize) -> Option<usize> {
         .min_by_key(|&i| i.abs_diff(start))
 }
 
-/// Mentions written by one `INSERT`: 10 columns each, well under SQLite's 32,766 bound
-/// parameters and PostgreSQL's 65,535.
+/// Mentions written by one `INSERT` (10 columns each) or removed by one `DELETE`: well under
+/// SQLite's 32,766 bound parameters and PostgreSQL's 65,535.
 const INSERT_BATCH: usize = 500;
 
 /// Re-suggests the mentions of `r` from `found` (the engine's output for its body).
 /// `auto_confirm` confirms high-confidence exact matches straight away. The caller runs it in
 /// one write transaction (see [`crate::linking::relink_report`]): readers never see half a
-/// report's mentions, and the new ones go in as a few multi-row inserts.
+/// report's mentions, and the replaced ones go out and the new ones in as a few multi-row
+/// statements.
 pub async fn relink(
     db: &impl ConnectionTrait,
     r: &report::Model,
@@ -61,6 +62,7 @@ pub async fn relink(
         .all(db)
         .await?;
     let mut kept: Vec<(usize, usize, String)> = Vec::new();
+    let mut dropped: Vec<i64> = Vec::new();
     for m in existing {
         let decided = m.state != MentionState::Suggested.as_str();
         let (start, end) = (m.start_char.max(0) as usize, m.end_char.max(0) as usize);
@@ -82,10 +84,14 @@ pub async fn relink(
                     a.update(db).await?;
                 }
             }
-            _ => {
-                mention::Entity::delete_by_id(m.id).exec(db).await?;
-            }
+            _ => dropped.push(m.id),
         }
+    }
+    for ids in dropped.chunks(INSERT_BATCH) {
+        mention::Entity::delete_many()
+            .filter(mention::Column::Id.is_in(ids.iter().copied()))
+            .exec(db)
+            .await?;
     }
     let live = entries_by_id(db, found.iter().filter_map(|m| m.entry_id)).await?;
     let now = Utc::now();
