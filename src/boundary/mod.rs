@@ -102,7 +102,7 @@ pub fn inside(rings: &[Vec<(f64, f64)>], x: f64, y: f64) -> bool {
     odd
 }
 
-/// What identifies the stored boundaries: how many, and their total text length. A boundary
+/// What identifies the stored boundaries: how many, and their total size in bytes. A boundary
 /// import in another process changes it, so a cached copy is reloaded.
 type Fingerprint = (usize, usize);
 
@@ -165,13 +165,15 @@ impl BoundaryCache {
     }
 }
 
-/// The fingerprint, read without the geometries themselves.
+/// The fingerprint, read without the geometries themselves: `octet_length` takes a value's
+/// size from the record (SQLite) or its header (PostgreSQL), where `LENGTH` counted the
+/// characters of all 190 KB of GeoJSON — on every report page with a route map.
 async fn stored_sizes(db: &impl ConnectionTrait) -> AppResult<Fingerprint> {
     let row = db
         .query_one_raw(sea_orm::Statement::from_string(
             db.get_database_backend(),
             "SELECT COUNT(boundary_geojson) AS n, \
-             COALESCE(SUM(LENGTH(boundary_geojson)), 0) AS total FROM district_details",
+             COALESCE(SUM(octet_length(boundary_geojson)), 0) AS total FROM district_details",
         ))
         .await?;
     let get = |col: &str| -> usize {
