@@ -100,6 +100,14 @@ pub enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Re-time only the linking phase of `bench` over a database it generated: the dictionary
+    /// rebuild and linking a 10,000-character report next to a bare Aho-Corasick scan, with
+    /// as many timed scans as asked (for a steadier ratio, or for a profiler to sample).
+    BenchLinking {
+        /// Timed calls of each of exact linking, full linking and the bare scan, in turns.
+        #[arg(long, default_value_t = 1000)]
+        scans: usize,
+    },
     /// Read the `FIGURE` lines of bench logs and write the growth table (markdown) and one SVG
     /// chart per backend.
     BenchReport {
@@ -215,6 +223,7 @@ pub async fn run(cli: Cli) -> Result<(), AppError> {
             fresh,
             force,
         } => crate::bench::import_list::run_import_bench(&url, rows, seed, fresh, force).await,
+        Command::BenchLinking { scans } => crate::bench::run::run_linking(&url, scans).await,
         Command::BenchReport { logs, out } => bench_report(&logs, &out),
         Command::User { action } => crate::cli_accounts::user(&url, action).await,
         Command::Token { action } => crate::cli_accounts::token(&url, action).await,

@@ -41,6 +41,8 @@ pub struct LinkingTimes {
     /// One `find_iter` pass of the bare automaton.
     pub bare_scan: Stats,
     pub mentions_found: usize,
+    /// Distinct spans those mentions cover (a name several entries bear is one span).
+    pub spans_found: usize,
 }
 
 /// `REPORT_CHARS` characters of `bodies` one after the other (a line break between), repeated
@@ -143,6 +145,9 @@ pub async fn time_linking(
             &mut || bare.find_iter(&text).count(),
         ],
     );
+    let found = dictionary.find(&text);
+    let mut spans: Vec<(usize, usize)> = found.iter().map(|m| (m.start, m.end)).collect();
+    spans.dedup();
     Ok(LinkingTimes {
         entries: entries.len(),
         patterns: patterns.len(),
@@ -154,7 +159,8 @@ pub async fn time_linking(
         link_exact,
         link_full,
         bare_scan,
-        mentions_found: dictionary.find(&text).len(),
+        mentions_found: found.len(),
+        spans_found: spans.len(),
     })
 }
 

@@ -125,6 +125,23 @@ async fn open_bench(
     Ok((db, backend))
 }
 
+/// Times the linking phase alone over a database an earlier `bench` run generated.
+pub async fn run_linking(url: &str, scans: usize) -> AppResult<()> {
+    let (db, _) = open_bench(url, false, true, true).await?;
+    if generated_entries(&db).await? == 0 {
+        return Err(AppError::Config(
+            "bench-linking times a database that `tambang bench` generated; this one holds no \
+             generated entries"
+                .into(),
+        ));
+    }
+    let material = measure::material(&db).await?;
+    let linking =
+        crate::bench::linking::time_linking(&db, &material.bodies, 3, scans.max(1)).await?;
+    print_linking(&linking);
+    Ok(())
+}
+
 /// Runs the benchmark against `url`.
 pub async fn run(url: &str, opts: &BenchOptions) -> AppResult<()> {
     let (db, backend) = open_bench(url, opts.fresh, opts.force, opts.reuse).await?;
@@ -402,8 +419,8 @@ fn figures(
 
 fn print_linking(l: &crate::bench::linking::LinkingTimes) {
     println!(
-        "\nlinking — {} entries, {} names and aliases, {} mentions in the report",
-        l.entries, l.patterns, l.mentions_found
+        "\nlinking — {} entries, {} names and aliases; {} mentions on {} spans in the report",
+        l.entries, l.patterns, l.mentions_found, l.spans_found
     );
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
     println!(
