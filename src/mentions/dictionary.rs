@@ -198,7 +198,8 @@ impl Dictionary {
         &self.arena[s as usize..e as usize]
     }
 
-    /// The entries pattern `id` links to (usually one), most confident first, then by entry.
+    /// The entries pattern `id` links to (usually one), most confident first, then by method
+    /// (own name, alias, derived form), then by entry.
     pub(crate) fn targets(&self, id: usize) -> &[Target] {
         let from = self.target_start[id] as usize;
         let to = self.target_start[id + 1] as usize;
@@ -278,7 +279,7 @@ fn push_raw(raw: &mut Vec<RawPattern>, start: usize, end: usize, target: Target)
 
 /// Sorts targets by pattern, keeps the best method per (pattern, entry) and applies the
 /// short-name, homonym and ambiguity caps. Returns CSR offsets and the targets, each
-/// pattern's most confident first, then by entry.
+/// pattern's most confident first, then by method, then by entry.
 fn group_targets(
     arena: &str,
     patterns: &[(u32, u32)],
@@ -312,9 +313,12 @@ fn group_targets(
             targets.push(Target { confidence, ..*t });
         }
         // In the order a span's alternatives are shown, so that matching copies them as they are.
+        // An entry's own name before an alias before a derived form when the caps made
+        // them equally sure (a shared name is capped as ambiguous), then the oldest entry.
         targets[first..].sort_by(|a, b| {
             b.confidence
                 .total_cmp(&a.confidence)
+                .then(a.method.cmp(&b.method))
                 .then(a.entry_id.cmp(&b.entry_id))
         });
     }

@@ -1,5 +1,6 @@
 //! Rule-by-rule tests of `Dictionary::find` on sentences written for them.
 
+use super::mention::MAX_ALTERNATIVES;
 use super::{DictEntry, Dictionary, FindOptions, Mention, Method};
 
 fn entry(id: i64, kind: &str, name: &str, aliases: &[&str]) -> DictEntry {
@@ -258,12 +259,10 @@ fn empty_and_plain_text() {
 }
 
 #[test]
-fn a_name_many_entries_share_links_each_entry_once_per_occurrence() {
-    // Thirty-one enterprises called 함께스토어; the last also lists the name as an alias.
-    let mut entries: Vec<DictEntry> = (100..130)
-        .map(|id| entry(id, "enterprise", "함께스토어", &[]))
-        .collect();
-    entries.push(entry(130, "enterprise", "함께 스토어", &["함께스토어"]));
+fn a_name_many_entries_share_offers_its_first_entries_each_once_per_occurrence() {
+    // Thirty-one enterprises called 함께스토어; the first also lists the name as an alias.
+    let mut entries = vec![entry(100, "enterprise", "함께 스토어", &["함께스토어"])];
+    entries.extend((101..=130).map(|id| entry(id, "enterprise", "함께스토어", &[])));
     let d = match Dictionary::build(&entries) {
         Ok(d) => d,
         Err(e) => panic!("test dictionary: {e}"),
@@ -275,18 +274,39 @@ fn a_name_many_entries_share_links_each_entry_once_per_occurrence() {
     };
     for found in [d.find_with(text, exact), d.find(text)] {
         assert_offsets(text, &found);
-        assert_eq!(found.len(), 62, "{found:?}");
-        for (occurrence, start) in found.chunks(31).zip([0, 14]) {
+        assert_eq!(found.len(), 2 * MAX_ALTERNATIVES, "{found:?}");
+        for (occurrence, start) in found.chunks(MAX_ALTERNATIVES).zip([0, 14]) {
             assert!(
                 occurrence
                     .iter()
                     .all(|m| m.start == start && m.end == start + 5)
             );
             let ids: Vec<Option<i64>> = occurrence.iter().map(|m| m.entry_id).collect();
-            let expected: Vec<Option<i64>> = (100..=130).map(Some).collect();
-            assert_eq!(ids, expected, "every entry once, by id when equally sure");
+            let expected: Vec<Option<i64>> =
+                (100..100 + MAX_ALTERNATIVES as i64).map(Some).collect();
+            assert_eq!(ids, expected, "each entry once, by id when equally sure");
         }
     }
+}
+
+/// The cap keeps the surest entries of a span, whatever their ids, across fuzzy links too.
+#[test]
+fn the_cap_on_alternatives_keeps_the_surest_entries() {
+    // Twelve entries share 둥근숲공방 as an alias (0.92, capped as ambiguous); the one whose
+    // name it is comes first although its id is the largest.
+    let mut entries: Vec<DictEntry> = (1..=12)
+        .map(|id| entry(id, "enterprise", &format!("공방{id}호"), &["둥근숲공방"]))
+        .collect();
+    entries.push(entry(99, "enterprise", "둥근숲공방", &[]));
+    let d = Dictionary::build(&entries).expect("dictionary");
+    let found = d.find("어제 둥근숲공방에 들렀다");
+    let ids: Vec<Option<i64>> = found.iter().map(|m| m.entry_id).collect();
+    assert_eq!(ids.len(), MAX_ALTERNATIVES, "{found:?}");
+    assert_eq!(ids[0], Some(99));
+    assert_eq!(
+        &ids[1..],
+        (1..MAX_ALTERNATIVES as i64).map(Some).collect::<Vec<_>>()
+    );
 }
 
 /// A span's alternatives come most confident first, whatever their ids: here the enterprise

@@ -166,8 +166,12 @@ mod tests {
             .collect();
         assert_eq!(found.len(), 3, "{found:?}");
         let ids: Vec<Option<i64>> = found.iter().map(|f| f.0).collect();
-        assert_eq!(ids, [Some(1), Some(2), Some(3)], "equally sure: by entry");
-        assert_eq!(found[0].1, Method::Alias);
+        assert_eq!(
+            ids,
+            [Some(2), Some(3), Some(1)],
+            "equally sure: own names before the alias, then by entry"
+        );
+        assert_eq!(found[2].1, Method::Alias);
         Ok(())
     }
 

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use super::candidates;
 use super::dictionary::Dictionary;
 use super::fuzzy::Edit;
-use super::mention::{CONF_FUZZY_INDEL, CONF_FUZZY_SUBSTITUTION, Mention, Method};
+use super::mention::{
+    CONF_FUZZY_INDEL, CONF_FUZZY_SUBSTITUTION, MAX_ALTERNATIVES, Mention, Method,
+};
 use super::normalize::{FoldedText, fold_text};
 use super::particles::{
     MAX_PARTICLE_STACK, is_hangul_syllable, is_particle_sequence, is_word_char,
@@ -358,18 +360,19 @@ fn kind_order(a: &Link, b: &Link) -> std::cmp::Ordering {
         .cmp(&b.kind.map(EntryKind::as_str))
 }
 
-/// The order of a span's alternatives: most confident first, then by entry.
+/// The order of a span's alternatives: most confident first, then by method, then by entry
+/// (as the dictionary keeps a pattern's targets).
 fn alternative_order(a: &Link, b: &Link) -> std::cmp::Ordering {
     b.confidence
         .total_cmp(&a.confidence)
-        .then(a.entry_id.cmp(&b.entry_id))
         .then(a.method.cmp(&b.method))
+        .then(a.entry_id.cmp(&b.entry_id))
         .then(kind_order(a, b))
 }
 
 /// Turns resolved hits and links (disjoint spans but for the alternatives of one span) into
 /// mentions with character offsets and surfaces, in text order and, within one span, most
-/// confident first.
+/// confident first and at most [`MAX_ALTERNATIVES`] of them.
 fn to_mentions(
     text: &str,
     layers: &[Layer<'_>],
@@ -384,7 +387,11 @@ fn to_mentions(
             .dictionary
             .targets(h.pattern as usize)
     };
-    let most = hits.iter().map(|h| targets(h).len()).sum::<usize>() + links.len();
+    let most = hits
+        .iter()
+        .map(|h| targets(h).len().min(MAX_ALTERNATIVES))
+        .sum::<usize>()
+        + links.len();
     let mut mentions: Vec<Mention> = Vec::with_capacity(most);
     let mut counter = CharCounter::default();
     let mut group: Vec<Link> = Vec::new();
@@ -426,10 +433,9 @@ fn to_mentions(
         if h_to == h + 1 && l_to == l {
             // One name: its entries, which the dictionary keeps in this order.
             let keep = layers[hits[h].layer as usize].keep;
-            for t in targets(&hits[h]) {
-                if keep(t.entry_id) {
-                    mentions.push(mention(Some(t.entry_id), t.method, t.confidence, None));
-                }
+            let kept = targets(&hits[h]).iter().filter(|t| keep(t.entry_id));
+            for t in kept.take(MAX_ALTERNATIVES) {
+                mentions.push(mention(Some(t.entry_id), t.method, t.confidence, None));
             }
         } else {
             // Names of several layers, or links, on one span: each entry once, at its best.
@@ -453,7 +459,7 @@ fn to_mentions(
             group.extend_from_slice(&links[l..l_to]);
             resolve_overlaps(&mut group);
             sort_links(&mut group, alternative_order);
-            for a in &group {
+            for a in group.iter().take(MAX_ALTERNATIVES) {
                 mentions.push(mention(a.entry_id, a.method, a.confidence, a.kind));
             }
         }
