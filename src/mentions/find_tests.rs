@@ -289,7 +289,7 @@ fn a_name_many_entries_share_offers_its_first_entries_each_once_per_occurrence()
     }
 }
 
-/// The cap keeps the surest entries of a span, whatever their ids, across fuzzy links too.
+/// The cap keeps the surest entries of a span, whatever their ids.
 #[test]
 fn the_cap_on_alternatives_keeps_the_surest_entries() {
     // Twelve entries share 둥근숲공방 as an alias (0.92, capped as ambiguous); the one whose

@@ -25,7 +25,7 @@ pub(crate) const CAP_AMBIGUOUS: f32 = 0.6;
 /// as 함께 that dozens of small firms are called) is offered as its most likely entries, most
 /// confident first and then the oldest; the reviewer links it elsewhere by hand if none is
 /// meant. Every district name shared across Korea (중구 in six cities) still fits.
-pub const MAX_ALTERNATIVES: usize = 8;
+pub(crate) const MAX_ALTERNATIVES: usize = 8;
 /// One substitution away from a long name (성동사경세터).
 pub(crate) const CONF_FUZZY_SUBSTITUTION: f32 = 0.6;
 /// One character missing or extra: slightly weaker evidence than a substitution.
