@@ -15,6 +15,7 @@ use crate::directory::queries::{count_by_kind, entry_page};
 use crate::domain::{CertType, EntryKind, EntryStatus, OutletChannel, ReportState};
 use crate::entities::{alias, entry, report};
 use crate::error::AppResult;
+use crate::linking::store::Shown;
 use crate::reports::queries::report_page;
 use crate::search::queries::search;
 use crate::search::terms::SearchQuery;
@@ -342,7 +343,11 @@ pub async fn time_report_pages(
     let slugs: Vec<&String> = (0..n).map(|_| rng.pick(&m.report_slugs)).collect();
     let samples = timed(n, |i| {
         let slug = slugs[i].clone();
-        async move { report_page(db, &slug, false).await.map(drop) }
+        async move {
+            report_page(db, &slug, false, Some(Shown::Confirmed))
+                .await
+                .map(drop)
+        }
     })
     .await?;
     Ok(Stats::of(samples))

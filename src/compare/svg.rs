@@ -89,7 +89,6 @@ impl Projection {
     /// An SVG path of closed rings of `(lon, lat)`, in tenths of a unit. A point that
     /// rounds to the one before it is left out: it would draw nothing.
     pub fn path<R: AsRef<[(f64, f64)]>>(&self, rings: &[R]) -> String {
-        use std::fmt::Write;
         let mut d = String::new();
         for r in rings {
             let mut last = None;
@@ -98,9 +97,10 @@ impl Projection {
                 if last == Some(at) {
                     continue;
                 }
-                let verb = if last.is_none() { 'M' } else { 'L' };
-                // Writing to a String cannot fail.
-                let _ = write!(d, "{verb}{},{}", Tenths(at.0), Tenths(at.1));
+                d.push(if last.is_none() { 'M' } else { 'L' });
+                push_tenths(&mut d, at.0);
+                d.push(',');
+                push_tenths(&mut d, at.1);
                 last = Some(at);
             }
             if last.is_some() {
@@ -116,15 +116,28 @@ fn tenths(v: f64) -> i64 {
     (v * 10.0).round() as i64
 }
 
-/// Whole tenths written as a decimal with one place: -1833 → "-183.3".
-struct Tenths(i64);
-
-impl std::fmt::Display for Tenths {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let sign = if self.0 < 0 { "-" } else { "" };
-        let a = self.0.unsigned_abs();
-        write!(f, "{sign}{}.{}", a / 10, a % 10)
+/// Appends whole tenths as a decimal with one place: -1833 → "-183.3". Digit by digit, not
+/// through `fmt`: a page's outlines are thousands of numbers, and the formatting machinery
+/// was a tenth of a report page's time.
+fn push_tenths(out: &mut String, v: i64) {
+    if v < 0 {
+        out.push('-');
     }
+    let a = v.unsigned_abs();
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut whole = a / 10;
+    loop {
+        digits[n] = b'0' + (whole % 10) as u8;
+        n += 1;
+        whole /= 10;
+        if whole == 0 {
+            break;
+        }
+    }
+    out.extend(digits[..n].iter().rev().map(|&b| b as char));
+    out.push('.');
+    out.push((b'0' + (a % 10) as u8) as char);
 }
 
 /// The part of the closed ring `ring` inside the rectangle `[(w, s), (e, n)]`
@@ -461,9 +474,17 @@ mod tests {
         let d = proj.path(&[vec![(0.0, 0.0), (0.001, 0.0), (5.0, 0.0), (10.0, 0.0)]]);
         // 0.001 of longitude is 0.01 units: the same tenth as the first point.
         assert_eq!(d, "M0.0,0.0L50.0,0.0L100.0,0.0Z");
-        assert_eq!(Tenths(-1833).to_string(), "-183.3");
-        assert_eq!(Tenths(-4).to_string(), "-0.4");
-        assert_eq!(Tenths(7).to_string(), "0.7");
+        let tenths = |v| {
+            let mut s = String::new();
+            push_tenths(&mut s, v);
+            s
+        };
+        assert_eq!(tenths(-1833), "-183.3");
+        assert_eq!(tenths(-4), "-0.4");
+        assert_eq!(tenths(7), "0.7");
+        assert_eq!(tenths(0), "0.0");
+        assert_eq!(tenths(1_234_567), "123456.7");
+        assert_eq!(tenths(i64::MIN), "-922337203685477580.8");
         assert!(proj.path::<Vec<(f64, f64)>>(&[vec![]]).is_empty());
     }
 

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 
 use chrono::Utc;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, IntoActiveModel,
+    QueryFilter, QueryOrder, Set, Statement,
 };
 
 use crate::directory::queries::entries_by_id;
@@ -148,6 +148,64 @@ pub async fn of_report(
         .order_by_asc(mention::Column::StartChar)
         .all(db)
         .await?)
+}
+
+/// The mentions a report page shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Confirmed links only (readers).
+    Confirmed,
+    /// Suggestions too (editors review them).
+    All,
+}
+
+/// The slug and name of the entry a mention links to: all a report page shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub slug: String,
+    pub name: String,
+}
+
+/// A mention with its entry's slug and name.
+#[derive(Debug, Clone)]
+pub struct ShownMention {
+    pub mention: mention::Model,
+    pub target: Option<Target>,
+}
+
+/// A report's mentions that `shown` asks for, in text order, each with its entry's slug and
+/// name: one query, one row a mention (a reader's page reads only the confirmed ones, about
+/// half, and no entry's other columns).
+pub async fn shown_of_report(
+    db: &impl ConnectionTrait,
+    report_id: i64,
+    shown: Shown,
+) -> AppResult<Vec<ShownMention>> {
+    let state = match shown {
+        Shown::Confirmed => " AND m.state = $2",
+        Shown::All => "",
+    };
+    let sql = format!(
+        "SELECT m.*, e.slug AS target_slug, e.name AS target_name FROM mentions m \
+         LEFT JOIN entries e ON e.id = m.entry_id WHERE m.report_id = $1{state} \
+         ORDER BY m.start_char, m.id"
+    );
+    let mut values: Vec<sea_orm::Value> = vec![report_id.into()];
+    if shown == Shown::Confirmed {
+        values.push(MentionState::Confirmed.as_str().into());
+    }
+    let stmt = Statement::from_sql_and_values(db.get_database_backend(), sql, values);
+    let rows = db.query_all_raw(stmt).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let slug: Option<String> = row.try_get("", "target_slug")?;
+        let name: Option<String> = row.try_get("", "target_name")?;
+        out.push(ShownMention {
+            mention: mention::Model::from_query_result(&row, "")?,
+            target: slug.zip(name).map(|(slug, name)| Target { slug, name }),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,40 +1,33 @@
 //! A report body with its mentions: confirmed ones as links; for editors, suggestions marked
 //! in place with confirm / reject / link-elsewhere forms (no JavaScript).
 
-use std::collections::HashMap;
-
 use maud::{Markup, html};
 
 use crate::auth::extract::Ctx;
 use crate::domain::MentionState;
-use crate::entities::{entry, mention};
+use crate::linking::store::ShownMention;
 use crate::web::layout::csrf_field;
 
 /// The body text with mentions woven in. Newlines are kept by CSS (`white-space: pre-line`).
-pub fn body_with_mentions(
-    ctx: &Ctx,
-    body: &str,
-    mentions: &[mention::Model],
-    entries: &HashMap<i64, entry::Model>,
-) -> Markup {
+pub fn body_with_mentions(ctx: &Ctx, body: &str, mentions: &[ShownMention]) -> Markup {
     let text: Vec<char> = body.chars().collect();
     let show_suggestions = ctx.can_edit();
-    let mut shown: Vec<&mention::Model> = mentions
+    let mut shown: Vec<&ShownMention> = mentions
         .iter()
-        .filter(|m| {
+        .filter(|ShownMention { mention: m, .. }| {
             m.state == MentionState::Confirmed.as_str()
                 || (show_suggestions && m.state == MentionState::Suggested.as_str())
         })
-        .filter(|m| {
+        .filter(|ShownMention { mention: m, .. }| {
             m.start_char >= 0 && (m.end_char as usize) <= text.len() && m.start_char < m.end_char
         })
         .collect();
-    shown.sort_by_key(|m| m.start_char);
+    shown.sort_by_key(|s| s.mention.start_char);
     // Text and mention segments in order; an overlapping mention is skipped.
-    let mut segments: Vec<(String, Option<&mention::Model>)> = Vec::new();
+    let mut segments: Vec<(String, Option<&ShownMention>)> = Vec::new();
     let mut pos = 0usize;
     for m in shown {
-        let (s, e) = (m.start_char as usize, m.end_char as usize);
+        let (s, e) = (m.mention.start_char as usize, m.mention.end_char as usize);
         if s < pos {
             continue;
         }
@@ -48,8 +41,8 @@ pub fn body_with_mentions(
             @for (surface, m) in &segments {
                 @match m {
                     None => { (surface) }
-                    Some(m) => {
-                        @let target = m.entry_id.and_then(|id| entries.get(&id));
+                    Some(ShownMention { mention: m, target }) => {
+                        @let target = target.as_ref();
                         @if m.state == MentionState::Confirmed.as_str() {
                             @if let Some(t) = target { a.mention href={ "/e/" (t.slug) } title=(t.name) { (surface) } } @else { (surface) }
                         } @else {
@@ -64,19 +57,14 @@ pub fn body_with_mentions(
 }
 
 /// The review list below the body (editors): each suggestion with its forms.
-pub fn review_list(
-    ctx: &Ctx,
-    report_slug: &str,
-    mentions: &[mention::Model],
-    entries: &HashMap<i64, entry::Model>,
-) -> Markup {
-    let suggested: Vec<&mention::Model> = mentions
+pub fn review_list(ctx: &Ctx, report_slug: &str, mentions: &[ShownMention]) -> Markup {
+    let suggested: Vec<&ShownMention> = mentions
         .iter()
-        .filter(|m| m.state == MentionState::Suggested.as_str())
+        .filter(|s| s.mention.state == MentionState::Suggested.as_str())
         .collect();
     let confirmed = mentions
         .iter()
-        .filter(|m| m.state == MentionState::Confirmed.as_str())
+        .filter(|s| s.mention.state == MentionState::Confirmed.as_str())
         .count();
     html! {
         section #mentions {
@@ -92,11 +80,11 @@ pub fn review_list(
                 table {
                     thead { tr { th { (ctx.t("본문", "Text")) } th { (ctx.t("제안", "Suggestion")) } th { (ctx.t("방법", "How")) } th {} } }
                     tbody {
-                        @for m in &suggested {
+                        @for ShownMention { mention: m, target } in &suggested {
                             tr id={ "review-" (m.id) } {
                                 td { a href={ "#m" (m.id) } { (m.surface) } }
                                 td {
-                                    @match m.entry_id.and_then(|id| entries.get(&id)) {
+                                    @match target {
                                         Some(e) => { a href={ "/e/" (e.slug) } { (e.name) } }
                                         None => { (ctx.t("새 항목 후보", "New entry candidate")) @if let Some(k) = &m.candidate_kind { " (" (k) ")" } }
                                     }

@@ -12,6 +12,7 @@ use crate::entities::{
     audit_log, entry, report, report_entry, report_participant, report_photo, report_stop, takeaway,
 };
 use crate::error::AppResult;
+use crate::linking::store::{Shown, ShownMention, shown_of_report};
 use crate::web::pagination::Pager;
 
 /// Reports a reader may see: published ones and planned visits for everyone, drafts too for
@@ -195,15 +196,17 @@ pub struct ReportPage {
     pub takeaways: Vec<(takeaway::Model, Option<entry::Model>)>,
     pub participants: Vec<report_participant::Model>,
     pub history: Vec<audit_log::Model>,
-    pub mentions: Vec<crate::entities::mention::Model>,
-    pub mention_entries: HashMap<i64, entry::Model>,
+    /// The mentions the page shows (none for the API's view), with their entries.
+    pub mentions: Vec<ShownMention>,
 }
 
-/// The public report with this slug, with its related rows.
+/// The public report with this slug, with its related rows and the mentions `mentions` asks
+/// for (none: the API's view of a report does not list them).
 pub async fn report_page(
     db: &impl ConnectionTrait,
     slug: &str,
     include_drafts: bool,
+    mentions: Option<Shown>,
 ) -> AppResult<Option<ReportPage>> {
     let Some(report) = visible_report(db, slug, include_drafts).await? else {
         return Ok(None);
@@ -230,8 +233,10 @@ pub async fn report_page(
         .all(db)
         .await?;
     let history = crate::audit::queries::history(db, &["reports"], report.id, 50).await?;
-    let mentions = crate::linking::store::of_report(db, report.id).await?;
-    let mention_entries = entries_by_id(db, mentions.iter().filter_map(|m| m.entry_id)).await?;
+    let mentions = match mentions {
+        Some(shown) => shown_of_report(db, report.id, shown).await?,
+        None => Vec::new(),
+    };
     let entries: HashMap<i64, entry::Model> = entries_by_id(
         db,
         roles
@@ -262,7 +267,6 @@ pub async fn report_page(
         participants,
         history,
         mentions,
-        mention_entries,
         takeaways: takeaways
             .into_iter()
             .map(|t| {

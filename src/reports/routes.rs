@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::auth::extract::Ctx;
 use crate::domain::ReportState;
 use crate::error::{AppError, AppResult};
+use crate::linking::store::Shown;
 use crate::reports::route::Route;
 use crate::reports::{queries, views, visits, visits_views};
 use crate::web::pagination::{PER_PAGE, PageQuery};
@@ -39,7 +40,12 @@ async fn show_report(
     ctx: Ctx,
     SlugPath(slug): SlugPath,
 ) -> AppResult<Markup> {
-    let page = queries::report_page(&state.db, &slug, ctx.can_edit())
+    let shown = if ctx.can_edit() {
+        Shown::All
+    } else {
+        Shown::Confirmed
+    };
+    let page = queries::report_page(&state.db, &slug, ctx.can_edit(), Some(shown))
         .await?
         .ok_or(AppError::NotFound)?;
     let route = Route::of_page(&page);

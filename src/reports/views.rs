@@ -112,9 +112,9 @@ pub fn report_page(
                 (route_section(ctx, route, outlines))
             }
             h2 { (ctx.t("본문", "Report")) }
-            (crate::linking::views::body_with_mentions(ctx, &r.body, &p.mentions, &p.mention_entries))
+            (crate::linking::views::body_with_mentions(ctx, &r.body, &p.mentions))
             @if ctx.can_edit() {
-                (crate::linking::views::review_list(ctx, &r.slug, &p.mentions, &p.mention_entries))
+                (crate::linking::views::review_list(ctx, &r.slug, &p.mentions))
             }
             (crate::reports::photo_views::photo_grid(ctx, &r.slug, &p.photos))
             @if !p.takeaways.is_empty() {

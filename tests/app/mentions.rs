@@ -209,13 +209,20 @@ async fn suggestions_are_reviewed_and_survive_edits(backend: Backend) {
     let page = editor.get("/reports/review-test").await.body;
     assert!(page.contains("언급된 항목 검토") && page.contains("mark class=\"suggestion\""));
     assert!(page.contains(&format!("/mentions/{}/confirm", short.id)));
-    // The anonymous reader sees only confirmed links.
+    // The anonymous reader sees only confirmed links, each to its entry and named by it.
+    let reader_page = app.client().get("/reports/review-test").await.body;
+    assert!(!reader_page.contains("suggestion"));
+    let barun_entry = entry::Entity::find_by_id(barun.entry_id.expect("linked"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert!(
-        !app.client()
-            .get("/reports/review-test")
-            .await
-            .body
-            .contains("suggestion")
+        reader_page.contains(&format!(
+            "<a class=\"mention\" href=\"/e/{}\" title=\"{}\">바른참</a>",
+            barun_entry.slug, barun_entry.name
+        )),
+        "{reader_page}"
     );
 
     assert_eq!(
