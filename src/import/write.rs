@@ -189,13 +189,7 @@ impl Batch {
             audit::write_rows(db, detail_audit?),
             async {
                 for n in new {
-                    index.created(
-                        n.line,
-                        Existing {
-                            entry: n.entry,
-                            detail: Some(n.detail),
-                        },
-                    );
+                    index.created(n.line, n.entry.id);
                 }
             },
         );
