@@ -166,10 +166,25 @@ pub struct Target {
     pub name: String,
 }
 
+/// The columns of a mention a report page uses (not its report or timestamps: parsing two
+/// dates a row was a good part of reading a long report's mentions).
+#[derive(Debug, Clone, FromQueryResult)]
+pub struct MentionRow {
+    pub id: i64,
+    pub entry_id: Option<i64>,
+    pub start_char: i32,
+    pub end_char: i32,
+    pub surface: String,
+    pub method: String,
+    pub confidence: f64,
+    pub state: String,
+    pub candidate_kind: Option<String>,
+}
+
 /// A mention with its entry's slug and name.
 #[derive(Debug, Clone)]
 pub struct ShownMention {
-    pub mention: mention::Model,
+    pub mention: MentionRow,
     pub target: Option<Target>,
 }
 
@@ -186,7 +201,8 @@ pub async fn shown_of_report(
         Shown::All => "",
     };
     let sql = format!(
-        "SELECT m.*, e.slug AS target_slug, e.name AS target_name FROM mentions m \
+        "SELECT m.id, m.entry_id, m.start_char, m.end_char, m.surface, m.method, m.confidence, \
+         m.state, m.candidate_kind, e.slug AS target_slug, e.name AS target_name FROM mentions m \
          LEFT JOIN entries e ON e.id = m.entry_id WHERE m.report_id = $1{state} \
          ORDER BY m.start_char, m.id"
     );
@@ -201,7 +217,7 @@ pub async fn shown_of_report(
         let slug: Option<String> = row.try_get("", "target_slug")?;
         let name: Option<String> = row.try_get("", "target_name")?;
         out.push(ShownMention {
-            mention: mention::Model::from_query_result(&row, "")?,
+            mention: MentionRow::from_query_result(&row, "")?,
             target: slug.zip(name).map(|(slug, name)| Target { slug, name }),
         });
     }
