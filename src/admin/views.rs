@@ -88,14 +88,10 @@ pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Marku
 
 /// One audit row's changes as `field: old → new` lines.
 pub fn change_lines(row: &audit_log::Model) -> Markup {
-    let fields = row
-        .changes
-        .as_ref()
-        .and_then(|c| c.as_object().cloned())
-        .unwrap_or_default();
+    let fields = row.changes.as_ref().and_then(|c| c.as_object());
     html! {
         ul.plain {
-            @for (field, pair) in &fields {
+            @for (field, pair) in fields.into_iter().flatten() {
                 li {
                     code { (field) } ": "
                     (short(pair.get(0))) " → " (short(pair.get(1)))
@@ -105,16 +101,18 @@ pub fn change_lines(row: &audit_log::Model) -> Markup {
     }
 }
 
+/// A value as a history line shows it: at most 120 characters. A long text (a report's body,
+/// old and new in every edit's row) is cut where it is, without copying or counting the rest.
 fn short(v: Option<&serde_json::Value>) -> String {
-    let text = match v {
-        None | Some(serde_json::Value::Null) => "∅".to_string(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(other) => other.to_string(),
+    const SHOWN: usize = 120;
+    let cut = |text: &str| match text.char_indices().nth(SHOWN) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
     };
-    if text.chars().count() > 120 {
-        format!("{}…", text.chars().take(120).collect::<String>())
-    } else {
-        text
+    match v {
+        None | Some(serde_json::Value::Null) => "∅".to_string(),
+        Some(serde_json::Value::String(s)) => cut(s),
+        Some(other) => cut(&other.to_string()),
     }
 }
 
@@ -160,4 +158,22 @@ pub fn changes_page(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::short;
+    use serde_json::json;
+
+    #[test]
+    fn history_values_are_cut_at_120_characters() {
+        let exact = "가".repeat(120);
+        assert_eq!(short(Some(&json!(exact))), exact);
+        let long = format!("{exact}나다");
+        assert_eq!(short(Some(&json!(long))), format!("{exact}…"));
+        assert_eq!(short(None), "∅");
+        assert_eq!(short(Some(&json!(null))), "∅");
+        assert_eq!(short(Some(&json!(5))), "5");
+        assert_eq!(short(Some(&json!([1, 2]))), "[1,2]");
+    }
 }
