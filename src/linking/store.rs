@@ -166,8 +166,8 @@ pub struct Target {
     pub name: String,
 }
 
-/// The columns of a mention a report page uses (not its report or timestamps: parsing two
-/// dates a row was a good part of reading a long report's mentions).
+/// The columns of a mention a report page uses (not its report id or timestamps, which it
+/// never shows; leaving them out measured no faster, the saving is in what is not copied).
 #[derive(Debug, Clone, FromQueryResult)]
 pub struct MentionRow {
     pub id: i64,
