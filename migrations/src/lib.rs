@@ -6,6 +6,8 @@
 
 pub use sea_orm_migration::prelude::*;
 
+pub mod audit_summary;
+
 mod m20261125_000001_directory;
 mod m20261125_000002_accounts;
 mod m20261125_000003_reports;
@@ -19,6 +21,7 @@ mod m20261202_000012_search_bigrams;
 mod m20261204_000013_search_name_kind;
 mod m20261204_000014_pg_search_bigrams;
 mod m20261205_000015_entry_deletions;
+mod m20261206_000016_audit_summary;
 mod util;
 
 /// The ordered list of migrations.
@@ -41,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000013_search_name_kind::Migration),
             Box::new(m20261204_000014_pg_search_bigrams::Migration),
             Box::new(m20261205_000015_entry_deletions::Migration),
+            Box::new(m20261206_000016_audit_summary::Migration),
         ]
     }
 }

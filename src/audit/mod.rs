@@ -13,6 +13,8 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+pub use migration::audit_summary::{shown, summary};
+
 use crate::domain::AuditAction;
 use crate::entities::audit_log;
 use crate::error::{AppError, AppResult};
@@ -110,6 +112,7 @@ fn audit_row(
         table_name: Set(table.to_string()),
         row_id: Set(row_id),
         action: Set(action.as_str().to_string()),
+        summary: Set(summary(&changes).map(Value::Object)),
         changes: Set(Some(Value::Object(changes))),
         ..Default::default()
     }

@@ -1,10 +1,54 @@
-//! Reading the audit trail: an entity's history and the admin's recent-changes list.
+//! Reading the audit trail: an entity's history and the admin's recent-changes list. Both show
+//! changes as lines, so they read each change's summary where it has one (the changes with
+//! long values cut, `migration::audit_summary`) and never a report's whole body.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, Func};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
+    QuerySelect, Select,
+};
 
 use crate::entities::audit_log;
 use crate::error::AppResult;
+
+/// One change as a history line shows it.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct Change {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    pub actor: String,
+    pub table_name: String,
+    pub row_id: i64,
+    pub action: String,
+    /// `{field: [old, new]}`, every value at most as long as a line shows it.
+    pub changes: Option<serde_json::Value>,
+}
+
+/// The rows of `query` as lines, newest first.
+async fn lines(
+    db: &impl ConnectionTrait,
+    query: Select<audit_log::Entity>,
+    limit: u64,
+) -> AppResult<Vec<Change>> {
+    use audit_log::Column as C;
+    Ok(query
+        .select_only()
+        .columns([C::Id, C::At, C::Actor, C::TableName, C::RowId, C::Action])
+        .column_as(
+            Expr::expr(Func::coalesce([
+                Expr::col(C::Summary),
+                Expr::col(C::Changes),
+            ])),
+            "changes",
+        )
+        .order_by_desc(C::At)
+        .order_by_desc(C::Id)
+        .limit(limit)
+        .into_model::<Change>()
+        .all(db)
+        .await?)
+}
 
 /// The newest changes to the given rows (`(table, row id)` pairs), newest first.
 pub async fn history(
@@ -12,15 +56,11 @@ pub async fn history(
     tables: &[&str],
     row_id: i64,
     limit: u64,
-) -> AppResult<Vec<audit_log::Model>> {
-    Ok(audit_log::Entity::find()
+) -> AppResult<Vec<Change>> {
+    let query = audit_log::Entity::find()
         .filter(audit_log::Column::TableName.is_in(tables.iter().copied()))
-        .filter(audit_log::Column::RowId.eq(row_id))
-        .order_by_desc(audit_log::Column::At)
-        .order_by_desc(audit_log::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
+        .filter(audit_log::Column::RowId.eq(row_id));
+    lines(db, query, limit).await
 }
 
 /// Filters of the admin's recent-changes page.
@@ -36,7 +76,7 @@ pub async fn recent(
     db: &impl ConnectionTrait,
     filter: &RecentFilter,
     limit: u64,
-) -> AppResult<Vec<audit_log::Model>> {
+) -> AppResult<Vec<Change>> {
     let mut query = audit_log::Entity::find();
     if let Some(uid) = filter.user_id {
         query = query.filter(audit_log::Column::UserId.eq(uid));
@@ -47,12 +87,7 @@ pub async fn recent(
     if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
         query = query.filter(audit_log::Column::At.lt(start_of(to)));
     }
-    Ok(query
-        .order_by_desc(audit_log::Column::At)
-        .order_by_desc(audit_log::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
+    lines(db, query, limit).await
 }
 
 fn start_of(d: NaiveDate) -> DateTime<Utc> {

@@ -112,6 +112,7 @@ mod tests {
             row_id: 7,
             action: action.into(),
             changes: Some(changes),
+            summary: None,
         }
     }
 

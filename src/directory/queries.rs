@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 
 use crate::domain::{EntryKind, ReportState};
 use crate::entities::{
-    alias, audit_log, center_detail, district_detail, enterprise_detail, entry, link,
-    outlet_detail, program_detail, report, report_entry, report_stop,
+    alias, center_detail, district_detail, enterprise_detail, entry, link, outlet_detail,
+    program_detail, report, report_entry, report_stop,
 };
 use crate::error::AppResult;
 
@@ -104,7 +104,7 @@ pub struct EntryPage {
     pub aliases: Vec<alias::Model>,
     pub links: Vec<LinkView>,
     pub reports: Vec<ReportRef>,
-    pub history: Vec<audit_log::Model>,
+    pub history: Vec<crate::audit::queries::Change>,
     /// For a district: per kind, how many entries it has and the first few by name.
     pub in_district: Vec<(EntryKind, u64, Vec<entry::Model>)>,
     /// Published reports whose text mentions the entry (confirmed), newest first, with a

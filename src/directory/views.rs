@@ -2,13 +2,14 @@
 
 use maud::{Markup, html};
 
+use crate::audit::queries::Change;
 use crate::auth::extract::Ctx;
 use crate::directory::edit_views::{EditPanel, edit_panel};
 use crate::directory::queries::{Details, EntryPage, LinkView};
 use crate::domain::{
     AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
 };
-use crate::entities::{audit_log, entry};
+use crate::entities::entry;
 use crate::web::format::date_ko;
 use crate::web::layout::page;
 
@@ -222,7 +223,7 @@ fn details(ctx: &Ctx, d: &Details) -> Markup {
 }
 
 /// The change history of a page's rows, newest first.
-pub fn history(rows: &[audit_log::Model]) -> Markup {
+pub fn history(rows: &[Change]) -> Markup {
     html! {
         details.history {
             summary { "변경 기록 " span.en { "History" } " (" (rows.len()) ")" }

@@ -14,6 +14,9 @@ pub struct Model {
     pub row_id: i64,
     pub action: String,
     pub changes: Option<Json>,
+    /// `changes` as the history lines show them, when some value is too long for a line
+    /// (`migration::audit_summary`).
+    pub summary: Option<Json>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

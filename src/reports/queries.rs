@@ -9,7 +9,7 @@ use sea_orm::{
 use crate::directory::queries::entries_by_id;
 use crate::domain::ReportState;
 use crate::entities::{
-    audit_log, entry, report, report_entry, report_participant, report_photo, report_stop, takeaway,
+    entry, report, report_entry, report_participant, report_photo, report_stop, takeaway,
 };
 use crate::error::AppResult;
 use crate::linking::store::{Shown, ShownMention, shown_of_report};
@@ -195,7 +195,7 @@ pub struct ReportPage {
     pub photos: Vec<PhotoMeta>,
     pub takeaways: Vec<(takeaway::Model, Option<entry::Model>)>,
     pub participants: Vec<report_participant::Model>,
-    pub history: Vec<audit_log::Model>,
+    pub history: Vec<crate::audit::queries::Change>,
     /// The mentions the page shows (none for the API's view), with their entries.
     pub mentions: Vec<ShownMention>,
 }

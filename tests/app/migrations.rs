@@ -77,3 +77,47 @@ async fn foreign_keys_are_enforced(backend: Backend) {
         "{err:?}"
     );
 }
+
+both_backends!(changes_written_before_the_history_summary_get_one);
+
+/// The migration that adds `audit_log.summary` fills it for the changes already written, as the
+/// app writes it for new ones: long values cut, short changes left to be read as they are.
+async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
+    use tambang::entities::audit_log;
+
+    let (db, _url, _guard) = fresh_db(backend).await;
+    Migrator::down(&db, Some(1)).await.expect("before the summary");
+    let long = "성동구 사회적경제지원센터 방문 ".repeat(20);
+    let inserts = [
+        format!(r#"{{"body": [null, "{long}"], "title": [null, "방문기"]}}"#),
+        r#"{"name": ["가", "나"]}"#.to_string(),
+    ];
+    for changes in &inserts {
+        db.execute_unprepared(&format!(
+            "INSERT INTO audit_log (at, actor, table_name, row_id, action, changes) \
+             VALUES ('2026-12-01T00:00:00Z', 'test', 'reports', 1, 'update', '{changes}')"
+        ))
+        .await
+        .expect("an audit row of the old schema");
+    }
+    Migrator::up(&db, None).await.expect("the summary migration");
+
+    let rows = audit_log::Entity::find().all(&db).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    let (long_row, short_row) = if rows[0].summary.is_some() {
+        (&rows[0], &rows[1])
+    } else {
+        (&rows[1], &rows[0])
+    };
+    let cut = format!("{}…", long.chars().take(120).collect::<String>());
+    assert_eq!(
+        long_row.summary,
+        Some(serde_json::json!({"body": [null, cut], "title": [null, "방문기"]}))
+    );
+    assert_eq!(
+        long_row.changes.as_ref().unwrap()["body"][1],
+        serde_json::json!(long),
+        "the change itself stays whole"
+    );
+    assert_eq!(short_row.summary, None, "a short change is read as it is");
+}

@@ -259,3 +259,56 @@ async fn titles_that_spell_a_route_get_a_slug_that_does_not(backend: Backend) {
     assert_eq!(typed.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(typed.body.contains("예약된 이름"));
 }
+
+both_backends!(a_long_bodys_history_reads_cut_lines);
+
+/// An edit's audit row holds the report's whole body, old and new; the history shows each cut
+/// after 120 characters, and reads it cut (`audit_log.summary`), not the whole row.
+async fn a_long_bodys_history_reads_cut_lines(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let (old, new) = ("가나다라 ".repeat(60), "마바사아 ".repeat(70));
+    let cut = |text: &str| format!("{}…", text.chars().take(120).collect::<String>());
+    let fields = |body| [("title", "긴 본문"), ("state", "published"), ("body", body)];
+    let (old, new) = (old.as_str(), new.as_str());
+    let r = editor.post_form("/reports", &fields(old)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = r.location().unwrap().to_string();
+    let mut edit = fields(new).to_vec();
+    edit.push(("version", "1"));
+    let r = editor.post_form(&format!("{url}/edit"), &edit).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let row = report::Entity::find()
+        .filter(report::Column::Title.eq("긴 본문"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let lines = tambang::audit::queries::history(&app.db, &["reports"], row.id, 50)
+        .await
+        .unwrap();
+    assert_eq!(lines.len(), 2, "created and edited");
+    let body = |i: usize| lines[i].changes.as_ref().unwrap()["body"].clone();
+    assert_eq!(
+        body(0),
+        serde_json::json!([cut(old), cut(new)]),
+        "the edit, cut"
+    );
+    assert_eq!(
+        body(1),
+        serde_json::json!([null, cut(old)]),
+        "the creation, cut"
+    );
+    assert!(
+        lines[0].changes.as_ref().unwrap().get("title").is_none(),
+        "the title did not change"
+    );
+
+    let page = editor.get(&url).await.body;
+    assert!(page.contains(new.trim_end()), "the body itself is whole");
+    let line = format!("<code>body</code>: {} → {}", cut(old), cut(new));
+    assert!(page.contains(&line), "history line {line} missing");
+    let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
+    assert!(admin.get("/admin/audit").await.body.contains(&line));
+}
