@@ -37,6 +37,8 @@ impl Default for Settings {
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    /// The database's change stamp, which every cache below checks before use.
+    pub stamps: Arc<crate::audit::stamp::Stamps>,
     /// The mention dictionary, shared by every request of this instance.
     pub mentions: Arc<crate::linking::index::MentionIndex>,
     /// Today's district figures, shared until a write changes them.
@@ -70,6 +72,7 @@ impl AppState {
     /// State with `settings` and empty caches.
     pub fn with_settings(db: DatabaseConnection, settings: Settings) -> Self {
         AppState {
+            stamps: Arc::new(crate::audit::stamp::Stamps::new(db.clone())),
             db,
             settings: Arc::new(settings),
             mentions: Arc::default(),

@@ -12,8 +12,11 @@
 //! one statement. Because it lives in the database, every app instance on one database sees the
 //! same writes.
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
 use chrono::NaiveDate;
-use sea_orm::ConnectionTrait;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use tokio::sync::watch;
 
 use crate::compare::figures::today_kst;
 use crate::error::{AppError, AppResult};
@@ -50,4 +53,112 @@ pub async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
         mentions_max: row.try_get_by_index(4)?,
         day: today_kst(),
     })
+}
+
+/// The stamp for every request of one app instance, read once for all who ask at the same
+/// moment. A request may only use a reading that began after it asked — that reading sees every
+/// write committed before the request, as a reading of its own would — so one reading is under
+/// way at a time and those who ask meanwhile share the next. Under 32 connections one
+/// statement serves a round of requests instead of one each.
+pub struct Stamps {
+    db: DatabaseConnection,
+    flights: Mutex<Flights>,
+    /// The last reading that ended: its number, and the stamp unless it failed or was
+    /// abandoned (then whoever waited for it reads again).
+    done: watch::Sender<(u64, Option<Stamp>)>,
+}
+
+enum Step {
+    Ready(Stamp),
+    Lead(u64),
+    Wait(watch::Receiver<(u64, Option<Stamp>)>),
+}
+
+struct Flights {
+    /// The number the next reading will get.
+    next: u64,
+    /// Whether a reading is under way.
+    running: bool,
+    /// Readings made (for tests and diagnostics).
+    made: u64,
+}
+
+impl Stamps {
+    /// Readings of `db`'s stamp; the database must be the one the cached pages come from.
+    pub fn new(db: DatabaseConnection) -> Self {
+        Stamps {
+            db,
+            flights: Mutex::new(Flights {
+                next: 1,
+                running: false,
+                made: 0,
+            }),
+            done: watch::channel((0, None)).0,
+        }
+    }
+
+    fn flights(&self) -> MutexGuard<'_, Flights> {
+        self.flights.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// How many statements have read the stamp so far.
+    pub fn readings(&self) -> u64 {
+        self.flights().made
+    }
+
+    /// The stamp as of a moment after this call began.
+    pub async fn now(&self) -> AppResult<Stamp> {
+        // Readings numbered `after` and up begin after this point.
+        let after = self.flights().next;
+        loop {
+            match self.next_step(after) {
+                Step::Ready(stamp) => return Ok(stamp),
+                Step::Lead(n) => return self.lead(n).await,
+                // The sender lives as long as `self`, so `changed` cannot fail here.
+                Step::Wait(mut ending) => _ = ending.changed().await,
+            }
+        }
+    }
+
+    /// What a caller who needs a reading numbered `after` or later does now.
+    fn next_step(&self, after: u64) -> Step {
+        let mut flights = self.flights();
+        if let (n, Some(stamp)) = *self.done.borrow()
+            && n >= after
+        {
+            return Step::Ready(stamp);
+        }
+        if flights.running {
+            // Subscribed under the lock the leader publishes under, so no ending is missed.
+            return Step::Wait(self.done.subscribe());
+        }
+        flights.running = true;
+        flights.made += 1;
+        flights.next += 1;
+        Step::Lead(flights.next - 1)
+    }
+
+    /// Makes reading `n` and publishes it, also when this future is dropped half-way.
+    async fn lead(&self, n: u64) -> AppResult<Stamp> {
+        struct Publish<'a> {
+            stamps: &'a Stamps,
+            n: u64,
+            stamp: Option<Stamp>,
+        }
+        impl Drop for Publish<'_> {
+            fn drop(&mut self) {
+                let mut flights = self.stamps.flights();
+                flights.running = false;
+                self.stamps.done.send_replace((self.n, self.stamp));
+            }
+        }
+        let mut publish = Publish {
+            stamps: self,
+            n,
+            stamp: None,
+        };
+        let read = stamp(&self.db).await;
+        publish.stamp = read.as_ref().ok().copied();
+        read
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, RwLock};
 
 use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
 
-use crate::audit::stamp::{Stamp, stamp};
+use crate::audit::stamp::{Stamp, Stamps};
 use crate::compare::figures::{DistrictFigures, all_districts};
 use crate::compare::svg::rings_of;
 use crate::entities::district_detail;
@@ -62,15 +62,15 @@ impl FiguresCache {
 
     /// Today's figures and boundaries: from the cache when nothing changed since they were
     /// computed.
-    pub async fn today(&self, db: &impl ConnectionTrait) -> AppResult<Arc<Today>> {
-        let now = stamp(db).await?;
+    pub async fn today(&self, stamps: &Stamps, db: &impl ConnectionTrait) -> AppResult<Arc<Today>> {
+        let now = stamps.now().await?;
         if let Some(f) = self.cached(&now) {
             return Ok(f);
         }
         let _turn = self.computing.lock().await;
         // Read the stamp again: another request may have computed while this one waited, and
         // the stamp must be taken before the figures so a write in between is not missed.
-        let now = stamp(db).await?;
+        let now = stamps.now().await?;
         if let Some(f) = self.cached(&now) {
             return Ok(f);
         }

@@ -108,7 +108,7 @@ fn as_of_field(ctx: &Ctx, q: &CompareQuery) -> AsOfField {
 
 /// The figures of every district: today's from the shared cache, a past day's computed now.
 pub async fn figures_for(state: &AppState, as_of: Option<NaiveDate>) -> AppResult<Figures> {
-    let today = state.figures.today(&state.db).await?;
+    let today = state.figures.today(&state.stamps, &state.db).await?;
     Ok(match as_of {
         None => Figures::Today(today),
         Some(date) => Figures::Past(figures_at(&state.db, Moment::end_of(date)).await?, today),
@@ -272,7 +272,7 @@ async fn download_compare(
 
 /// Which districts have a center.
 async fn show_coverage(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
-    let today = state.figures.today(&state.db).await?;
+    let today = state.figures.today(&state.stamps, &state.db).await?;
     Ok(coverage_page(&ctx, &today.figures))
 }
 

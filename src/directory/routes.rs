@@ -58,10 +58,10 @@ async fn list_entries(
     let key = format!("{kind:?}|{filter:?}|{page}");
     let data = state
         .lists
-        .get_or_load(&state.db, &key, || async {
+        .get_or_load(&state.stamps, &key, || async {
             let index = state
                 .list_indexes
-                .get_or_load(&state.db, kind.as_str(), || {
+                .get_or_load(&state.stamps, kind.as_str(), || {
                     ListIndex::load(&state.db, kind)
                 })
                 .await?;
@@ -98,7 +98,7 @@ async fn show_entry(
 ) -> AppResult<Markup> {
     let page = state
         .entry_pages
-        .get_or_load(&state.db, &slug, || async {
+        .get_or_load(&state.stamps, &slug, || async {
             let mut page = queries::entry_page(&state.db, &slug).await?;
             if let Some(p) = page.as_mut() {
                 p.drop_report_bodies();

@@ -81,7 +81,7 @@ async fn cached_search(
     let key = query.terms.join("\u{1f}");
     state
         .searches
-        .get_or_load(&state.db, &key, || async {
+        .get_or_load(&state.stamps, &key, || async {
             Ok(CachedSearch {
                 results: queries::search(&state.db, query).await?,
                 html: std::sync::OnceLock::new(),

@@ -1,6 +1,6 @@
 //! Computed page data (search results, entry pages) kept per app instance while nothing has
 //! changed. Before every use the cache reads the database's change stamp
-//! (`crate::audit::stamp`); when it moved, everything cached is dropped, so a page never shows
+//! (`crate::audit::stamp`, one reading shared by the requests asking at once); when it moved, everything cached is dropped, so a page never shows
 //! data older than the last committed write — through this instance or any other on the same
 //! database. The stamp is one small indexed statement, far cheaper than the pages it guards.
 //!
@@ -11,9 +11,7 @@ use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::sync::{Arc, RwLock};
 
-use sea_orm::ConnectionTrait;
-
-use crate::audit::stamp::{Stamp, stamp};
+use crate::audit::stamp::{Stamp, Stamps};
 use crate::error::AppResult;
 
 /// Pages by key (a normalised query, a slug), valid for one stamp.
@@ -56,7 +54,7 @@ impl<V> PageCache<V> {
     /// by `load` (the stamp is read first, so a write during `load` is noticed next time).
     pub async fn get_or_load<F, Fut>(
         &self,
-        db: &impl ConnectionTrait,
+        stamps: &Stamps,
         key: &str,
         load: F,
     ) -> AppResult<Arc<V>>
@@ -64,7 +62,7 @@ impl<V> PageCache<V> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = AppResult<V>>,
     {
-        let now = stamp(db).await?;
+        let now = stamps.now().await?;
         if let Some(page) = self.lookup(&now, key) {
             return Ok(page);
         }

@@ -86,7 +86,9 @@ async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
     use tambang::entities::audit_log;
 
     let (db, _url, _guard) = fresh_db(backend).await;
-    Migrator::down(&db, Some(1)).await.expect("before the summary");
+    Migrator::down(&db, Some(1))
+        .await
+        .expect("before the summary");
     let long = "성동구 사회적경제지원센터 방문 ".repeat(20);
     let inserts = [
         format!(r#"{{"body": [null, "{long}"], "title": [null, "방문기"]}}"#),
@@ -100,7 +102,9 @@ async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
         .await
         .expect("an audit row of the old schema");
     }
-    Migrator::up(&db, None).await.expect("the summary migration");
+    Migrator::up(&db, None)
+        .await
+        .expect("the summary migration");
 
     let rows = audit_log::Entity::find().all(&db).await.unwrap();
     assert_eq!(rows.len(), 2);

@@ -240,6 +240,100 @@ async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
     assert!(r.body.contains("<html lang=\"ko\">"));
 }
 
+both_backends!(the_change_stamp_is_read_once_for_requests_asking_together);
+
+/// Requests share one reading of the change stamp only when it began after they asked: a
+/// caller after a write always sees it, callers at the same moment share, and a reading that
+/// is abandoned half-way (a closed connection) does not leave the others waiting.
+async fn the_change_stamp_is_read_once_for_requests_asking_together(backend: Backend) {
+    // A reading left under way would keep every later caller waiting: fail instead.
+    let within = std::time::Duration::from_secs(60);
+    tokio::time::timeout(within, stamp_readings_are_shared(backend))
+        .await
+        .expect("no caller is left waiting");
+}
+
+async fn stamp_readings_are_shared(backend: Backend) {
+    use tambang::audit::stamp::Stamps;
+
+    // An empty database: no demo, no start-up work writing beside the test.
+    let (db, _url, _guard) = crate::helpers::fresh_db(backend).await;
+    let stamps = Stamps::new(db.clone());
+    let first = stamps.now().await.unwrap();
+    assert_eq!(stamps.now().await.unwrap(), first, "nothing changed");
+    assert_eq!(stamps.readings(), 2, "one after the other: a reading each");
+
+    entry::ActiveModel {
+        kind: Set("place".into()),
+        slug: Set("stamp-check".into()),
+        name: Set("도장확인".into()),
+        status: Set("active".into()),
+        created_at: Set(Utc::now()),
+        updated_at: Set(Utc::now()),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&db)
+    .await
+    .unwrap();
+    let after_write = stamps.now().await.unwrap();
+    assert_ne!(after_write, first, "a write moves the stamp");
+
+    // Callers who ask while a reading is under way wait for it and share the next one. (A
+    // reading may also finish within its first poll, leaving nothing to share: then again.)
+    let mut tries = 0;
+    let shared = loop {
+        tries += 1;
+        assert!(tries <= 100, "every reading finished within its first poll");
+        let before = stamps.readings();
+        let mut first = Box::pin(stamps.now());
+        if !pending_after_one_poll(&mut first).await {
+            continue;
+        }
+        let mut callers = vec![first];
+        for _ in 0..15 {
+            let mut caller = Box::pin(stamps.now());
+            assert!(
+                pending_after_one_poll(&mut caller).await,
+                "waits while a reading is under way"
+            );
+            callers.push(caller);
+        }
+        for read in futures_util::future::join_all(callers).await {
+            assert_eq!(read.unwrap(), after_write);
+        }
+        break stamps.readings() - before;
+    };
+    assert_eq!(shared, 2, "16 callers, two readings");
+
+    // The reader is dropped while its statement runs (its connection closed): the caller
+    // waiting for it reads again instead of waiting for ever.
+    for tries in 1.. {
+        assert!(tries <= 100, "every reading finished within its first poll");
+        let before = stamps.readings();
+        let mut leader = Box::pin(stamps.now());
+        if !pending_after_one_poll(&mut leader).await {
+            continue;
+        }
+        let mut waiter = Box::pin(stamps.now());
+        assert!(
+            pending_after_one_poll(&mut waiter).await,
+            "waits for the leader"
+        );
+        drop(leader);
+        assert_eq!(waiter.await.unwrap(), after_write);
+        let made = stamps.readings() - before;
+        assert_eq!(made, 2, "the abandoned reading and the waiter's own");
+        break;
+    }
+}
+
+/// Polls `f` once: true when it is still pending.
+async fn pending_after_one_poll<F: std::future::Future + Unpin>(f: &mut F) -> bool {
+    use std::task::Poll;
+    std::future::poll_fn(|cx| Poll::Ready(std::pin::Pin::new(&mut *f).poll(cx).is_pending())).await
+}
+
 both_backends!(cached_entry_and_search_pages_follow_every_write);
 
 /// The entry page and the search page are served from the instance's page cache, which must
