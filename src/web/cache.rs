@@ -1,8 +1,9 @@
 //! Computed page data (search results, entry pages) kept per app instance while nothing has
 //! changed. Before every use the cache reads the database's change stamp
-//! (`crate::audit::stamp`, one reading shared by the requests asking at once); when it moved, everything cached is dropped, so a page never shows
-//! data older than the last committed write — through this instance or any other on the same
-//! database. The stamp is one small indexed statement, far cheaper than the pages it guards.
+//! (`crate::audit::stamp`, one reading shared by the requests asking at once); when it moved,
+//! everything cached is dropped, so a page never shows data older than the last committed
+//! write — through this instance or any other on the same database. The stamp is one small
+//! indexed statement, far cheaper than the pages it guards.
 //!
 //! The cache holds at most `capacity` pages and forgets the oldest first: the point is the
 //! pages many people open (popular searches, well-known entries), not the whole directory.
