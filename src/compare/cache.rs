@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
-use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, QuerySelect, StreamTrait};
 
 use crate::audit::stamp::{Stamp, Stamps};
 use crate::compare::figures::{DistrictFigures, all_districts};
@@ -62,7 +62,11 @@ impl FiguresCache {
 
     /// Today's figures and boundaries: from the cache when nothing changed since they were
     /// computed.
-    pub async fn today(&self, stamps: &Stamps, db: &impl ConnectionTrait) -> AppResult<Arc<Today>> {
+    pub async fn today(
+        &self,
+        stamps: &Stamps,
+        db: &(impl ConnectionTrait + StreamTrait),
+    ) -> AppResult<Arc<Today>> {
         let now = stamps.now().await?;
         if let Some(f) = self.cached(&now) {
             return Ok(f);

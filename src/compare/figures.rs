@@ -23,7 +23,10 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Statement};
+use futures_util::StreamExt;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Statement, StreamTrait,
+};
 use serde_json::Value;
 
 use crate::compare::history::{self, Replayed, RowState};
@@ -69,13 +72,23 @@ impl Moment {
     }
 }
 
+/// A support center as the compare and coverage pages show it.
+#[derive(Debug, Clone)]
+pub struct Center {
+    pub id: i64,
+    pub name: String,
+    pub slug: String,
+    pub detail: Option<center_detail::Model>,
+}
+
 /// Everything the compare page says about one district.
 #[derive(Debug, Clone)]
 pub struct DistrictFigures {
     pub district: entry::Model,
     pub code: String,
     pub population: Option<i64>,
-    pub centers: Vec<(entry::Model, Option<center_detail::Model>)>,
+    /// Its support centers, by name.
+    pub centers: Vec<Center>,
     pub by_kind: HashMap<EntryKind, i64>,
     pub by_cert: HashMap<CertType, i64>,
     pub by_channel: HashMap<OutletChannel, i64>,
@@ -99,7 +112,7 @@ impl DistrictFigures {
     pub fn center_opened(&self) -> Option<NaiveDate> {
         self.centers
             .iter()
-            .filter_map(|(_, d)| d.as_ref()?.opened_on)
+            .filter_map(|c| c.detail.as_ref()?.opened_on)
             .min()
     }
 }
@@ -122,7 +135,9 @@ async fn grouped(
 }
 
 /// Figures for every district today, by code.
-pub async fn all_districts(db: &impl ConnectionTrait) -> AppResult<Vec<DistrictFigures>> {
+pub async fn all_districts(
+    db: &(impl ConnectionTrait + StreamTrait),
+) -> AppResult<Vec<DistrictFigures>> {
     figures_at(db, Moment::today()).await
 }
 
@@ -211,7 +226,10 @@ where
 }
 
 /// Figures for every district as they stood at `m` (see the module notes).
-pub async fn figures_at(db: &impl ConnectionTrait, m: Moment) -> AppResult<Vec<DistrictFigures>> {
+pub async fn figures_at(
+    db: &(impl ConnectionTrait + StreamTrait),
+    m: Moment,
+) -> AppResult<Vec<DistrictFigures>> {
     let details = district_detail::Entity::find().all(db).await?;
     let mut details_sorted = details.clone();
     details_sorted.sort_by(|a, b| a.code.cmp(&b.code));
@@ -380,17 +398,19 @@ pub async fn figures_at(db: &impl ConnectionTrait, m: Moment) -> AppResult<Vec<D
 
     // 4. Centers open at the moment.
     let centers = centers_at(db, m, &entry_changes, &now_entries, &center_changes).await?;
-    for (c, detail) in centers {
-        if let Some(i) = c.district_id.and_then(|d| index.get(&d)) {
-            figures[*i].centers.push((c, detail));
+    for (district, c) in centers {
+        if let Some(i) = index.get(&district) {
+            figures[*i].centers.push(c);
         }
     }
     Ok(figures)
 }
 
-/// Counts, per district, the reports visited (hosted or made) by the moment's day.
+/// Counts, per district, the reports visited (hosted or made) by the moment's day. The rows
+/// (one per report and host or visitor, tens of thousands at national scale) are read as a
+/// stream: only the set of (district, role, report) already counted is kept.
 async fn count_visits(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + StreamTrait),
     m: Moment,
     figures: &mut [DistrictFigures],
     index: &HashMap<i64, usize>,
@@ -400,7 +420,7 @@ async fn count_visits(
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default();
     let stmt = Statement::from_sql_and_values(
-        db.get_database_backend(),
+        ConnectionTrait::get_database_backend(db),
         "SELECT re.report_id, re.role, re.entry_id, COALESCE(e.district_id, e.id) FROM report_entries re \
          JOIN entries e ON e.id = re.entry_id JOIN reports r ON r.id = re.report_id \
          WHERE r.state <> 'draft' AND re.role IN ('host', 'visitor') AND ( \
@@ -410,7 +430,10 @@ async fn count_visits(
         vec![next_day.into(), m.date.into(), m.cutoff.into()],
     );
     let mut seen: HashSet<(i64, bool, i64)> = HashSet::new();
-    for row in db.query_all_raw(stmt).await? {
+    let rows = db.stream_raw(stmt).await?;
+    let mut rows = std::pin::pin!(rows);
+    while let Some(row) = rows.next().await {
+        let row = row?;
         let report: i64 = row.try_get_by_index(0)?;
         let role: String = row.try_get_by_index(1)?;
         let entry: i64 = row.try_get_by_index(2)?;
@@ -431,64 +454,119 @@ async fn count_visits(
     Ok(())
 }
 
-/// A row's JSON fields as a model, filling the bookkeeping fields the audit trail leaves out.
-fn entry_model(mut state: RowState) -> Option<entry::Model> {
-    let created = state.get("created_at").cloned()?;
-    state.entry("updated_at").or_insert(created);
-    state.entry("version").or_insert(Value::from(0));
-    state.entry("name_key").or_insert(Value::from(""));
-    serde_json::from_value(Value::Object(state)).ok()
+/// A support center's entry as the figures need it: who it is, and whether and where it
+/// counts.
+struct CenterEntry {
+    center: Center,
+    status: String,
+    created_at: DateTime<Utc>,
+    district_id: Option<i64>,
 }
 
-/// Support centers whose entry counts at `m` and that had opened and not closed by its day.
+/// A replayed entry row as a center (`None` when it was no center then).
+fn center_entry(id: i64, state: &RowState) -> Option<CenterEntry> {
+    if history::text(state, "kind")? != EntryKind::Center.as_str() {
+        return None;
+    }
+    Some(CenterEntry {
+        center: Center {
+            id,
+            name: history::text(state, "name")?,
+            slug: history::text(state, "slug")?,
+            detail: None,
+        },
+        status: history::text(state, "status")?,
+        created_at: created_at(state)?,
+        district_id: state.get("district_id").and_then(Value::as_i64),
+    })
+}
+
+/// Support centers whose entry counts at `m` and that had opened and not closed by its day,
+/// with their district. Only the rows the audit trail shows changed since `m` are replayed;
+/// the others are read as they are.
 async fn centers_at(
     db: &impl ConnectionTrait,
     m: Moment,
     entry_changes: &HashMap<i64, Vec<crate::entities::audit_log::Model>>,
     now_entries: &HashMap<i64, RowState>,
     center_changes: &HashMap<i64, Vec<crate::entities::audit_log::Model>>,
-) -> AppResult<Vec<(entry::Model, Option<center_detail::Model>)>> {
-    let current = entry::Entity::find()
+) -> AppResult<Vec<(i64, Center)>> {
+    let current: Vec<CenterRow> = entry::Entity::find()
+        .select_only()
+        .columns([
+            entry::Column::Id,
+            entry::Column::Name,
+            entry::Column::Slug,
+            entry::Column::Status,
+            entry::Column::CreatedAt,
+            entry::Column::DistrictId,
+        ])
         .filter(entry::Column::Kind.eq(EntryKind::Center.as_str()))
+        .into_tuple()
         .all(db)
         .await?;
-    let mut then: HashMap<i64, Option<entry::Model>> =
-        current.into_iter().map(|c| (c.id, Some(c))).collect();
+    let mut then: HashMap<i64, Option<CenterEntry>> = current
+        .into_iter()
+        .map(|(id, name, slug, status, created_at, district_id)| {
+            let center = Center {
+                id,
+                name,
+                slug,
+                detail: None,
+            };
+            let e = CenterEntry {
+                center,
+                status,
+                created_at,
+                district_id,
+            };
+            (id, Some(e))
+        })
+        .collect();
     for (id, r) in history::replay(entry_changes, now_entries) {
-        let past = r.then.and_then(entry_model);
-        if past
-            .as_ref()
-            .is_some_and(|e| e.kind == EntryKind::Center.as_str())
-            || then.contains_key(&id)
-        {
+        let past = r.then.as_ref().and_then(|s| center_entry(id, s));
+        if past.is_some() || then.contains_key(&id) {
             then.insert(id, past);
         }
     }
-    let now_details = history::states(center_detail::Entity::find().all(db).await?, |d| d.entry_id);
-    let past_details = history::replay(center_changes, &now_details);
-    let mut out: Vec<(entry::Model, Option<center_detail::Model>)> = then
+    let mut now_details: HashMap<i64, center_detail::Model> = center_detail::Entity::find()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.entry_id, d))
+        .collect();
+    let changed_now = history::states(
+        center_changes
+            .keys()
+            .filter_map(|id| now_details.get(id).cloned()),
+        |d| d.entry_id,
+    );
+    let mut past_details = history::replay(center_changes, &changed_now);
+    let mut out: Vec<(i64, Center)> = then
         .into_iter()
         .filter_map(|(id, e)| {
             let e = e?;
-            let detail = past_details
-                .get(&id)
-                .map_or_else(|| now_details.get(&id).cloned(), |r| r.then.clone())
-                .and_then(|s| {
-                    serde_json::from_value::<center_detail::Model>(Value::Object(s)).ok()
-                });
-            let open = detail.as_ref().is_none_or(|d| {
+            let detail = match past_details.remove(&id) {
+                Some(r) => r
+                    .then
+                    .and_then(|s| serde_json::from_value(Value::Object(s)).ok()),
+                None => now_details.remove(&id),
+            };
+            let open = detail.as_ref().is_none_or(|d: &center_detail::Model| {
                 d.opened_on.is_none_or(|o| o <= m.date) && d.closed_on.is_none_or(|c| c > m.date)
             });
-            (open
-                && e.status != EntryStatus::Closed.as_str()
-                && e.created_at < m.cutoff
-                && e.district_id.is_some())
-            .then_some((e, detail))
+            let counts =
+                open && e.status != EntryStatus::Closed.as_str() && e.created_at < m.cutoff;
+            let district = e.district_id.filter(|_| counts)?;
+            Some((district, Center { detail, ..e.center }))
         })
         .collect();
-    out.sort_by(|a, b| a.0.name.cmp(&b.0.name).then(a.0.id.cmp(&b.0.id)));
+    out.sort_by(|a, b| a.1.name.cmp(&b.1.name).then(a.1.id.cmp(&b.1.id)));
     Ok(out)
 }
+
+/// A center entry's columns: id, name, slug, status, created_at, district_id.
+type CenterRow = (i64, String, String, String, DateTime<Utc>, Option<i64>);
 
 /// The population each district had at `m`: the figure with the latest year on or before the
 /// day's year among every figure recorded (today's and those in the audit trail); an undated

@@ -75,6 +75,11 @@ pub fn chart_section(ctx: &Ctx, fig: &Figure, all: &[DistrictFigures]) -> Markup
     }
 }
 
+/// Centers named in a district's column of the compare table; the rest are counted, with a
+/// link to the district's list of centers (a district has one or two; a directory that
+/// records more would otherwise fill the table with them).
+const CENTERS_SHOWN: usize = 3;
+
 /// `GET /compare`
 pub fn compare_page(
     ctx: &Ctx,
@@ -128,12 +133,22 @@ pub fn compare_page(
                                 @for c in chosen {
                                     td {
                                         @if c.centers.is_empty() { "—" }
-                                        @for (e, d) in &c.centers {
-                                            a href={ "/e/" (e.slug) } { (e.name) }
-                                            @if let Some(d) = d {
-                                                @if let Some(o) = d.opened_on { br; span.muted { (ctx.t("개소 ", "opened ")) (o) } }
-                                                @if let Some(m) = &d.operating_mode { br; span.muted { (m.parse::<crate::domain::CenterMode>().map(|m| ctx.t(m.label_ko(), m.label_en())).unwrap_or(m)) } }
-                                                @if let Some(h) = &d.head { br; span.muted { (h) } }
+                                        @for center in c.centers.iter().take(CENTERS_SHOWN) {
+                                            div {
+                                                a href={ "/e/" (center.slug) } { (center.name) }
+                                                @if let Some(d) = &center.detail {
+                                                    @if let Some(o) = d.opened_on { br; span.muted { (ctx.t("개소 ", "opened ")) (o) } }
+                                                    @if let Some(m) = &d.operating_mode { br; span.muted { (m.parse::<crate::domain::CenterMode>().map(|m| ctx.t(m.label_ko(), m.label_en())).unwrap_or(m)) } }
+                                                    @if let Some(h) = &d.head { br; span.muted { (h) } }
+                                                }
+                                            }
+                                        }
+                                        @if let Some(more) = c.centers.len().checked_sub(CENTERS_SHOWN).filter(|n| *n > 0) {
+                                            div.muted {
+                                                (ctx.t("외 ", "and ")) (more) (ctx.t("곳", " more"))
+                                                @if field.date.is_none() {
+                                                    " · " a href={ "/centers?district=" (c.district.id) } { (ctx.t("모두 보기 →", "see all →")) }
+                                                }
                                             }
                                         }
                                     }
@@ -216,10 +231,11 @@ pub fn coverage_page(ctx: &Ctx, all: &[DistrictFigures]) -> Markup {
                 thead { tr { th { (ctx.t("자치구", "District")) } th { (ctx.t("지원센터", "Center")) } th { (ctx.t("개소", "Opened")) } th { (ctx.t("운영 방식", "Operating mode")) } } }
                 tbody {
                     @for f in &with {
-                        @for (e, d) in &f.centers {
+                        @for c in &f.centers {
+                            @let d = &c.detail;
                             tr {
                                 td { a href={ "/e/" (f.district.slug) } { (f.district.name) } }
-                                td { a href={ "/e/" (e.slug) } { (e.name) } }
+                                td { a href={ "/e/" (c.slug) } { (c.name) } }
                                 td { @if let Some(o) = d.as_ref().and_then(|d| d.opened_on) { (o) } @else { "—" } }
                                 td { @if let Some(m) = d.as_ref().and_then(|d| d.operating_mode.clone()) { (m.parse::<crate::domain::CenterMode>().map(|m| ctx.t(m.label_ko(), m.label_en())).unwrap_or(&m)) } @else { "—" } }
                             }

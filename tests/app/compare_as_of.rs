@@ -304,6 +304,145 @@ async fn figures_as_of_a_past_day_follow_the_audit_trail(backend: Backend) {
     assert!(map.body.contains("2024-08-01 기준"));
 }
 
+both_backends!(centers_as_of_a_day_follow_their_district_opening_and_closing);
+
+/// The centers listed for a district as of a day: the center's entry then (its district),
+/// its detail then (opened, closed, head), each from the audit trail.
+async fn centers_as_of_a_day_follow_their_district_opening_and_closing(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let name = "새솔 사회적경제지원센터";
+    let centers = |f: &[DistrictFigures], code: &str| -> Vec<(String, Option<String>)> {
+        of(f, code)
+            .centers
+            .iter()
+            .filter(|c| c.name == name)
+            .map(|c| {
+                let head = c.detail.as_ref().and_then(|d| d.head.clone());
+                (c.name.clone(), head)
+            })
+            .collect()
+    };
+
+    // 2024-01-10: recorded in 성동구, opening on 2024-02-01, headed by 김하늘.
+    let mark = newest_audit_id(&app).await;
+    let fields =
+        |district: &'static str, head: &'static str, closed: &'static str, v: &'static str| {
+            vec![
+                ("kind", "center"),
+                ("name", name),
+                ("district", district),
+                ("opened_on", "2024-02-01"),
+                ("closed_on", closed),
+                ("head", head),
+                ("version", v),
+            ]
+        };
+    let center = create(&mut editor, &fields(SEONGDONG, "김하늘", "", "")[..6]).await;
+    backdate_changes(&app, mark, "2024-01-10T03:00:00Z").await;
+    entry::Entity::update_many()
+        .col_expr(
+            entry::Column::CreatedAt,
+            Expr::value("2024-01-10T03:00:00Z".parse::<DateTime<Utc>>().unwrap()),
+        )
+        .filter(entry::Column::Name.eq(name))
+        .exec(&app.db)
+        .await
+        .unwrap();
+
+    // 2024-03-15: moves to 용산구 with a new head.
+    let mark = newest_audit_id(&app).await;
+    post_ok(
+        &mut editor,
+        &format!("{center}/edit"),
+        &fields(YONGSAN, "이바다", "", "1"),
+    )
+    .await;
+    backdate_changes(&app, mark, "2024-03-15T03:00:00Z").await;
+
+    // 2024-05-20: its closing on 2024-06-30 is recorded.
+    let mark = newest_audit_id(&app).await;
+    post_ok(
+        &mut editor,
+        &format!("{center}/edit"),
+        &fields(YONGSAN, "이바다", "2024-06-30", "2"),
+    )
+    .await;
+    backdate_changes(&app, mark, "2024-05-20T03:00:00Z").await;
+
+    let here = |who: &str| vec![(name.to_string(), Some(who.to_string()))];
+    let none: Vec<(String, Option<String>)> = Vec::new();
+    let f = as_of(&app, "2024-01-31").await;
+    assert_eq!(centers(&f, SEONGDONG), none, "not opened yet");
+    let f = as_of(&app, "2024-02-01").await;
+    assert_eq!(centers(&f, SEONGDONG), here("김하늘"), "opened that day");
+    assert_eq!(centers(&f, YONGSAN), none);
+    let f = as_of(&app, "2024-03-15").await;
+    assert_eq!(centers(&f, SEONGDONG), none, "moved away");
+    assert_eq!(centers(&f, YONGSAN), here("이바다"), "with its head then");
+    let f = as_of(&app, "2024-06-29").await;
+    assert_eq!(
+        centers(&f, YONGSAN),
+        here("이바다"),
+        "closing recorded, not yet closed"
+    );
+    let f = as_of(&app, "2024-06-30").await;
+    assert_eq!(centers(&f, YONGSAN), none, "closed that day");
+    let today = all_districts(&app.db).await.unwrap();
+    assert_eq!(centers(&today, YONGSAN), none);
+    assert_eq!(centers(&today, SEONGDONG), none);
+}
+
+both_backends!(the_compare_table_names_three_centers_and_counts_the_rest);
+
+async fn the_compare_table_names_three_centers_and_counts_the_rest(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    // The demo records one center in 성동구; four more make five.
+    for name in ["가람 센터", "나래 센터", "다온 센터", "라온 센터"] {
+        create(
+            &mut editor,
+            &[("kind", "center"), ("name", name), ("district", SEONGDONG)],
+        )
+        .await;
+    }
+    let district_id = of(&all_districts(&app.db).await.unwrap(), SEONGDONG)
+        .district
+        .id;
+    let mut c = app.client();
+    let html = c
+        .get(&format!("/compare?d={SEONGDONG}&d={YONGSAN}"))
+        .await
+        .body;
+    for shown in ["가람 센터", "나래 센터", "다온 센터"] {
+        assert!(html.contains(shown), "{shown} is named");
+    }
+    assert!(
+        !html.contains("라온 센터"),
+        "the fourth by name is counted, not named"
+    );
+    let today = tambang::compare::figures::today_kst();
+    let past = c
+        .get(&format!("/compare?d={SEONGDONG}&d={YONGSAN}&as_of={today}"))
+        .await
+        .body;
+    let more = |html: &str| {
+        let at = html.find("외 2곳").expect("two more counted");
+        html[at..at + html[at..].find("</div>").unwrap()].to_string()
+    };
+    assert!(
+        more(&html).contains(&format!("/centers?district={district_id}")),
+        "today links to the district's centers"
+    );
+    assert!(
+        !more(&past).contains("<a "),
+        "a day's figures do not link to today's list"
+    );
+    // The coverage page still lists every center.
+    let coverage = app.get_html("/coverage").await;
+    assert!(coverage.contains("라온 센터"));
+}
+
 both_backends!(population_as_of_uses_the_latest_figure_up_to_that_year);
 
 async fn population_as_of_uses_the_latest_figure_up_to_that_year(backend: Backend) {
