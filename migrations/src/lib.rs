@@ -22,6 +22,7 @@ mod m20261204_000013_search_name_kind;
 mod m20261204_000014_pg_search_bigrams;
 mod m20261205_000015_entry_deletions;
 mod m20261206_000016_audit_summary;
+mod m20261206_000017_pg_alias_names;
 mod util;
 
 /// The ordered list of migrations.
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000014_pg_search_bigrams::Migration),
             Box::new(m20261205_000015_entry_deletions::Migration),
             Box::new(m20261206_000016_audit_summary::Migration),
+            Box::new(m20261206_000017_pg_alias_names::Migration),
         ]
     }
 }

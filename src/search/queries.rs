@@ -9,7 +9,9 @@
 //!   or a pair with punctuation) uses `LIKE '%x%' ESCAPE '\'`.
 //! - PostgreSQL: `LIKE '%x%' ESCAPE '\'` for every term (`ILIKE` when it has a cased letter),
 //!   behind a condition that the row's set of character pairs holds the term's, which GIN
-//!   indexes over `tambang_bigrams(…)` answer (migration 14); one-character terms scan.
+//!   indexes over `tambang_bigrams(…)` answer (migration 14); one-character terms scan. An
+//!   entry's row carries its aliases' names (migration 17), so one read of one index answers
+//!   every term of an entry search.
 //!
 //! Ranking (the same on both): exact name or alias, then name prefix, then name contains the
 //! whole query, then the rest; ties by name.
@@ -250,20 +252,37 @@ fn rank_expr(
 /// The `LIKE` conditions that `term` occurs in an entry `s` (its name, English name, address
 /// or description) and in an alias `al`.
 fn like_conds(p: &mut Params, backend: DatabaseBackend, term: &str) -> (String, String) {
+    (
+        like_any(p, backend, term, &ENTRY_COLUMNS),
+        like_any(p, backend, term, &["al.name"]),
+    )
+}
+
+/// The columns of an entry `s` that search reads.
+const ENTRY_COLUMNS: [&str; 4] = ["s.name", "s.name_en", "s.address", "s.description"];
+
+/// On PostgreSQL, the same with the names of the entry's aliases (`alias_names`, kept by
+/// triggers: migration 17), in the order its pair index names them.
+const PG_ENTRY_COLUMNS: [&str; 5] = [
+    "s.name",
+    "s.name_en",
+    "s.address",
+    "s.description",
+    "s.alias_names",
+];
+
+/// That `term` occurs in one of `columns` (`LIKE`, wildcards escaped).
+fn like_any(p: &mut Params, backend: DatabaseBackend, term: &str, columns: &[&str]) -> String {
     let like = like_op(backend, term);
     let pat = format!("%{}%", escape_like(term));
-    let cols = ["name", "name_en", "address", "description"].map(|c| {
-        let v = p.bind(pat.clone());
-        format!(
-            "{} {like} {v} ESCAPE '\\'",
-            unindexed(backend, &format!("s.{c}"))
-        )
-    });
-    let a = p.bind(pat);
-    (
-        format!("({})", cols.join(" OR ")),
-        format!("{} {like} {a} ESCAPE '\\'", unindexed(backend, "al.name")),
-    )
+    let conds: Vec<String> = columns
+        .iter()
+        .map(|c| {
+            let v = p.bind(pat.clone());
+            format!("{} {like} {v} ESCAPE '\\'", unindexed(backend, c))
+        })
+        .collect();
+    format!("({})", conds.join(" OR "))
 }
 
 /// `column` for a `LIKE` behind the pair condition: on PostgreSQL as an expression its pg_trgm
@@ -290,38 +309,14 @@ fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) ->
     )
 }
 
-/// On PostgreSQL, the ids of the entries whose own columns contain `term` and those of the
-/// entries with an alias that does: two plain per-table selects that the pair indexes answer
-/// (see [`pairs_cond`]).
-fn pg_term_ids(p: &mut Params, term: &str) -> (String, String) {
-    let backend = DatabaseBackend::Postgres;
-    let entry_pairs = pairs_cond(
-        p,
-        backend,
-        term,
-        "s.name, s.name_en, s.address, s.description",
-    );
-    let alias_pairs = pairs_cond(p, backend, term, "al.name");
-    let (entry, alias) = like_conds(p, backend, term);
-    (
-        format!("SELECT s.id FROM entries s WHERE {entry_pairs}{entry}"),
-        format!("SELECT al.entry_id AS id FROM aliases al WHERE {alias_pairs}{alias}"),
-    )
-}
-
-/// On PostgreSQL, for a `term` of two or more characters: `tambang_bigrams(columns) @>
-/// tambang_bigrams(term) AND ` — the row's set of character pairs holds the term's, which the
-/// GIN index over that expression answers (migration 14; `columns` must be written as the
-/// index names them). The `LIKE` that follows then checks only those rows. Otherwise nothing:
-/// one character has no pair.
-fn pairs_cond(p: &mut Params, backend: DatabaseBackend, term: &str, columns: &str) -> String {
-    pairs_of_all(p, backend, &[term], columns)
-}
-
-/// [`pairs_cond`] for several terms at once: the row must hold the pairs of every one of them
-/// (`tambang_bigrams` joins its arguments with a space, so no pair spans two terms). One
-/// condition, so the index is read once and intersects the terms' lists itself — and so
-/// the set of a row is never computed in a filter (4 ms for a report body).
+/// On PostgreSQL, for the `terms` of two or more characters: `tambang_bigrams(columns) @>
+/// tambang_bigrams(terms…) AND ` — the row's set of character pairs holds every term's
+/// (`tambang_bigrams` joins its arguments with a space, so no pair spans two terms), which
+/// the GIN index over that expression answers (migration 14; `columns` must be written as the
+/// index names them). The `LIKE` that follows then checks only those rows. Otherwise
+/// nothing: one character has no pair. One condition, so the index is read once and
+/// intersects the terms' lists itself — and so the set of a row is never computed in a
+/// filter (4 ms for a report body).
 fn pairs_of_all(p: &mut Params, backend: DatabaseBackend, terms: &[&str], columns: &str) -> String {
     let paired: Vec<&str> = terms
         .iter()
@@ -395,34 +390,22 @@ fn entry_candidates(
         .collect();
     let count_cand = "found AS (SELECT COUNT(*) AS n FROM cand)";
     if backend == DatabaseBackend::Postgres {
-        if let [term] = like_terms[..] {
-            // One term: its entries and its aliases each read up to `limit` and stop there —
-            // a common word (경제) is in all 100,000 entries, and reading every one before
-            // cutting took 150-190 ms. When either part was cut, there may be more.
-            let (entries, aliases) = pg_term_ids(p, term);
-            let [l1, l2, l3, l4, l5, l6] = [(); 6].map(|()| p.bind(limit as i64));
-            return format!(
-                "ce AS ({entries} LIMIT {l1}), ca AS ({aliases} LIMIT {l2}), \
-                 cand AS (SELECT id FROM ce UNION SELECT id FROM ca LIMIT {l3}), \
-                 found AS (SELECT CASE WHEN (SELECT COUNT(*) FROM ce) >= {l4} \
-                   OR (SELECT COUNT(*) FROM ca) >= {l5} THEN {l6} \
-                   ELSE (SELECT COUNT(*) FROM cand) END AS n)"
-            );
-        }
-        // Each term's ids, intersected: hashed sets whatever the sizes. As `IN (…) AND IN (…)`
-        // the planner, with no statistics for the pair indexes (see migration 14), guessed a
-        // row or two per term and compared 3,392 ids with 21,046 in a nested loop: 5 s.
-        let sets: Vec<String> = like_terms
+        // Every term in the entry's columns or its aliases' names: one read of the pair index
+        // with every term's pairs (the index intersects their lists itself), `LIKE` on the
+        // rows it hands over, cut at `limit` — however common the words. Taking each term's
+        // entries and aliases whole and intersecting them read all 100,000 entries for
+        // 회적경제 (150-220 ms for a two-term search).
+        let terms: Vec<&str> = like_terms.iter().map(|t| t.as_str()).collect();
+        let pairs = pairs_of_all(p, backend, &terms, &PG_ENTRY_COLUMNS.join(", "));
+        let each: Vec<String> = terms
             .iter()
-            .map(|term| {
-                let (entries, aliases) = pg_term_ids(p, term);
-                format!("({entries} UNION {aliases})")
-            })
+            .map(|t| like_any(p, backend, t, &PG_ENTRY_COLUMNS))
             .collect();
         let limit = p.bind(limit as i64);
         return format!(
-            "cand AS (SELECT id FROM ({}) t LIMIT {limit}), {count_cand}",
-            sets.join(" INTERSECT ")
+            "cand AS (SELECT s.id AS id FROM entries s WHERE {pairs}{} LIMIT {limit}), \
+             {count_cand}",
+            each.join(" AND ")
         );
     }
     for term in like_terms {
@@ -911,16 +894,16 @@ mod tests {
         let mut p = Params { values: Vec::new() };
         let pg = DatabaseBackend::Postgres;
         assert_eq!(
-            pairs_cond(&mut p, pg, "두레", "al.name"),
+            pairs_of_all(&mut p, pg, &["두레"], "al.name"),
             "tambang_bigrams(al.name) @> tambang_bigrams($1) AND "
         );
-        assert_eq!(pairs_cond(&mut p, pg, "숲", "al.name"), "");
+        assert_eq!(pairs_of_all(&mut p, pg, &["숲"], "al.name"), "");
         assert_eq!(
             pairs_of_all(&mut p, pg, &["두레박", "숲", "성수"], "r.title, r.body"),
             "tambang_bigrams(r.title, r.body) @> tambang_bigrams($2, $3) AND "
         );
         assert_eq!(
-            pairs_cond(&mut p, DatabaseBackend::Sqlite, "두레", "al.name"),
+            pairs_of_all(&mut p, DatabaseBackend::Sqlite, &["두레"], "al.name"),
             ""
         );
         assert_eq!(p.values.len(), 3);

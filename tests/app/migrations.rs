@@ -86,7 +86,16 @@ async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
     use tambang::entities::audit_log;
 
     let (db, _url, _guard) = fresh_db(backend).await;
-    Migrator::down(&db, Some(1))
+    // Back to before the summary migration, however many came after it.
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == "m20261206_000016_audit_summary")
+        .expect("the summary migration");
+    Migrator::down(&db, Some((names.len() - at) as u32))
         .await
         .expect("before the summary");
     let long = "성동구 사회적경제지원센터 방문 ".repeat(20);
