@@ -481,6 +481,9 @@ fn center_entry(id: i64, state: &RowState) -> Option<CenterEntry> {
     })
 }
 
+/// A center entry's columns: id, name, slug, status, created_at, district_id.
+type CenterRow = (i64, String, String, String, DateTime<Utc>, Option<i64>);
+
 /// Support centers whose entry counts at `m` and that had opened and not closed by its day,
 /// with their district. Only the rows the audit trail shows changed since `m` are replayed;
 /// the others are read as they are.
@@ -514,13 +517,15 @@ async fn centers_at(
                 slug,
                 detail: None,
             };
-            let e = CenterEntry {
-                center,
-                status,
-                created_at,
-                district_id,
-            };
-            (id, Some(e))
+            (
+                id,
+                Some(CenterEntry {
+                    center,
+                    status,
+                    created_at,
+                    district_id,
+                }),
+            )
         })
         .collect();
     for (id, r) in history::replay(entry_changes, now_entries) {
@@ -564,9 +569,6 @@ async fn centers_at(
     out.sort_by(|a, b| a.1.name.cmp(&b.1.name).then(a.1.id.cmp(&b.1.id)));
     Ok(out)
 }
-
-/// A center entry's columns: id, name, slug, status, created_at, district_id.
-type CenterRow = (i64, String, String, String, DateTime<Utc>, Option<i64>);
 
 /// The population each district had at `m`: the figure with the latest year on or before the
 /// day's year among every figure recorded (today's and those in the audit trail); an undated
