@@ -98,16 +98,29 @@ macro_rules! string_enum {
             /// (and a few spellings used in public lists). Case and whitespace are ignored,
             /// because imported spreadsheets are inconsistent about both.
             pub fn from_label(s: &str) -> Option<Self> {
+                // Every label folded once per process, in the order of `ALL` (an import asks
+                // for several kinds on every row).
+                static FOLDED: std::sync::OnceLock<Vec<(String, $name)>> =
+                    std::sync::OnceLock::new();
                 let wanted = fold_label(s);
                 if wanted.is_empty() {
                     return None;
                 }
-                Self::ALL.iter().copied().find(|v| {
-                    [v.as_str(), v.label_ko(), v.label_en()]
-                        .iter()
-                        .chain(v.aliases())
-                        .any(|label| fold_label(label) == wanted)
-                })
+                FOLDED
+                    .get_or_init(|| {
+                        Self::ALL
+                            .iter()
+                            .flat_map(|&v| {
+                                [v.as_str(), v.label_ko(), v.label_en()]
+                                    .into_iter()
+                                    .chain(v.aliases().iter().copied())
+                                    .map(move |label| (fold_label(label), v))
+                            })
+                            .collect()
+                    })
+                    .iter()
+                    .find(|(label, _)| *label == wanted)
+                    .map(|&(_, v)| v)
             }
 
             /// Extra spellings accepted by `from_label`.
