@@ -172,21 +172,21 @@ impl Batch {
                 }
                 AppResult::Ok(())
             },
-            async { audit::creation_rows(actor, "entries", new.iter().map(|n| &n.entry)) },
+            async { audit::creation_rows("entries", new.iter().map(|n| &n.entry)) },
         );
         written?;
         let (written, detail_audit) = tokio::join!(
             biased;
-            audit::write_rows(db, entry_audit?),
+            audit::write_rows(db, actor, entry_audit?),
             async {
-                audit::creation_rows(actor, "enterprise_details", new.iter().map(|n| &n.detail))
+                audit::creation_rows("enterprise_details", new.iter().map(|n| &n.detail))
             },
         );
         written?;
         let ids: Vec<i64> = new.iter().map(|n| n.entry.id).collect();
         let (written, ()) = tokio::join!(
             biased;
-            audit::write_rows(db, detail_audit?),
+            audit::write_rows(db, actor, detail_audit?),
             async {
                 for n in new {
                     index.created(n.line, n.entry.id);

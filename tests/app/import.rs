@@ -124,10 +124,29 @@ async fn cp949_ministry_list_applies_good_rows_and_reports_the_bad_one(backend: 
     let audited = audit_log::Entity::find()
         .filter(audit_log::Column::TableName.eq("entries"))
         .filter(audit_log::Column::RowId.eq(e.id))
-        .count(&app.db)
+        .all(&app.db)
         .await
         .unwrap();
-    assert_eq!(audited, 1, "the creation is audited");
+    assert_eq!(audited.len(), 1, "the creation is audited");
+    // Written in bulk as JSON text, read back as the JSON object a single insert records.
+    let a = &audited[0];
+    assert_eq!((a.action.as_str(), a.actor.as_str()), ("create", "test"));
+    let changes = a.changes.as_ref().expect("changes");
+    assert_eq!(changes["name"], serde_json::json!([null, "(재)다솜이재단"]));
+    assert_eq!(changes["slug"][1], serde_json::json!(e.slug));
+    assert!(changes.get("version").is_none() && changes.get("updated_at").is_none());
+    assert_eq!(a.summary, None, "no value too long for a line");
+    let detail_audit = audit_log::Entity::find()
+        .filter(audit_log::Column::TableName.eq("enterprise_details"))
+        .filter(audit_log::Column::RowId.eq(e.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the detail's creation is audited");
+    assert_eq!(
+        detail_audit.changes.expect("changes")["cert_no"],
+        serde_json::json!([null, "제2007-001호"])
+    );
 }
 
 async fn utf8_bom_tabs_and_header_synonyms(backend: Backend) {
