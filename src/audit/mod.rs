@@ -159,7 +159,7 @@ where
     Ok(row)
 }
 
-/// Rows per multi-row statement in [`record_many`] (and the import's batches): 500 rows of the widest
+/// Rows per multi-row statement in [`write_rows`] (and the import's batches): 500 rows of the widest
 /// audited table bind about 10,000 parameters, well under SQLite's 32,766 and PostgreSQL's
 /// 65,535.
 pub const BATCH_ROWS: usize = 500;
