@@ -159,7 +159,7 @@ where
     Ok(row)
 }
 
-/// Rows per multi-row statement in [`write_rows`] (and the import's batches): 500 rows of the widest
+/// Rows per multi-row statement in [`row_statements`] (and the import's batches): 500 rows of the widest
 /// audited table bind about 10,000 parameters, well under SQLite's 32,766 and PostgreSQL's
 /// 65,535.
 pub const BATCH_ROWS: usize = 500;
@@ -198,7 +198,7 @@ impl PendingRow {
 
 /// The audit rows recording the creation of rows already written (every field as
 /// `[null, value]`, as [`insert`] records them). Building them is apart from writing them
-/// ([`write_rows`]) so that the import builds one batch's while the database writes another's.
+/// ([`row_statements`]) so that the import builds one batch's while the database writes another's.
 pub fn creation_rows<'m, M>(
     table: &str,
     rows: impl IntoIterator<Item = &'m M>,
@@ -216,15 +216,15 @@ where
         .collect()
 }
 
-/// Writes `rows`, the changes of `actor`, in multi-row statements of [`BATCH_ROWS`].
-pub async fn write_rows(
-    db: &impl ConnectionTrait,
+/// The multi-row statements of [`BATCH_ROWS`] that write `rows`, the changes of `actor`.
+pub fn row_statements(
+    backend: sea_orm::DbBackend,
     actor: &Actor,
     rows: Vec<PendingRow>,
-) -> AppResult<()> {
+) -> Vec<sea_orm::Statement> {
     use sea_orm::{DbBackend, Statement};
     const COLUMNS: usize = 8;
-    let backend = db.get_database_backend();
+    let mut statements = Vec::with_capacity(rows.len().div_ceil(BATCH_ROWS));
     // SQLite keeps JSON as text; PostgreSQL's `json` columns take text through a cast. SQLite
     // gets anonymous `?` placeholders: binding numbered ones looks each name up in a list,
     // which for 4,000 of them took a third of an import.
@@ -269,10 +269,9 @@ pub async fn write_rows(
                 row.summary.into(),
             ]);
         }
-        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?;
+        statements.push(Statement::from_sql_and_values(backend, sql, values));
     }
-    Ok(())
+    statements
 }
 
 /// Updates a row (given as it was before) and records the changed fields.

@@ -26,12 +26,12 @@ use crate::import::parse::{ParsedRow, RowError, parse_row, raw_text};
 use crate::import::place::{CoordinateCheck, check_coordinates};
 use crate::import::resolve::{Index, Outcome};
 use crate::import::sniff::{LineCounter, classify, reader, sniff};
-use crate::import::write::{Batch, update};
+use crate::import::write::{Batch, EntryIds, Writer};
 
 /// How many rows the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
 
-/// Records read and parsed ahead of the directory writes, per turn.
+/// Records read and parsed in one go.
 const PREPARED_ROWS: usize = 500;
 
 /// A record of the file, read and checked by the pure steps (nothing here needs the database).
@@ -255,8 +255,12 @@ pub async fn run(
     // The import's connection gets a larger cache for its transaction, given back after it
     // whether the rows went in or not (the connection returns to the pool).
     let cache = crate::db::WideCache::widen(&txn, IMPORT_CACHE_KIB).await?;
-    let rows: AppResult<bool> = async {
-        let mut queue = source.prepare(PREPARED_ROWS)?;
+    let mut ids = EntryIds::new(db, &txn).await?;
+    let backend = txn.get_database_backend();
+    // From here the transaction is the writer's until every row is read.
+    let writer = Writer::start(txn, actor.clone());
+    let read: AppResult<()> = async {
+        let mut queue = VecDeque::new();
         loop {
             let Some(prepared) = queue.pop_front() else {
                 if source.done {
@@ -323,16 +327,11 @@ pub async fn run(
                     ("new", String::new(), None, Vec::new())
                 }
                 Outcome::Update { entry_id, changes } => {
-                    update(
-                        &txn,
-                        actor,
-                        &mut index,
-                        entry_id,
-                        &row,
-                        district_id,
-                        &changes,
-                    )
-                    .await?;
+                    let Some(existing) = index.entries.get(&entry_id).cloned() else {
+                        return Err(AppError::internal("resolved entry vanished"));
+                    };
+                    let stored = writer.update(existing, &row, district_id, &changes).await?;
+                    index.add(stored);
                     report.updated += 1;
                     let fields: Vec<&str> = changes.iter().map(|c| c.field).collect();
                     ("update", fields.join(", "), Some(entry_id), changes)
@@ -388,21 +387,23 @@ pub async fn run(
                 }
             }
             if batch.is_full() {
-                // The next rows are parsed on this thread while the database's thread writes
-                // the batch (the two cores work at once; resolving waits for the batch's ids).
-                let ahead = queue.is_empty() && !source.done;
-                let (flushed, next) =
-                    tokio::join!(batch.flush(&txn, actor, &mut index, &fulltext), async {
-                        match ahead {
-                            true => source.prepare(PREPARED_ROWS),
-                            false => Ok(VecDeque::new()),
-                        }
-                    });
-                seen.extend(flushed?);
-                queue.extend(next?);
+                let statements = batch
+                    .statements(backend, actor, &fulltext, &mut ids)
+                    .await?;
+                writer.run(statements).await?;
             }
         }
-        seen.extend(batch.flush(&txn, actor, &mut index, &fulltext).await?);
+        let statements = batch
+            .statements(backend, actor, &fulltext, &mut ids)
+            .await?;
+        writer.run(statements).await
+    }
+    .await;
+    let (txn, written) = writer.finish().await?;
+    // When the writer failed, the reading side stopped for it: the writer's error is the one.
+    let rows: AppResult<bool> = async {
+        written?;
+        read?;
         report.skipped = source.skipped;
         progress(Progress {
             rows: report.total,

@@ -66,15 +66,15 @@ impl Suspended {
         self.triggers.iter().any(|t| t.2 == table)
     }
 
-    /// Writes the full-text rows of newly inserted entries (no aliases yet) that the suspended
-    /// triggers would have written.
-    pub async fn index<'e>(
+    /// The statements that write the full-text rows of new entries (no aliases yet) that the
+    /// suspended triggers would have written.
+    pub fn statements<'e>(
         &self,
-        db: &impl ConnectionTrait,
         entries: impl IntoIterator<Item = &'e entry::Model>,
-    ) -> AppResult<()> {
+    ) -> Vec<Statement> {
+        let mut statements = Vec::new();
         if self.triggers.is_empty() {
-            return Ok(());
+            return statements;
         }
         let entries: Vec<&entry::Model> = entries.into_iter().collect();
         for chunk in entries.chunks(ROWS) {
@@ -94,7 +94,11 @@ impl Suspended {
                      VALUES {}",
                     vec!["(?, ?, ?, NULL, ?, ?)"; chunk.len()].join(", ")
                 );
-                execute(db, &sql, values).await?;
+                statements.push(Statement::from_sql_and_values(
+                    DatabaseBackend::Sqlite,
+                    sql,
+                    values,
+                ));
             }
             if self.fills(Table::Bigrams) {
                 let mut values: Vec<Value> = Vec::with_capacity(chunk.len() * 2);
@@ -106,10 +110,14 @@ impl Suspended {
                     "INSERT INTO entries_bigrams (rowid, g) VALUES {}",
                     vec!["(?, ?)"; chunk.len()].join(", ")
                 );
-                execute(db, &sql, values).await?;
+                statements.push(Statement::from_sql_and_values(
+                    DatabaseBackend::Sqlite,
+                    sql,
+                    values,
+                ));
             }
         }
-        Ok(())
+        statements
     }
 
     /// Puts the triggers back as they were (call before committing).
@@ -119,16 +127,6 @@ impl Suspended {
         }
         Ok(())
     }
-}
-
-async fn execute(db: &impl ConnectionTrait, sql: &str, values: Vec<Value>) -> AppResult<()> {
-    db.execute_raw(Statement::from_sql_and_values(
-        DatabaseBackend::Sqlite,
-        sql,
-        values,
-    ))
-    .await?;
-    Ok(())
 }
 
 /// The text the bigram trigger indexes for an entry without aliases: name, English name,

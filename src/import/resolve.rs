@@ -37,7 +37,10 @@ pub struct Existing {
 }
 
 /// Existing enterprises by every key, plus rows of this file already placed (negative ids
-/// stand for "line N of this file", so two rows for one new enterprise conflict).
+/// stand for "line N of this file", so two rows for one new enterprise conflict). New rows
+/// keep their line as id: a later row that matches one conflicts with that line whatever id
+/// the database gave it, so resolving never waits for a write; only their keys are kept, not
+/// the entries, so an import of 100,000 new enterprises does not hold them all.
 #[derive(Debug, Default)]
 pub struct Index {
     by_cert: HashMap<String, Vec<i64>>,
@@ -50,8 +53,6 @@ pub struct Index {
     pub slugs: HashSet<String>,
     /// Entry (or -line) → the line that claimed it.
     claimed: HashMap<i64, u64>,
-    /// Keys of new rows not yet written, by pseudo id, so `created` touches only those.
-    pending: HashMap<i64, Keys>,
 }
 
 /// The keys a draft can be matched by.
@@ -198,27 +199,6 @@ impl Index {
             push(&mut self.by_name, keys.name.clone(), pseudo);
         }
         self.claimed.insert(pseudo, line);
-        self.pending.insert(pseudo, keys.clone());
-    }
-
-    /// Records that the new row at `line` became entry `id`, so that later rows matching it
-    /// conflict with that line. Only its keys are kept, not the entry: a row that matches an
-    /// entry this file created is a conflict and is never compared with it field by field, so
-    /// an import of 100,000 new enterprises does not hold them all until it ends.
-    pub fn created(&mut self, line: u64, id: i64) {
-        let pseudo = -i64::try_from(line).unwrap_or(i64::MAX);
-        let swap = |ids: Option<&mut Vec<i64>>| {
-            for i in ids.into_iter().flatten().filter(|i| **i == pseudo) {
-                *i = id;
-            }
-        };
-        if let Some(keys) = self.pending.remove(&pseudo) {
-            swap(keys.cert.as_ref().and_then(|k| self.by_cert.get_mut(k)));
-            swap(keys.biz.as_ref().and_then(|k| self.by_biz.get_mut(k)));
-            swap(self.by_name.get_mut(&keys.name));
-        }
-        self.claimed.remove(&pseudo);
-        self.claimed.insert(id, line);
     }
 }
 

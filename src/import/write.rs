@@ -1,15 +1,15 @@
 //! The directory writes of an import, each through the audit trail on the import's
 //! transaction: new enterprises (entry and details) and the snapshot rows in batches, updates
-//! one enterprise at a time.
-
-use std::collections::HashMap;
+//! one enterprise at a time — all on a task of their own ([`Writer`]), so that the rows after
+//! a batch are read, checked and resolved while the batch is written.
 
 use chrono::{SubsecRound, Utc};
-use sea_orm::sea_query::Query;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, EntityTrait, IntoActiveModel, NotSet, QueryTrait, Set,
-    TryIntoModel,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbBackend,
+    EntityTrait, IntoActiveModel, QueryTrait, Set, Statement, TryIntoModel,
 };
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 
 use crate::audit::{self, Actor};
 use crate::directory::input::DraftDetails;
@@ -37,9 +37,8 @@ fn free_slug(index: &mut Index, name: &str) -> String {
 pub const BATCH_ROWS: usize = audit::BATCH_ROWS;
 
 /// A new enterprise waiting in a [`Batch`]: the rows as they will be stored, ids 0 until the
-/// insert gives them.
+/// batch's statements are built ([`EntryIds`]).
 struct NewRow {
-    line: u64,
     entry: entry::Model,
     detail: enterprise_detail::Model,
 }
@@ -47,8 +46,8 @@ struct NewRow {
 /// New enterprises and `import_entries` snapshot rows, written [`BATCH_ROWS`] at a time in
 /// multi-row statements (entries, their details, the audit rows of both, the snapshot): an
 /// import of 100,000 new rows makes about a thousand statements instead of half a million.
-/// Rows are written in file order within the import's transaction, so what the directory
-/// ends up with is the same as row-by-row writes.
+/// Rows are written in file order within the import's transaction (by the [`Writer`]), so
+/// what the directory ends up with is the same as row-by-row writes.
 #[derive(Default)]
 pub struct Batch {
     new: Vec<NewRow>,
@@ -104,11 +103,7 @@ impl Batch {
         fill_detail(&mut detail, row, None);
         let detail = detail.try_into_model().map_err(AppError::internal)?;
         self.snapshot.push((Some(self.new.len()), snapshot));
-        self.new.push(NewRow {
-            line: row.line,
-            entry,
-            detail,
-        });
+        self.new.push(NewRow { entry, detail });
         Ok(())
     }
 
@@ -123,77 +118,59 @@ impl Batch {
         self.new.len() >= BATCH_ROWS || self.snapshot.len() >= BATCH_ROWS
     }
 
-    /// Writes what is queued (with the full-text rows of new entries whose insert triggers
-    /// `fulltext` suspended) and records the new entries in `index`; returns their ids.
-    pub async fn flush(
+    /// The statements that write what is queued, in order — entries, their full-text rows
+    /// where `fulltext` suspended the triggers, details, the audit rows of both, the snapshot
+    /// rows — with the new entries' ids taken from `ids`. Nothing in them
+    /// waits for the database, so one batch is built while the one before is written.
+    pub async fn statements(
         &mut self,
-        db: &impl ConnectionTrait,
+        backend: DbBackend,
         actor: &Actor,
-        index: &mut Index,
         fulltext: &Suspended,
-    ) -> AppResult<Vec<i64>> {
+        ids: &mut EntryIds,
+    ) -> AppResult<Vec<Statement>> {
         let mut new = std::mem::take(&mut self.new);
-        // Entries: one multi-row insert per batch, reading back only the ids (matched by the
-        // unique slug: the order of RETURNING rows is not promised).
-        for chunk in new.chunks_mut(BATCH_ROWS) {
-            let mut insert = entry::Entity::insert_many(chunk.iter().map(|n| {
-                let mut m = n.entry.clone().into_active_model().reset_all();
-                m.id = NotSet;
-                m
-            }))
-            .into_query();
-            insert.returning(Query::returning().columns([entry::Column::Id, entry::Column::Slug]));
-            let mut ids: HashMap<String, i64> = HashMap::with_capacity(chunk.len());
-            for row in db.query_all(&insert).await? {
-                ids.insert(row.try_get("", "slug")?, row.try_get("", "id")?);
-            }
-            for n in chunk.iter_mut() {
-                let id = ids
-                    .remove(&n.entry.slug)
-                    .ok_or_else(|| AppError::internal("inserted entry not returned"))?;
-                n.entry.id = id;
-                n.detail.entry_id = id;
-            }
+        let mut statements = Vec::new();
+        let mut taken = ids.take(new.len()).await?.into_iter();
+        for n in new.iter_mut() {
+            let id = taken
+                .next()
+                .ok_or_else(|| AppError::internal("too few entry ids reserved"))?;
+            n.entry.id = id;
+            n.detail.entry_id = id;
         }
-        // From here the database's thread writes one thing while this one builds the next
-        // (`biased`: the write is sent first, then the building runs while it is written).
-        let (written, entry_audit) = tokio::join!(
-            biased;
-            async {
-                fulltext.index(db, new.iter().map(|n| &n.entry)).await?;
-                for chunk in new.chunks(BATCH_ROWS) {
-                    enterprise_detail::Entity::insert_many(
-                        chunk
-                            .iter()
-                            .map(|n| n.detail.clone().into_active_model().reset_all()),
-                    )
-                    .exec_without_returning(db)
-                    .await?;
-                }
-                AppResult::Ok(())
-            },
-            async { audit::creation_rows("entries", new.iter().map(|n| &n.entry)) },
-        );
-        written?;
-        let (written, detail_audit) = tokio::join!(
-            biased;
-            audit::write_rows(db, actor, entry_audit?),
-            async {
-                audit::creation_rows("enterprise_details", new.iter().map(|n| &n.detail))
-            },
-        );
-        written?;
+        for chunk in new.chunks(BATCH_ROWS) {
+            statements.push(
+                entry::Entity::insert_many(
+                    chunk
+                        .iter()
+                        .map(|n| n.entry.clone().into_active_model().reset_all()),
+                )
+                .build(backend),
+            );
+        }
+        statements.extend(fulltext.statements(new.iter().map(|n| &n.entry)));
+        for chunk in new.chunks(BATCH_ROWS) {
+            statements.push(
+                enterprise_detail::Entity::insert_many(
+                    chunk
+                        .iter()
+                        .map(|n| n.detail.clone().into_active_model().reset_all()),
+                )
+                .build(backend),
+            );
+        }
+        statements.extend(audit::row_statements(
+            backend,
+            actor,
+            audit::creation_rows("entries", new.iter().map(|n| &n.entry))?,
+        ));
+        statements.extend(audit::row_statements(
+            backend,
+            actor,
+            audit::creation_rows("enterprise_details", new.iter().map(|n| &n.detail))?,
+        ));
         let ids: Vec<i64> = new.iter().map(|n| n.entry.id).collect();
-        let (written, ()) = tokio::join!(
-            biased;
-            audit::write_rows(db, actor, detail_audit?),
-            async {
-                for n in new {
-                    index.created(n.line, n.entry.id);
-                }
-            },
-        );
-        written?;
         let mut rows = std::mem::take(&mut self.snapshot).into_iter().peekable();
         while rows.peek().is_some() {
             let chunk = rows.by_ref().take(BATCH_ROWS).map(|(new_row, mut row)| {
@@ -202,11 +179,70 @@ impl Batch {
                 }
                 row
             });
-            import_entry::Entity::insert_many(chunk)
-                .exec_without_returning(db)
-                .await?;
+            statements.push(import_entry::Entity::insert_many(chunk).build(backend));
         }
-        Ok(ids)
+        Ok(statements)
+    }
+}
+
+/// Ids for an import's new entries, taken before they are written, so that the statements of
+/// a batch (details, audit and snapshot rows name the entry) are built without waiting for
+/// the insert before them.
+pub enum EntryIds {
+    /// SQLite: the import's transaction holds the database's write lock from its first
+    /// statement (`BEGIN IMMEDIATE`), so no one else can take an id until it ends; the next
+    /// one is past the largest ever given (`AUTOINCREMENT` never reuses a deleted entry's).
+    Counter(i64),
+    /// PostgreSQL: the entries' sequence, through the pool (a sequence hands out each value
+    /// once, whichever transaction asks, and does not wait for the import's).
+    Sequence(DatabaseConnection),
+}
+
+impl EntryIds {
+    /// How ids are taken on `db`; `txn` is the import's transaction.
+    pub async fn new(db: &DatabaseConnection, txn: &impl ConnectionTrait) -> AppResult<Self> {
+        if db.get_database_backend() != DbBackend::Sqlite {
+            return Ok(EntryIds::Sequence(db.clone()));
+        }
+        let row = txn
+            .query_one_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "SELECT MAX(n) AS n FROM (SELECT COALESCE(MAX(id), 0) AS n FROM entries \
+                 UNION ALL SELECT seq FROM sqlite_sequence WHERE name = 'entries')",
+            ))
+            .await?;
+        let last: i64 = match row {
+            Some(row) => row.try_get("", "n")?,
+            None => 0,
+        };
+        Ok(EntryIds::Counter(last + 1))
+    }
+
+    /// `n` unused ids.
+    async fn take(&mut self, n: usize) -> AppResult<Vec<i64>> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        match self {
+            EntryIds::Counter(next) => {
+                let first = *next;
+                *next += n as i64;
+                Ok((first..*next).collect())
+            }
+            EntryIds::Sequence(db) => {
+                let rows = db
+                    .query_all_raw(Statement::from_sql_and_values(
+                        DbBackend::Postgres,
+                        "SELECT nextval(pg_get_serial_sequence('entries', 'id')) AS id \
+                         FROM generate_series(1, $1)",
+                        [(n as i64).into()],
+                    ))
+                    .await?;
+                rows.iter()
+                    .map(|r| r.try_get::<i64>("", "id").map_err(AppError::from))
+                    .collect()
+            }
+        }
     }
 }
 
@@ -256,19 +292,16 @@ fn fill_detail(m: &mut enterprise_detail::ActiveModel, row: &ParsedRow, only: Op
     }
 }
 
-/// Writes the changed fields of a matched row.
-pub async fn update(
+/// Writes the changed fields of a matched row to `ex`; returns the enterprise as stored.
+async fn update(
     db: &impl ConnectionTrait,
     actor: &Actor,
-    index: &mut Index,
-    entry_id: i64,
+    ex: Existing,
     row: &ParsedRow,
     district_id: Option<i64>,
     changes: &[Change],
-) -> AppResult<()> {
-    let Some(ex) = index.entries.get(&entry_id).cloned() else {
-        return Err(AppError::internal("resolved entry vanished"));
-    };
+) -> AppResult<Existing> {
+    let entry_id = ex.entry.id;
     let d = &row.draft;
     let has = |f: &str| changes.iter().any(|c| c.field == f);
     let mut entry = ex.entry.clone();
@@ -328,9 +361,118 @@ pub async fn update(
             audit::insert(db, actor, m).await?
         }
     };
-    index.add(Existing {
+    Ok(Existing {
         entry,
         detail: Some(detail),
-    });
-    Ok(())
+    })
+}
+
+/// Jobs queued for the [`Writer`] before the reading side waits for it: one batch being
+/// written, one waiting, while the rows of a third are read.
+const QUEUED_JOBS: usize = 1;
+
+/// What the import's [`Writer`] is asked to do, in file order.
+enum Job {
+    /// A batch's statements.
+    Run(Vec<Statement>),
+    /// The changed fields of a matched row; the enterprise as stored goes back through `done`.
+    Update {
+        existing: Box<Existing>,
+        row: Box<ParsedRow>,
+        district_id: Option<i64>,
+        changes: Vec<Change>,
+        done: oneshot::Sender<Existing>,
+    },
+}
+
+/// The import's writes on a task of their own, in the order they are sent, on the import's
+/// transaction. Reading, checking and resolving rows and building a batch's statements is work
+/// for one core, the database engine's for the other: with both on one task each waited for
+/// the other, and a 100,000-row import kept the two cores about 60% busy each. A row's outcome
+/// never depends on a write (rows this file creates are known to the index by line, and
+/// their ids are taken beforehand: [`EntryIds`]), except an update's, whose stored enterprise
+/// the index takes back before going on.
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+    task: JoinHandle<(DatabaseTransaction, AppResult<()>)>,
+}
+
+/// The writer stopped (its error comes from [`Writer::finish`]).
+fn stopped() -> AppError {
+    AppError::internal("the import's writer stopped")
+}
+
+impl Writer {
+    /// Starts writing on `txn` as `actor`.
+    pub fn start(txn: DatabaseTransaction, actor: Actor) -> Self {
+        let (jobs, mut queue) = mpsc::channel::<Job>(QUEUED_JOBS);
+        let task = tokio::spawn(async move {
+            let result = async {
+                while let Some(job) = queue.recv().await {
+                    match job {
+                        Job::Run(statements) => {
+                            for statement in statements {
+                                txn.execute_raw(statement).await?;
+                            }
+                        }
+                        Job::Update {
+                            existing,
+                            row,
+                            district_id,
+                            changes,
+                            done,
+                        } => {
+                            let stored =
+                                update(&txn, &actor, *existing, &row, district_id, &changes)
+                                    .await?;
+                            // The reading side waits for this; if it has gone, so has the import.
+                            let _ = done.send(stored);
+                        }
+                    }
+                }
+                AppResult::Ok(())
+            }
+            .await;
+            (txn, result)
+        });
+        Writer { jobs, task }
+    }
+
+    /// Queues statements to run after those sent before.
+    pub async fn run(&self, statements: Vec<Statement>) -> AppResult<()> {
+        self.jobs
+            .send(Job::Run(statements))
+            .await
+            .map_err(|_| stopped())
+    }
+
+    /// Writes the changed fields of `existing`, after every job queued before it, and returns
+    /// the enterprise as stored.
+    pub async fn update(
+        &self,
+        existing: Existing,
+        row: &ParsedRow,
+        district_id: Option<i64>,
+        changes: &[Change],
+    ) -> AppResult<Existing> {
+        let (done, stored) = oneshot::channel();
+        self.jobs
+            .send(Job::Update {
+                existing: Box::new(existing),
+                row: Box::new(row.clone()),
+                district_id,
+                changes: changes.to_vec(),
+                done,
+            })
+            .await
+            .map_err(|_| stopped())?;
+        stored.await.map_err(|_| stopped())
+    }
+
+    /// Waits for every job; returns the transaction and what became of the writes (the
+    /// first error, after which nothing more was written).
+    pub async fn finish(self) -> AppResult<(DatabaseTransaction, AppResult<()>)> {
+        drop(self.jobs);
+        self.task.await.map_err(AppError::internal)
+    }
 }

@@ -69,6 +69,7 @@ both_backends!(
     hostile_files,
     snapshot_diff_and_close_missing,
     a_list_longer_than_a_batch_keeps_every_row_with_its_own_entry,
+    imported_entries_take_ids_never_given_before_and_leave_later_ones_free,
 );
 
 async fn cp949_ministry_list_applies_good_rows_and_reports_the_bad_one(backend: Backend) {
@@ -209,8 +210,8 @@ async fn reimport_changes_nothing_and_dedupes_against_demo_entries(backend: Back
         (1, 1),
         "바른참 is the demo entry"
     );
-    let barun = entry_named(&app, "바른참").await.expect("demo name kept");
-    let d = enterprise_detail::Entity::find_by_id(barun.id)
+    let saessak_entry = entry_named(&app, "바른참").await.expect("demo name kept");
+    let d = enterprise_detail::Entity::find_by_id(saessak_entry.id)
         .one(&app.db)
         .await
         .unwrap()
@@ -598,4 +599,49 @@ async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) 
         .signed_in("viewer@example.org", tambang::domain::Role::Viewer)
         .await;
     assert_ne!(viewer.get("/imports/new").await.status, StatusCode::OK);
+}
+
+/// The import gives its new entries their ids before writing them (so that a batch is built
+/// while the one before is written): an id once given, even to a deleted entry, must not come
+/// back, and an entry made after the import must get an id of its own.
+async fn imported_entries_take_ids_never_given_before_and_leave_later_ones_free(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let first = import(&app, &cp949(&ministry_list(&[DASOMI])), &opts(Some("a")))
+        .await
+        .unwrap();
+    assert_eq!(first.new, 1);
+    let dasomi = entry_named(&app, "(재)다솜이재단").await.unwrap();
+    let made = crate::helpers::insert_entry(&app, "place", "later-place", "나중 장소").await;
+    assert!(made.id > dasomi.id);
+    tambang::directory::write::delete_entry(&app.db, &Actor::system("test"), made.clone())
+        .await
+        .unwrap();
+
+    let saessak = "서울,2013-005,새싹나눔협동조합,교육,일자리제공형,,,홍길동,서울 강북구 도봉로 1,,2013-05-05,3";
+    let second = import(&app, &cp949(&ministry_list(&[saessak])), &opts(Some("b")))
+        .await
+        .unwrap();
+    assert_eq!((second.new, second.conflict), (1, 0), "{:?}", second.errors);
+    let saessak_entry = entry_named(&app, "새싹나눔협동조합").await.unwrap();
+    assert!(
+        saessak_entry.id > made.id,
+        "the deleted entry's id {} came back as {}",
+        made.id,
+        saessak_entry.id
+    );
+    let snapshot = import_entry::Entity::find()
+        .filter(import_entry::Column::ImportId.eq(second.import_id.unwrap()))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(snapshot.entry_id, saessak_entry.id);
+    let detail = enterprise_detail::Entity::find_by_id(saessak_entry.id)
+        .one(&app.db)
+        .await
+        .unwrap();
+    assert!(detail.is_some(), "the detail row names the entry's id");
+
+    let after = crate::helpers::insert_entry(&app, "place", "after-import", "그 뒤 장소").await;
+    assert!(after.id > saessak_entry.id);
 }
