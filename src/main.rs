@@ -48,6 +48,7 @@ fn main() -> ExitCode {
 #[unsafe(link_section = ".init_array")]
 static TUNE_MIMALLOC: extern "C" fn() = tune_mimalloc;
 
+#[cfg(target_os = "linux")]
 extern "C" fn tune_mimalloc() {
     // mimalloc 3's option numbers (`mi_option_e` in mimalloc.h).
     const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
