@@ -169,7 +169,7 @@ pub const BATCH_ROWS: usize = 500;
 #[derive(Debug, Clone)]
 pub struct PendingRow {
     at: chrono::DateTime<Utc>,
-    table: String,
+    table: &'static str,
     row_id: i64,
     action: AuditAction,
     changes: String,
@@ -179,7 +179,7 @@ pub struct PendingRow {
 impl PendingRow {
     fn new(
         at: chrono::DateTime<Utc>,
-        table: &str,
+        table: &'static str,
         row_id: i64,
         action: AuditAction,
         changes: Map<String, Value>,
@@ -187,7 +187,7 @@ impl PendingRow {
         let text = |m: &Map<String, Value>| serde_json::to_string(m).map_err(AppError::internal);
         Ok(PendingRow {
             at,
-            table: table.to_string(),
+            table,
             row_id,
             action,
             summary: summary(&changes).as_ref().map(text).transpose()?,
@@ -200,7 +200,7 @@ impl PendingRow {
 /// `[null, value]`, as [`insert`] records them). Building them is apart from writing them
 /// ([`row_statements`]) so that the import builds one batch's while the database writes another's.
 pub fn creation_rows<'m, M>(
-    table: &str,
+    table: &'static str,
     rows: impl IntoIterator<Item = &'m M>,
 ) -> AppResult<Vec<PendingRow>>
 where

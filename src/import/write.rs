@@ -170,12 +170,11 @@ impl Batch {
             actor,
             audit::creation_rows("enterprise_details", new.iter().map(|n| &n.detail))?,
         ));
-        let ids: Vec<i64> = new.iter().map(|n| n.entry.id).collect();
         let mut rows = std::mem::take(&mut self.snapshot).into_iter().peekable();
         while rows.peek().is_some() {
             let chunk = rows.by_ref().take(BATCH_ROWS).map(|(new_row, mut row)| {
                 if let Some(i) = new_row {
-                    row.entry_id = Set(ids[i]);
+                    row.entry_id = Set(new[i].entry.id);
                 }
                 row
             });

@@ -172,8 +172,11 @@ pub(crate) async fn build_from_db(db: &DatabaseConnection) -> AppResult<(Diction
 }
 
 /// Hands the heap pages freed by a build (every name read from the database, the old
-/// dictionary) back to the system: without it glibc keeps them, and they count in the
-/// server's resident memory for as long as it runs.
+/// dictionary) back to the system where glibc's allocator holds them: without it glibc keeps
+/// them, and they count in resident memory for as long as the process runs. The `tambang`
+/// binary allocates through mimalloc, which returns freed pages itself (see `main.rs`); there
+/// this trims only what SQLite freed, while builds on the system allocator (the tests, other
+/// embedders of the library) still depend on it.
 fn release_free_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: `malloc_trim` only returns free heap pages to the kernel; it takes the
