@@ -12,8 +12,9 @@
 //!
 //! Most windows never reach the index. With one edit in a pattern of n ≥ 6 characters, its
 //! first or its last three characters survive intact; for n = 5 an edit in the middle breaks
-//! both, but then the first two and last two survive together. Bitsets of those (3-gram, n)
-//! and (2+2-gram, 5) keys reject most ordinary words with a few bit tests.
+//! both, but then the first two and last two survive together. Bitsets of those 3-grams and
+//! of the 2+2-grams of five-character patterns, keyed by the length of the window that may
+//! meet the pattern (n − 1 to n + 1), reject most ordinary words with two or three bit tests.
 
 /// Shortest pattern (in characters) matched tolerantly; shorter names have too many
 /// one-edit neighbours among ordinary words.
@@ -176,15 +177,21 @@ impl FuzzyIndex {
         let mut count = 0usize;
         for_each_long(arena, patterns, |_, chars| {
             let n = chars.len();
-            let p = bit_position(poly(&chars[..3]) ^ PREFIX_SALT, n, bit_mask);
-            let q = bit_position(poly(&chars[n - 3..]) ^ SUFFIX_SALT, n, bit_mask);
-            set_bit(&mut prefix_bits, p);
-            set_bit(&mut suffix_bits, q);
+            let first = poly(&chars[..3]) ^ PREFIX_SALT;
+            let last = poly(&chars[n - 3..]) ^ SUFFIX_SALT;
+            // Keyed by the length of the window that may meet the pattern: one shorter, as
+            // long, one longer.
+            for c in n - 1..=n + 1 {
+                set_bit(&mut prefix_bits, bit_position(first, c, bit_mask));
+                set_bit(&mut suffix_bits, bit_position(last, c, bit_mask));
+            }
             if n == MIN_FUZZY_CHARS {
-                // Edit in the middle of five: both ends of two survive.
-                let g = [chars[0], chars[1], chars[3], chars[4]];
-                let g = bit_position(poly(&g) ^ GAPPED_SALT, n, bit_mask);
-                set_bit(&mut prefix_bits, g);
+                // Edit in the middle of five: both ends of two survive, in a window of four
+                // (deleted) or five (replaced).
+                let g = poly(&[chars[0], chars[1], chars[3], chars[4]]) ^ GAPPED_SALT;
+                for c in [n - 1, n] {
+                    set_bit(&mut prefix_bits, bit_position(g, c, bit_mask));
+                }
             }
             max_len = max_len.max(n);
             count += n + 1;
@@ -230,35 +237,25 @@ impl FuzzyIndex {
         (MIN_FUZZY_CHARS - 1, self.max_len + 1)
     }
 
-    /// Prefilter: could any pattern within one edit of `w` exist?
+    /// Prefilter: could any pattern within one edit of `w` exist? Two bit tests (three for
+    /// a window of four or five), keyed by the window's length.
     fn may_match(&self, w: &[char]) -> bool {
         let c = w.len();
-        let lo = c.saturating_sub(1).max(MIN_FUZZY_CHARS);
-        let hi = (c + 1).min(self.max_len);
-        if lo > hi {
-            return false;
-        }
-        // The edge hashes do not depend on the pattern length: compute them once.
         let first = poly(&w[..3]) ^ PREFIX_SALT;
         let last = poly(&w[c - 3..]) ^ SUFFIX_SALT;
-        let edges = (lo..=hi).any(|n| {
-            let p = bit_position(first, n, self.bit_mask);
-            let q = bit_position(last, n, self.bit_mask);
-            get_bit(&self.prefix_bits, p) || get_bit(&self.suffix_bits, q)
-        });
-        // A five-character pattern edited in the middle: the window keeps its two outer pairs
-        // (one character between them when substituted, none when deleted).
-        let gapped = lo == MIN_FUZZY_CHARS
-            && matches!(c, 4 | 5)
-            && get_bit(
-                &self.prefix_bits,
-                bit_position(
-                    poly(&[w[0], w[1], w[c - 2], w[c - 1]]) ^ GAPPED_SALT,
-                    MIN_FUZZY_CHARS,
-                    self.bit_mask,
-                ),
-            );
-        edges || gapped
+        get_bit(&self.prefix_bits, bit_position(first, c, self.bit_mask))
+            || get_bit(&self.suffix_bits, bit_position(last, c, self.bit_mask))
+            // A five-character pattern edited in the middle: the window keeps its two outer
+            // pairs (one character between them when substituted, none when deleted).
+            || matches!(c, 4 | 5)
+                && get_bit(
+                    &self.prefix_bits,
+                    bit_position(
+                        poly(&[w[0], w[1], w[c - 2], w[c - 1]]) ^ GAPPED_SALT,
+                        c,
+                        self.bit_mask,
+                    ),
+                )
     }
 
     fn probe(&self, hash: u64) -> impl Iterator<Item = Key> {

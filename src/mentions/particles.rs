@@ -20,63 +20,101 @@ pub(crate) fn is_word_char(c: char) -> bool {
     is_hangul_syllable(c) || c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric())
 }
 
-/// True when `s` is exactly one particle or ending from KOREAN.md (both vowel-harmony forms).
-///
-/// Stacks (에서는, 과의, 기업들이) are handled by [`is_particle_sequence`], not listed here.
-pub(crate) fn is_particle(s: &[char]) -> bool {
-    matches!(
-        s,
-        // case, topic, plural and "side/inside" nouns that keep the entity
-        [
-            '이' | '가'
-                | '을'
-                | '를'
-                | '의'
-                | '에'
-                | '께'
-                | '로'
-                | '와'
-                | '과'
-                | '랑'
-                | '은'
-                | '는'
-        ] | ['도' | '만' | '나' | '야' | '요' | '인' | '란' | '들' | '측' | '내' | '등' | '뿐']
-            | ['에', '서' | '게' | '는' | '도']
-            | ['한', '테']
-            | ['으', '로']
-            | ['로', '서' | '써']
-            | ['하', '고']
-            | [
-                '이',
-                '랑' | '나' | '야' | '다' | '며' | '고' | '란' | '던' | '죠' | '요'
-            ]
-            | ['께', '서']
-            | ['보', '다']
-            | ['처', '럼']
-            | ['같', '이']
-            | ['만', '큼']
-            | ['까', '지']
-            | ['부', '터']
-            | ['마', '저' | '다']
-            | ['조', '차']
-            | ['밖', '에']
-            | ['나', '마']
-            | ['라', '도' | '는' | '고' | '며']
-            | ['였', '다' | '고' | '던']
-            | ['인', '데']
-            | ['예', '요']
-            | ['에', '게', '서']
-            | ['한', '테', '서']
-            | ['으', '로', '서' | '써']
-            | ['로', '부', '터']
-            | ['이', '나', '마']
-            | ['이', '라', '도' | '는' | '고' | '며']
-            | ['입', '니', '다']
-            | ['이', '었', '다' | '고' | '던']
-            | ['이', '지', '만']
-            | ['이', '에', '요']
-            | ['으', '로', '부', '터']
-    )
+/// Every particle and ending from KOREAN.md, in both vowel-harmony forms, one to four
+/// syllables. Stacks (에서는, 과의, 기업들이) are sequences of these: [`is_particle_sequence`].
+#[rustfmt::skip]
+const PARTICLES: &[&str] = &[
+    // case, topic, plural and "side/inside" nouns that keep the entity
+    "이", "가", "을", "를", "의", "에", "께", "로", "와", "과", "랑", "은", "는",
+    "도", "만", "나", "야", "요", "인", "란", "들", "측", "내", "등", "뿐",
+    // two syllables
+    "에서", "에게", "에는", "에도", "한테", "으로", "로서", "로써", "하고",
+    "이랑", "이나", "이야", "이다", "이며", "이고", "이란", "이던", "이죠", "이요",
+    "께서", "보다", "처럼", "같이", "만큼", "까지", "부터", "마저", "마다", "조차", "밖에",
+    "나마", "라도", "라는", "라고", "라며", "였다", "였고", "였던", "인데", "예요",
+    // three and four
+    "에게서", "한테서", "으로서", "으로써", "로부터", "이나마",
+    "이라도", "이라는", "이라고", "이라며", "입니다", "이었다", "이었고", "이었던",
+    "이지만", "이에요", "으로부터",
+];
+
+/// The particles spelt backwards as a trie, so a word's particles are read from its end one
+/// syllable at a time: a word whose last syllable ends no particle costs one table load.
+struct Backwards {
+    /// The node after each syllable from the root, by `c - '가'` (0: no particle ends in it).
+    first: Box<[u16]>,
+    nodes: Vec<BackNode>,
+}
+
+#[derive(Default)]
+struct BackNode {
+    /// The syllables read so far, backwards, are a whole particle.
+    particle: bool,
+    /// The next syllable (the one before) and its node; a handful at most.
+    next: Vec<(char, u16)>,
+}
+
+static BACKWARDS: std::sync::LazyLock<Backwards> = std::sync::LazyLock::new(Backwards::build);
+
+impl Backwards {
+    fn build() -> Backwards {
+        let mut first = vec![0u16; 11_172].into_boxed_slice();
+        // Node 0 is the root; its children live in `first`.
+        let mut nodes = vec![BackNode::default()];
+        for particle in PARTICLES {
+            let mut at = 0usize;
+            for (depth, c) in particle.chars().rev().enumerate() {
+                let found = if depth == 0 {
+                    first.get(syllable(c)).copied().filter(|&n| n != 0)
+                } else {
+                    nodes[at]
+                        .next
+                        .iter()
+                        .find(|&&(d, _)| d == c)
+                        .map(|&(_, n)| n)
+                };
+                at = match found {
+                    Some(n) => usize::from(n),
+                    None => {
+                        // Fewer than 200 nodes: the list above is all there is.
+                        let n = u16::try_from(nodes.len()).unwrap_or(u16::MAX);
+                        nodes.push(BackNode::default());
+                        if depth == 0 {
+                            if let Some(slot) = first.get_mut(syllable(c)) {
+                                *slot = n;
+                            }
+                        } else {
+                            nodes[at].next.push((c, n));
+                        }
+                        usize::from(n)
+                    }
+                };
+            }
+            nodes[at].particle = true;
+        }
+        Backwards { first, nodes }
+    }
+
+    fn start(&self, c: char) -> Option<usize> {
+        self.first
+            .get(syllable(c))
+            .copied()
+            .filter(|&n| n != 0)
+            .map(usize::from)
+    }
+
+    fn step(&self, node: usize, c: char) -> Option<usize> {
+        self.nodes[node]
+            .next
+            .iter()
+            .find(|&&(d, _)| d == c)
+            .map(|&(_, n)| usize::from(n))
+    }
+}
+
+/// Index of a Hangul syllable in 가..힣; out of range (no slot) for anything else.
+fn syllable(c: char) -> usize {
+    (c as usize).wrapping_sub('가' as usize)
 }
 
 /// True when `s` is one particle or a stack of them (에서는, 으로부터, 들이, 과도).
@@ -85,35 +123,37 @@ pub(crate) fn is_particle(s: &[char]) -> bool {
 /// outright, since no real stack is that long and ordinary words would otherwise be scanned.
 pub(crate) fn is_particle_sequence(s: &[char]) -> bool {
     let n = s.len();
-    if n == 0 || n > MAX_PARTICLE_STACK {
-        return false;
-    }
-    // ok[j]: s[j..] is a (possibly empty) particle sequence.
-    let mut ok = [false; MAX_PARTICLE_STACK + 1];
-    ok[n] = true;
-    for j in (0..n).rev() {
-        ok[j] = (1..=4).any(|l| j + l <= n && ok[j + l] && is_particle(&s[j..j + l]));
-    }
-    ok[0]
+    n != 0 && n <= MAX_PARTICLE_STACK && particle_suffix_mask(s) & (1 << n) != 0
 }
 
 /// Bit `k` (1 ≤ k ≤ 8) is set when the last `k` characters of `word` form a particle sequence,
-/// i.e. `word[..len - k]` is a possible stem. Computed in one backward pass.
+/// i.e. `word[..len - k]` is a possible stem. One backward walk of the particle trie from the
+/// word's end and from each such boundary.
 pub(crate) fn particle_suffix_mask(word: &[char]) -> u16 {
+    let trie = &*BACKWARDS;
     let n = word.len();
-    let lo = n.saturating_sub(MAX_PARTICLE_STACK);
-    let mut ok = [false; MAX_PARTICLE_STACK + 1];
-    // ok index i stands for position lo + i.
-    ok[n - lo] = true;
-    let mut mask = 0u16;
-    for j in (lo..n).rev() {
-        let hit = (1..=4).any(|l| j + l <= n && ok[j + l - lo] && is_particle(&word[j..j + l]));
-        ok[j - lo] = hit;
-        if hit {
-            mask |= 1 << (n - j);
+    let span = n.min(MAX_PARTICLE_STACK);
+    // Bit 0, the empty suffix, starts the walk and is dropped at the end.
+    let mut mask = 1u16;
+    for k in 0..span {
+        if mask & (1 << k) == 0 {
+            continue;
+        }
+        // Particles that end where the last k characters begin.
+        let mut node = trie.start(word[n - k - 1]);
+        let mut len = k + 1;
+        while let Some(at) = node {
+            if trie.nodes[at].particle {
+                mask |= 1 << len;
+            }
+            if len == span {
+                break;
+            }
+            node = trie.step(at, word[n - len - 1]);
+            len += 1;
         }
     }
-    mask
+    mask & !1
 }
 
 #[cfg(test)]
@@ -168,6 +208,57 @@ mod tests {
         let mask = particle_suffix_mask(&chars("기업들이"));
         assert_eq!(mask, (1 << 1) | (1 << 2));
         assert_eq!(particle_suffix_mask(&chars("바른참여연대")), 0);
+    }
+
+    /// The trie gives what reading the list directly gives, for every stack of up to three
+    /// particles behind a few stems, and for the particles' own syllables shuffled.
+    #[test]
+    fn suffix_mask_matches_the_list_read_directly() {
+        fn by_list(word: &[char]) -> u16 {
+            let n = word.len();
+            let lo = n.saturating_sub(MAX_PARTICLE_STACK);
+            let mut ok = [false; MAX_PARTICLE_STACK + 1];
+            ok[n - lo] = true;
+            let mut mask = 0u16;
+            for j in (lo..n).rev() {
+                let hit = (1..=n - j).any(|l| {
+                    ok[j + l - lo]
+                        && PARTICLES.contains(&word[j..j + l].iter().collect::<String>().as_str())
+                });
+                ok[j - lo] = hit;
+                if hit {
+                    mask |= 1 << (n - j);
+                }
+            }
+            mask
+        }
+        let mut words = Vec::new();
+        for stem in ["", "기업", "성동사경세터", "바른참여연대", "이야기했습니다"]
+        {
+            for a in PARTICLES {
+                words.push(format!("{stem}{a}"));
+                for b in PARTICLES.iter().step_by(3) {
+                    words.push(format!("{stem}{a}{b}"));
+                    words.push(format!("{stem}{a}{b}이"));
+                }
+            }
+        }
+        let syllables: Vec<char> = PARTICLES.iter().flat_map(|p| p.chars()).collect();
+        for i in 0..syllables.len() {
+            let w: String = (0..6)
+                .map(|k| syllables[(i * 7 + k * 13) % syllables.len()])
+                .collect();
+            words.push(w);
+        }
+        for w in &words {
+            let w = chars(w);
+            assert_eq!(
+                particle_suffix_mask(&w),
+                by_list(&w),
+                "{}",
+                w.iter().collect::<String>()
+            );
+        }
     }
 
     #[test]
