@@ -251,16 +251,9 @@ fn marked(
 /// 둥근숲 사회적협동조합.
 fn suffixed(tokens: &mut Tokens, t: usize, push: &mut impl FnMut(usize, usize, EntryKind, f32)) {
     let tok = tokens.list[t];
-    // Cheap screen: every suffix ends in one of these syllables, and a suffix ends a stem.
-    let ends_suffix = |c: char| matches!(c, '합' | '터' | '어' | '장' | '단' | '회' | '을');
-    let mut stems = tokens.stem_lengths(t);
-    let chars = tokens.token_chars(t);
-    if !stems.any(|stem| ends_suffix(chars[stem - 1])) {
-        return;
-    }
     for stem in tokens.stem_lengths(t) {
         let chars = &tokens.token_chars(t)[..stem];
-        let Some(&(suffix, kind)) = SUFFIXES.iter().find(|(s, _)| chars.ends_with(s)) else {
+        let Some((suffix, kind)) = suffix_of(chars) else {
             continue;
         };
         let name_len = suffix.len();
@@ -282,10 +275,17 @@ fn suffixed(tokens: &mut Tokens, t: usize, push: &mut impl FnMut(usize, usize, E
 
 /// The kind a name's last word suggests, if any.
 fn suffix_kind(chars: &[char]) -> Option<EntryKind> {
-    SUFFIXES
-        .iter()
-        .find(|(s, _)| chars.ends_with(s))
-        .map(|&(_, k)| k)
+    suffix_of(chars).map(|(_, kind)| kind)
+}
+
+/// The organisation word `chars` ends with (the longest), and the kind it suggests.
+fn suffix_of(chars: &[char]) -> Option<(&'static [char], EntryKind)> {
+    // Cheap screen: every suffix ends in one of these syllables.
+    let last = *chars.last()?;
+    if !matches!(last, '합' | '터' | '어' | '장' | '단' | '회' | '을') {
+        return None;
+    }
+    SUFFIXES.iter().find(|(s, _)| chars.ends_with(s)).copied()
 }
 
 /// True when what precedes the suffix is no name: too short or a generic word.
@@ -297,8 +297,7 @@ fn is_generic(prefix: &[char]) -> bool {
     if prefix.len() < 2 {
         return true;
     }
-    let word: String = prefix.iter().collect();
-    GENERIC.contains(&word.as_str())
+    GENERIC.iter().any(|g| g.chars().eq(prefix.iter().copied()))
 }
 
 #[cfg(test)]

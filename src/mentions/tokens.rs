@@ -118,12 +118,14 @@ impl Tokens {
     /// without each particle stack it ends with.
     pub fn stem_lengths(&mut self, t: usize) -> impl Iterator<Item = usize> + use<> {
         let len = self.list[t].end - self.list[t].first;
-        let mask = self.stem_mask(t);
-        std::iter::once(len).chain(
-            (1..=MAX_PARTICLE_STACK)
-                .filter(move |&k| mask & (1 << k) != 0 && k < len)
-                .map(move |k| len - k),
-        )
+        // Bit 0 stands for the whole token, bit k for the token without its last k characters
+        // (the mask never has k = len); lowest bit first is longest stem first.
+        let mut bits = u32::from(self.stem_mask(t)) | 1;
+        std::iter::from_fn(move || {
+            let k = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            (k < 32).then(|| len - k)
+        })
     }
 }
 
