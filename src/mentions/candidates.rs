@@ -97,7 +97,7 @@ const MARKERS_AFTER: &[&str] = &["(주)", "（주）", "㈜", "㈱"];
 /// Appends candidate links for `text` (NFC) to `out`, skipping `covered` spans.
 pub(crate) fn discover(
     text: &str,
-    tokens: &mut Tokens,
+    tokens: &Tokens,
     covered: &[(usize, usize)],
     out: &mut Vec<Link>,
 ) {
@@ -198,7 +198,7 @@ fn next_opening_quote(text: &str, from: usize) -> Option<usize> {
 /// ㈜오엠인터렉트의 → 오엠인터렉트; 오엠인터렉트(주) → 오엠인터렉트.
 fn marked(
     text: &str,
-    tokens: &mut Tokens,
+    tokens: &Tokens,
     t: usize,
     push: &mut impl FnMut(usize, usize, EntryKind, f32),
 ) {
@@ -249,7 +249,7 @@ fn marked(
 
 /// Words (or a word and the next) ending in an organisation word: 둥근숲사회적협동조합을,
 /// 둥근숲 사회적협동조합.
-fn suffixed(tokens: &mut Tokens, t: usize, push: &mut impl FnMut(usize, usize, EntryKind, f32)) {
+fn suffixed(tokens: &Tokens, t: usize, push: &mut impl FnMut(usize, usize, EntryKind, f32)) {
     let tok = tokens.list[t];
     for stem in tokens.stem_lengths(t) {
         let chars = &tokens.token_chars(t)[..stem];
@@ -306,9 +306,9 @@ mod tests {
 
     /// Each candidate's text and kind (a candidate without a kind is left out, and fails).
     fn candidates(text: &str) -> Vec<(String, EntryKind)> {
-        let mut tokens = Tokens::new(text);
+        let tokens = Tokens::new(text);
         let mut out = Vec::new();
-        discover(text, &mut tokens, &[], &mut out);
+        discover(text, &tokens, &[], &mut out);
         out.into_iter()
             .filter_map(|l| Some((text[l.start..l.end].to_string(), l.kind?)))
             .collect()

@@ -134,7 +134,7 @@ impl Dictionary {
     /// particle stack, skipping text already linked.
     fn fuzzy_links(
         &self,
-        tokens: &mut Tokens,
+        tokens: &Tokens,
         covered: &[(usize, usize)],
         keep: &dyn Fn(i64) -> bool,
         out: &mut Vec<Link>,
@@ -213,14 +213,14 @@ pub(crate) fn find_in_layers(
     resolve_hits(&mut hits);
     let mut links = Vec::new();
     if options.fuzzy || options.candidates {
-        let mut tokens = Tokens::new(&ft.original);
+        let tokens = Tokens::new(&ft.original);
         let mut covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         covered.dedup();
         if options.fuzzy {
             for layer in layers {
                 layer
                     .dictionary
-                    .fuzzy_links(&mut tokens, &covered, layer.keep, &mut links);
+                    .fuzzy_links(&tokens, &covered, layer.keep, &mut links);
             }
             resolve_overlaps(&mut links);
             // Fuzzy windows skip covered text, so the union is still sorted and disjoint.
@@ -230,7 +230,7 @@ pub(crate) fn find_in_layers(
         }
         if options.candidates {
             let mut found = Vec::new();
-            candidates::discover(&ft.original, &mut tokens, &covered, &mut found);
+            candidates::discover(&ft.original, &tokens, &covered, &mut found);
             resolve_overlaps(&mut found);
             links.append(&mut found);
         }

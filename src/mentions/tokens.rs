@@ -23,6 +23,9 @@ pub(crate) struct Token {
     /// True when only spaces, middle dots, quotes or dashes separate it from the previous
     /// token, so a name may continue across the gap (소영씨 스토어).
     pub joins_prev: bool,
+    /// Bit `k` set when the last `k` characters are a particle stack, so the token minus them
+    /// is a possible name (never the whole token).
+    stems: u16,
 }
 
 /// The tokens of one text.
@@ -33,8 +36,6 @@ pub(crate) struct Tokens {
     bytes: Vec<u32>,
     /// The tokens, in text order.
     pub list: Vec<Token>,
-    /// Lazily computed particle-suffix masks (`u16::MAX` = not yet computed).
-    masks: Vec<u16>,
 }
 
 impl Tokens {
@@ -61,6 +62,7 @@ impl Tokens {
                     start_byte,
                     end_byte: at,
                     joins_prev: gap_joins,
+                    stems: stem_mask(&chars[first..]),
                 });
                 gap_joins = true;
             }
@@ -73,15 +75,10 @@ impl Tokens {
                 start_byte,
                 end_byte: text.len(),
                 joins_prev: gap_joins,
+                stems: stem_mask(&chars[first..]),
             });
         }
-        let masks = vec![u16::MAX; list.len()];
-        Tokens {
-            chars,
-            bytes,
-            list,
-            masks,
-        }
+        Tokens { chars, bytes, list }
     }
 
     /// Byte offset in the text where character `index` of `chars` starts, or the end of
@@ -100,33 +97,27 @@ impl Tokens {
         &self.chars[tok.first..tok.end]
     }
 
-    /// Bit `k` set when the last `k` characters of token `t` are a particle stack, so the
-    /// token minus them is a possible name. Cached: fuzzy matching and candidate discovery
-    /// both ask, often several times for the same token.
-    pub fn stem_mask(&mut self, t: usize) -> u16 {
-        if self.masks[t] == u16::MAX {
-            let chars = self.token_chars(t);
-            let tail = &chars[chars.len().saturating_sub(MAX_PARTICLE_STACK + 1)..];
-            // The stem must keep at least one character, so the full token never counts.
-            let mask = particle_suffix_mask(tail) & !(1 << chars.len().min(15));
-            self.masks[t] = mask;
-        }
-        self.masks[t]
-    }
-
     /// Possible stem lengths of token `t`, longest first: the whole token, then the token
     /// without each particle stack it ends with.
-    pub fn stem_lengths(&mut self, t: usize) -> impl Iterator<Item = usize> + use<> {
-        let len = self.list[t].end - self.list[t].first;
+    pub fn stem_lengths(&self, t: usize) -> impl Iterator<Item = usize> + use<> {
+        let tok = self.list[t];
+        let len = tok.end - tok.first;
         // Bit 0 stands for the whole token, bit k for the token without its last k characters
         // (the mask never has k = len); lowest bit first is longest stem first.
-        let mut bits = u32::from(self.stem_mask(t)) | 1;
+        let mut bits = u32::from(tok.stems) | 1;
         std::iter::from_fn(move || {
             let k = bits.trailing_zeros() as usize;
             bits &= bits.wrapping_sub(1);
             (k < 32).then(|| len - k)
         })
     }
+}
+
+/// The particle stacks a token of `chars` ends with: bit `k` for the last `k` characters,
+/// never the whole token (a stem keeps at least one character).
+fn stem_mask(chars: &[char]) -> u16 {
+    let tail = &chars[chars.len().saturating_sub(MAX_PARTICLE_STACK + 1)..];
+    particle_suffix_mask(tail) & !(1 << chars.len().min(15))
 }
 
 #[cfg(test)]
@@ -149,7 +140,7 @@ mod tests {
 
     #[test]
     fn stems_strip_particle_stacks() {
-        let mut t = Tokens::new("성동사경세터에서 기업들이 바른참여연대");
+        let t = Tokens::new("성동사경세터에서 기업들이 바른참여연대");
         assert_eq!(t.stem_lengths(0).collect::<Vec<_>>(), [8, 6]);
         assert_eq!(t.stem_lengths(1).collect::<Vec<_>>(), [4, 3, 2]);
         assert_eq!(t.stem_lengths(2).collect::<Vec<_>>(), [6]);
