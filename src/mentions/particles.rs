@@ -1,9 +1,9 @@
 //! Korean particles (조사) and word boundaries.
 //!
 //! A name glued to a particle (와디즈는, 성동사경센터에서) is still that name, but a name that is
-//! only the start of a longer word (바른참 inside 바른참여연대) is not. The particle table is
-//! written as slice patterns over `char`s so the compiler turns it into a decision tree: the
-//! check runs for every candidate match and every fuzzy window, so it must stay cheap.
+//! only the start of a longer word (바른참 inside 바른참여연대) is not. The particle list is
+//! read backwards through a small trie built once, from a word's end: the check runs for
+//! every word of a report and every candidate match, so it must stay cheap.
 
 /// Longest run of trailing Hangul we are willing to read as a particle stack (에서부터는 is 5).
 pub(crate) const MAX_PARTICLE_STACK: usize = 8;
