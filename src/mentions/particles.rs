@@ -58,57 +58,48 @@ static BACKWARDS: std::sync::LazyLock<Backwards> = std::sync::LazyLock::new(Back
 
 impl Backwards {
     fn build() -> Backwards {
-        let mut first = vec![0u16; 11_172].into_boxed_slice();
         // Node 0 is the root; its children live in `first`.
-        let mut nodes = vec![BackNode::default()];
+        let mut trie = Backwards {
+            first: vec![0u16; 11_172].into_boxed_slice(),
+            nodes: vec![BackNode::default()],
+        };
         for particle in PARTICLES {
             let mut at = 0usize;
-            for (depth, c) in particle.chars().rev().enumerate() {
-                let found = if depth == 0 {
-                    first.get(syllable(c)).copied().filter(|&n| n != 0)
-                } else {
-                    nodes[at]
-                        .next
-                        .iter()
-                        .find(|&&(d, _)| d == c)
-                        .map(|&(_, n)| n)
-                };
-                at = match found {
-                    Some(n) => usize::from(n),
-                    None => {
-                        // Fewer than 200 nodes: the list above is all there is.
-                        let n = u16::try_from(nodes.len()).unwrap_or(u16::MAX);
-                        nodes.push(BackNode::default());
-                        if depth == 0 {
-                            if let Some(slot) = first.get_mut(syllable(c)) {
-                                *slot = n;
-                            }
-                        } else {
-                            nodes[at].next.push((c, n));
-                        }
-                        usize::from(n)
-                    }
+            for c in particle.chars().rev() {
+                at = match trie.child(at, c) {
+                    Some(n) => n,
+                    None => trie.add_child(at, c),
                 };
             }
-            nodes[at].particle = true;
+            trie.nodes[at].particle = true;
         }
-        Backwards { first, nodes }
+        trie
     }
 
-    fn start(&self, c: char) -> Option<usize> {
-        self.first
-            .get(syllable(c))
-            .copied()
-            .filter(|&n| n != 0)
-            .map(usize::from)
+    /// The node after `node` when the syllable before is `c`.
+    fn child(&self, node: usize, c: char) -> Option<usize> {
+        let n = if node == 0 {
+            self.first.get(syllable(c)).copied().filter(|&n| n != 0)
+        } else {
+            self.nodes[node]
+                .next
+                .iter()
+                .find(|&&(d, _)| d == c)
+                .map(|&(_, n)| n)
+        };
+        n.map(usize::from)
     }
 
-    fn step(&self, node: usize, c: char) -> Option<usize> {
-        self.nodes[node]
-            .next
-            .iter()
-            .find(|&&(d, _)| d == c)
-            .map(|&(_, n)| usize::from(n))
+    fn add_child(&mut self, node: usize, c: char) -> usize {
+        // Under 200 nodes: the list above is all there is.
+        let n = u16::try_from(self.nodes.len()).unwrap_or(u16::MAX);
+        self.nodes.push(BackNode::default());
+        if node != 0 {
+            self.nodes[node].next.push((c, n));
+        } else if let Some(slot) = self.first.get_mut(syllable(c)) {
+            *slot = n;
+        }
+        usize::from(n)
     }
 }
 
@@ -140,7 +131,7 @@ pub(crate) fn particle_suffix_mask(word: &[char]) -> u16 {
             continue;
         }
         // Particles that end where the last k characters begin.
-        let mut node = trie.start(word[n - k - 1]);
+        let mut node = trie.child(0, word[n - k - 1]);
         let mut len = k + 1;
         while let Some(at) = node {
             if trie.nodes[at].particle {
@@ -149,7 +140,7 @@ pub(crate) fn particle_suffix_mask(word: &[char]) -> u16 {
             if len == span {
                 break;
             }
-            node = trie.step(at, word[n - len - 1]);
+            node = trie.child(at, word[n - len - 1]);
             len += 1;
         }
     }
