@@ -268,8 +268,9 @@ fn fold_with_runs<const RUNS: bool>(s: &str, mut emit: impl FnMut(&str, usize, b
             i += 1;
             continue;
         }
-        if let Some(c) = plain_syllable_at(bytes, i).filter(|_| RUNS) {
-            let (run, last) = plain_run(bytes, i);
+        let plain_start = syllable_at(bytes, i).filter(|&c| RUNS && folds_to_itself(s, i, c, prev));
+        if let Some(c) = plain_start {
+            let (run, last) = plain_run(s, i, c);
             emit(&s[i..run], i, may_start(prev, prev_kept, c));
             prev = Some(last);
             prev_kept = true;
@@ -302,14 +303,18 @@ fn fold_with_runs<const RUNS: bool>(s: &str, mut emit: impl FnMut(&str, usize, b
     plain
 }
 
-/// A Hangul syllable that folds to itself and cannot start a company marker.
-fn is_plain_syllable(c: char) -> bool {
-    is_hangul_syllable(c) && !may_start_marker(c)
+/// True when the Hangul syllable `c` at byte `at` of `s` folds to itself: it starts no
+/// company marker there (사회적 does not, 사단법인 does); `prev` is the character before it.
+#[inline]
+fn folds_to_itself(s: &str, at: usize, c: char, prev: Option<char>) -> bool {
+    !may_start_marker(c)
+        || s.get(at..)
+            .is_some_and(|rest| marker_len(rest, prev).is_none())
 }
 
-/// The plain syllable whose UTF-8 form starts at byte `at` of `b` (the bytes of a `str`).
+/// The Hangul syllable whose UTF-8 form starts at byte `at` of `b` (the bytes of a `str`).
 #[inline]
-fn plain_syllable_at(b: &[u8], at: usize) -> Option<char> {
+fn syllable_at(b: &[u8], at: usize) -> Option<char> {
     // Hangul syllables (U+AC00–U+D7A3) are three bytes with a lead byte EA–ED; in valid
     // UTF-8 such a lead is always followed by two continuation bytes.
     let &[b0, b1, b2] = b.get(at..at + 3)? else {
@@ -319,15 +324,19 @@ fn plain_syllable_at(b: &[u8], at: usize) -> Option<char> {
         return None;
     }
     let code = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-    char::from_u32(code).filter(|&c| is_plain_syllable(c))
+    char::from_u32(code).filter(|&c| is_hangul_syllable(c))
 }
 
-/// End of the run of plain syllables that starts at byte `at` with a plain syllable, and the
-/// run's last syllable.
-fn plain_run(b: &[u8], at: usize) -> (usize, char) {
-    let mut end = at;
-    let mut last = '\0';
-    while let Some(c) = plain_syllable_at(b, end) {
+/// End of the run of syllables that fold to themselves starting at byte `at` of `s` with
+/// `first` (which does), and the run's last syllable. A syllable that could start a marker
+/// (사, 주 …) ends the run only where a marker does start.
+fn plain_run(s: &str, at: usize, first: char) -> (usize, char) {
+    let b = s.as_bytes();
+    let (mut end, mut last) = (at + 3, first);
+    while let Some(c) = syllable_at(b, end) {
+        if !folds_to_itself(s, end, c, Some(last)) {
+            break;
+        }
         last = c;
         end += 3;
     }
@@ -462,28 +471,34 @@ mod tests {
     }
 
     #[test]
-    fn plain_runs_stop_exactly_at_marker_syllables() {
+    fn plain_runs_stop_exactly_where_a_marker_starts() {
         for c in '가'..='힣' {
-            let s = c.to_string();
-            let plain = plain_syllable_at(s.as_bytes(), 0) == Some(c);
-            assert_eq!(plain, !may_start_marker(c), "{c}");
+            assert_eq!(syllable_at(c.to_string().as_bytes(), 0), Some(c), "{c}");
         }
         // Neighbours of the Hangul block, other three-byte characters and short input.
         for c in [
             '\u{ABFF}', '\u{D7A4}', '\u{D7FB}', '\u{E000}', '\u{A000}', '\u{3131}', 'a',
         ] {
-            assert_eq!(
-                plain_syllable_at(c.to_string().as_bytes(), 0),
-                None,
-                "{c:?}"
-            );
+            assert_eq!(syllable_at(c.to_string().as_bytes(), 0), None, "{c:?}");
         }
-        assert_eq!(plain_syllable_at("가".as_bytes(), 1), None);
-        assert_eq!(plain_syllable_at(&"가".as_bytes()[..2], 0), None);
-        assert_eq!(plain_syllable_at("a가".as_bytes(), 0), None);
-        assert_eq!(plain_run("가나주".as_bytes(), 0), (6, '나'));
-        assert_eq!(plain_run("주가나".as_bytes(), 3), (9, '나'));
-        assert_eq!(plain_run("가 나".as_bytes(), 0), (3, '가'));
+        assert_eq!(syllable_at("가".as_bytes(), 1), None);
+        assert_eq!(syllable_at(&"가".as_bytes()[..2], 0), None);
+        assert_eq!(syllable_at("a가".as_bytes(), 0), None);
+        let run = |s: &str, at: usize| {
+            let first = s[at..].chars().next().unwrap_or_default();
+            plain_run(s, at, first)
+        };
+        assert_eq!(run("가나주식회사", 0), (6, '나'));
+        assert_eq!(run("가나주민", 0), (12, '민'));
+        assert_eq!(run("사회적경제", 0), (15, '제'));
+        assert_eq!(run("협동사단법인", 0), (6, '동'));
+        assert_eq!(run("주가나", 3), (9, '나'));
+        assert_eq!(run("가 나", 0), (3, '가'));
+        // 주) is a marker only at a word start, so inside a run it folds to itself.
+        assert_eq!(run("이번주)", 0), (9, '주'));
+        assert!(!folds_to_itself("주)식", 0, '주', None));
+        assert!(!folds_to_itself("사단법인", 0, '사', Some(' ')));
+        assert!(folds_to_itself("사회", 0, '사', Some(' ')));
     }
 
     #[test]
