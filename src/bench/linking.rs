@@ -14,7 +14,7 @@ use sea_orm::DatabaseConnection;
 use crate::bench::measure::Stats;
 use crate::error::{AppError, AppResult};
 use crate::linking::index::{MentionIndex, dict_entries};
-use crate::mentions::{Dictionary, FindOptions};
+use crate::mentions::{Dictionary, FindOptions, Stage};
 
 /// Characters of the report that is linked.
 pub const REPORT_CHARS: usize = 10_000;
@@ -40,6 +40,8 @@ pub struct LinkingTimes {
     pub link_full: Stats,
     /// One `find_iter` pass of the bare automaton.
     pub bare_scan: Stats,
+    /// Full linking timed stage by stage, in the order they run (`mentions::Stage`).
+    pub stages: Vec<(&'static str, Stats)>,
     pub mentions_found: usize,
     /// Distinct spans those mentions cover (a name several entries bear is one span).
     pub spans_found: usize,
@@ -94,6 +96,27 @@ fn time_in_turns<const K: usize>(n: usize, mut fs: [&mut dyn FnMut() -> usize; K
     samples.map(Stats::of)
 }
 
+/// Full linking of `text`, `n` times, with the time of each stage apart (ms).
+fn time_stages(dictionary: &Dictionary, text: &str, n: usize) -> Vec<(&'static str, Stats)> {
+    let mut samples: Vec<Vec<f64>> = vec![Vec::with_capacity(n); Stage::ALL.len()];
+    for _ in 0..n {
+        let mut last = Instant::now();
+        let mut done = |stage: Stage| {
+            let now = Instant::now();
+            if let Some(i) = Stage::ALL.iter().position(|&s| s == stage) {
+                samples[i].push((now - last).as_secs_f64() * 1000.0);
+            }
+            last = now;
+        };
+        black_box(dictionary.find_probed(text, FindOptions::default(), &mut done));
+    }
+    Stage::ALL
+        .iter()
+        .zip(samples)
+        .map(|(stage, v)| (stage.name(), Stats::of(v)))
+        .collect()
+}
+
 /// Times the rebuild (`rebuilds` times) and linking of one report (`scans` times).
 pub async fn time_linking(
     db: &DatabaseConnection,
@@ -145,6 +168,7 @@ pub async fn time_linking(
             &mut || bare.find_iter(&text).count(),
         ],
     );
+    let stages = time_stages(&dictionary, &text, scans);
     let found = dictionary.find(&text);
     let mut spans: Vec<(usize, usize)> = found.iter().map(|m| (m.start, m.end)).collect();
     spans.dedup();
@@ -159,6 +183,7 @@ pub async fn time_linking(
         link_exact,
         link_full,
         bare_scan,
+        stages,
         mentions_found: found.len(),
         spans_found: spans.len(),
     })

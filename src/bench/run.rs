@@ -446,6 +446,14 @@ fn print_linking(l: &crate::bench::linking::LinkingTimes) {
             ratio(s.median, l.bare_scan.median)
         );
     }
+    if !l.stages.is_empty() {
+        let stages: Vec<String> = l
+            .stages
+            .iter()
+            .map(|(name, s)| format!("{name} {:.3}", s.median))
+            .collect();
+        println!("    full, by stage (median ms): {}", stages.join(", "));
+    }
 }
 
 fn print_http(h: &crate::bench::http::HttpFigures) {

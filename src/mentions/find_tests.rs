@@ -1,7 +1,7 @@
 //! Rule-by-rule tests of `Dictionary::find` on sentences written for them.
 
 use super::mention::MAX_ALTERNATIVES;
-use super::{DictEntry, Dictionary, FindOptions, Mention, Method};
+use super::{DictEntry, Dictionary, FindOptions, Mention, Method, Stage};
 
 fn entry(id: i64, kind: &str, name: &str, aliases: &[&str]) -> DictEntry {
     DictEntry {
@@ -336,4 +336,22 @@ fn a_shared_name_lists_the_surer_entry_first() {
             (Some(1), Method::AbbreviationRule)
         ]
     );
+}
+
+#[test]
+fn the_probe_reports_each_stage_that_runs_once_in_order_and_changes_nothing() {
+    let d = dictionary();
+    let text = "성동사경세터에서 ㈜오엠인터렉트의 와디즈는 ‘사계절공정여행’을 소개했다.";
+    let mut seen = Vec::new();
+    let found = d.find_probed(text, FindOptions::default(), &mut |s| seen.push(s));
+    assert_eq!(seen, Stage::ALL);
+    assert_eq!(found, d.find(text));
+    let exact = FindOptions {
+        fuzzy: false,
+        candidates: false,
+    };
+    seen.clear();
+    let found = d.find_probed(text, exact, &mut |s| seen.push(s));
+    assert_eq!(seen, [Stage::Fold, Stage::Exact, Stage::Assemble]);
+    assert_eq!(found, d.find_with(text, exact));
 }

@@ -81,12 +81,23 @@ impl Dictionary {
 
     /// [`Dictionary::find`] with fuzzy matching or candidates switched off.
     pub fn find_with(&self, text: &str, options: FindOptions) -> Vec<Mention> {
+        self.find_probed(text, options, &mut |_| {})
+    }
+
+    /// [`Dictionary::find_with`], calling `done` as each [`Stage`] ends: what `tambang
+    /// bench-linking` uses to time the stages apart.
+    pub fn find_probed(
+        &self,
+        text: &str,
+        options: FindOptions,
+        done: &mut impl FnMut(Stage),
+    ) -> Vec<Mention> {
         let keep_all = |_: i64| true;
         let layer = Layer {
             dictionary: self,
             keep: &keep_all,
         };
-        find_in_layers(&[layer], text, options)
+        find_in_layers_probed(&[layer], text, options, done)
     }
 
     /// Leftmost-longest exact matches that pass the Korean boundary checks and name at least
@@ -199,21 +210,74 @@ impl Dictionary {
     }
 }
 
+/// The stages of linking a text, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// NFC and the folded text with its map back and the places a name may start.
+    Fold,
+    /// The trie walked from each of those places, with the Korean boundary checks.
+    Exact,
+    /// The text cut into words, each with its particle stacks (fuzzy and candidates only).
+    Words,
+    /// Windows within one edit of a long name.
+    Fuzzy,
+    /// Names the directory lacks.
+    Candidates,
+    /// Hits and links turned into mentions with character offsets.
+    Assemble,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 6] = [
+        Stage::Fold,
+        Stage::Exact,
+        Stage::Words,
+        Stage::Fuzzy,
+        Stage::Candidates,
+        Stage::Assemble,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Fold => "fold",
+            Stage::Exact => "exact",
+            Stage::Words => "words",
+            Stage::Fuzzy => "fuzzy",
+            Stage::Candidates => "candidates",
+            Stage::Assemble => "assemble",
+        }
+    }
+}
+
 /// The whole pipeline over one or more layers (base dictionary, delta).
 pub(crate) fn find_in_layers(
     layers: &[Layer<'_>],
     text: &str,
     options: FindOptions,
 ) -> Vec<Mention> {
+    find_in_layers_probed(layers, text, options, &mut |_| {})
+}
+
+/// [`find_in_layers`], calling `done` as each stage ends (stages switched off by `options`
+/// are not reported).
+fn find_in_layers_probed(
+    layers: &[Layer<'_>],
+    text: &str,
+    options: FindOptions,
+    done: &mut impl FnMut(Stage),
+) -> Vec<Mention> {
     let ft = fold_text(text);
+    done(Stage::Fold);
     let mut hits = Vec::new();
     for (i, layer) in (0u32..).zip(layers) {
         layer.dictionary.exact_hits(&ft, layer.keep, i, &mut hits);
     }
     resolve_hits(&mut hits);
+    done(Stage::Exact);
     let mut links = Vec::new();
     if options.fuzzy || options.candidates {
         let tokens = Tokens::new(&ft.original);
+        done(Stage::Words);
         let mut covered: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
         covered.dedup();
         if options.fuzzy {
@@ -227,15 +291,19 @@ pub(crate) fn find_in_layers(
             covered.extend(links.iter().map(|l| (l.start, l.end)));
             covered.sort_unstable();
             covered.dedup();
+            done(Stage::Fuzzy);
         }
         if options.candidates {
             let mut found = Vec::new();
             candidates::discover(&ft.original, &tokens, &covered, &mut found);
             resolve_overlaps(&mut found);
             links.append(&mut found);
+            done(Stage::Candidates);
         }
     }
-    to_mentions(&ft.original, layers, &hits, links)
+    let mentions = to_mentions(&ft.original, layers, &hits, links);
+    done(Stage::Assemble);
+    mentions
 }
 
 /// True when `start..end` overlaps one of the sorted, non-overlapping `spans`.

@@ -36,6 +36,6 @@ mod seed_tests;
 
 pub use dictionary::{DictEntry, Dictionary, DictionaryBuilder, DictionaryError};
 pub use live::LiveDictionary;
-pub use matcher::FindOptions;
+pub use matcher::{FindOptions, Stage};
 pub use mention::{Mention, Method};
 pub use normalize::normalize_with_map;
