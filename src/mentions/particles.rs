@@ -13,6 +13,14 @@ pub(crate) fn is_hangul_syllable(c: char) -> bool {
     ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
+/// How many precomposed Hangul syllables there are (가–힣).
+pub(crate) const HANGUL_COUNT: usize = 11_172;
+
+/// Index of a Hangul syllable in 가–힣, for tables with a slot per syllable.
+pub(crate) fn hangul_index(c: char) -> Option<usize> {
+    is_hangul_syllable(c).then(|| c as usize - '가' as usize)
+}
+
 /// True for characters that make up words: Hangul, letters and digits of any script.
 ///
 /// Symbols such as ㈜ are not word characters, so they act as boundaries.
@@ -60,7 +68,7 @@ impl Backwards {
     fn build() -> Backwards {
         // Node 0 is the root; its children live in `first`.
         let mut trie = Backwards {
-            first: vec![0u16; 11_172].into_boxed_slice(),
+            first: vec![0u16; HANGUL_COUNT].into_boxed_slice(),
             nodes: vec![BackNode::default()],
         };
         for particle in PARTICLES {
@@ -79,7 +87,10 @@ impl Backwards {
     /// The node after `node` when the syllable before is `c`.
     fn child(&self, node: usize, c: char) -> Option<usize> {
         let n = if node == 0 {
-            self.first.get(syllable(c)).copied().filter(|&n| n != 0)
+            hangul_index(c)
+                .and_then(|k| self.first.get(k))
+                .copied()
+                .filter(|&n| n != 0)
         } else {
             self.nodes[node]
                 .next
@@ -96,16 +107,11 @@ impl Backwards {
         self.nodes.push(BackNode::default());
         if node != 0 {
             self.nodes[node].next.push((c, n));
-        } else if let Some(slot) = self.first.get_mut(syllable(c)) {
+        } else if let Some(slot) = hangul_index(c).and_then(|k| self.first.get_mut(k)) {
             *slot = n;
         }
         usize::from(n)
     }
-}
-
-/// Index of a Hangul syllable in 가..힣; out of range (no slot) for anything else.
-fn syllable(c: char) -> usize {
-    (c as usize).wrapping_sub('가' as usize)
 }
 
 /// True when `s` is one particle or a stack of them (에서는, 으로부터, 들이, 과도).

@@ -16,14 +16,10 @@
 
 use std::collections::VecDeque;
 
-use super::particles::is_hangul_syllable;
+use super::particles::{HANGUL_COUNT, hangul_index};
 
 /// No pattern ends at this node.
 const NONE: u32 = u32::MAX;
-
-/// First Hangul syllable (가) and how many there are (가–힣).
-const HANGUL_FIRST: u32 = 0xAC00;
-const HANGUL_COUNT: usize = 11_172;
 
 /// See the module documentation.
 pub(crate) struct Trie {
@@ -201,11 +197,6 @@ impl Trie {
                 .map(|(end, p)| (start, end, p))
         })
     }
-}
-
-/// Index of a Hangul syllable in 가–힣.
-fn hangul_index(c: char) -> Option<usize> {
-    is_hangul_syllable(c).then(|| (c as u32 - HANGUL_FIRST) as usize)
 }
 
 fn idx(n: usize) -> Result<u32, TooLarge> {
