@@ -271,18 +271,34 @@ const PG_ENTRY_COLUMNS: [&str; 5] = [
     "s.alias_names",
 ];
 
-/// That `term` occurs in one of `columns` (`LIKE`, wildcards escaped).
+/// That `term` occurs in one of `columns` (see [`contains`]).
 fn like_any(p: &mut Params, backend: DatabaseBackend, term: &str, columns: &[&str]) -> String {
-    let like = like_op(backend, term);
-    let pat = format!("%{}%", escape_like(term));
     let conds: Vec<String> = columns
         .iter()
-        .map(|c| {
-            let v = p.bind(pat.clone());
-            format!("{} {like} {v} ESCAPE '\\'", unindexed(backend, c))
-        })
+        .map(|c| contains(p, backend, term, c))
         .collect();
     format!("({})", conds.join(" OR "))
+}
+
+/// That `term` occurs in `column` as a substring: `LIKE '%…%'` with the wildcards escaped
+/// (`ILIKE` on PostgreSQL for a term with a cased letter). On PostgreSQL a term without one —
+/// Hangul, digits: most searches — is found with `strpos`, which skips along long text with a
+/// table where `LIKE '%…%'` tries a match at every character, and matches exactly the rows
+/// `LIKE` does (a deterministic collation compares bytes either way): 육성사업에서 over the
+/// 10,000 generated report bodies took 135–150 ms with `strpos` against 350–360 ms with
+/// `LIKE`. Neither `strpos` nor `column || ''` is an expression a pg_trgm index answers, so
+/// the pair condition stays the only index (see [`unindexed`]).
+fn contains(p: &mut Params, backend: DatabaseBackend, term: &str, column: &str) -> String {
+    if backend == DatabaseBackend::Postgres && !has_case(term) {
+        let t = p.bind(term.to_string());
+        return format!("strpos({column}, {t}) > 0");
+    }
+    let like = like_op(backend, term);
+    let pattern = p.bind(format!("%{}%", escape_like(term)));
+    format!(
+        "{} {like} {pattern} ESCAPE '\\'",
+        unindexed(backend, column)
+    )
 }
 
 /// `column` for a `LIKE` behind the pair condition: on PostgreSQL as an expression its pg_trgm
@@ -674,14 +690,7 @@ fn report_candidates(
         conds.push(stripped.to_string());
     }
     for term in like_terms {
-        let like = like_op(backend, term);
-        let pat = format!("%{}%", escape_like(term));
-        let (t, b) = (p.bind(pat.clone()), p.bind(pat));
-        conds.push(format!(
-            "({} {like} {t} ESCAPE '\\' OR {} {like} {b} ESCAPE '\\')",
-            unindexed(backend, "r.title"),
-            unindexed(backend, "r.body")
-        ));
+        conds.push(like_any(p, backend, term, &["r.title", "r.body"]));
     }
     let limit = p.bind(limit as i64);
     let filter = if conds.is_empty() {
@@ -875,6 +884,36 @@ mod tests {
         assert_eq!(like_op(pg, "Ǆ"), "ILIKE");
         assert_eq!(like_op(pg, "Ωμέγα"), "ILIKE");
         assert_eq!(like_op(DatabaseBackend::Sqlite, "SEOUL"), "LIKE");
+    }
+
+    #[test]
+    fn substrings_take_strpos_on_postgres_unless_the_term_has_case() {
+        let pg = DatabaseBackend::Postgres;
+        let mut p = Params { values: Vec::new() };
+        // The term is bound as it is: `%` and `_` are plain characters to strpos.
+        assert_eq!(
+            contains(&mut p, pg, "50%_할인", "r.body"),
+            "strpos(r.body, $1) > 0"
+        );
+        assert_eq!(
+            contains(&mut p, pg, "Cafe", "s.name"),
+            "(s.name || '') ILIKE $2 ESCAPE '\\'"
+        );
+        let sqlite = DatabaseBackend::Sqlite;
+        assert_eq!(
+            contains(&mut p, sqlite, "50%할인", "s.name"),
+            "s.name LIKE $3 ESCAPE '\\'"
+        );
+        let bound: Vec<Option<String>> = p
+            .values
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.as_deref().map(str::to_string),
+                _ => None,
+            })
+            .collect();
+        let want = ["50%_할인", "%Cafe%", "%50\\%할인%"];
+        assert_eq!(bound, want.map(|w| Some(w.to_string())));
     }
 
     #[test]

@@ -150,6 +150,43 @@ async fn metacharacters_never_break_search(backend: Backend) {
     assert!(!all_names(&api(&app, "성수").await).is_empty());
 }
 
+both_backends!(wildcards_in_the_text_are_found_literally);
+
+/// `%` and `_` in a term match themselves in the text — in names and in report bodies — and
+/// nothing else (PostgreSQL finds terms without case by `strpos`, the rest by `LIKE` with
+/// the wildcards escaped; SQLite through its indexes and `LIKE`).
+async fn wildcards_in_the_text_are_found_literally(backend: Backend) {
+    let app = spawn_app(backend).await;
+    // Every character pair of the terms below is in the text, so only the substring test
+    // can tell them apart.
+    insert_entry(
+        &app,
+        "enterprise",
+        "half-price",
+        "반값%_할인상점 값_%가 %할",
+    )
+    .await;
+    let r = report::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a report");
+    let mut active = r.into_active_model();
+    active.body = Set("이번 장터는 절반%_할인행사로 열렸다 반_%가 %할".into());
+    active.update(&app.db).await.expect("report update");
+
+    let json = api(&app, "값%_할").await;
+    let name = "반값%_할인상점 값_%가 %할".to_string();
+    assert!(all_names(&json).contains(&name), "{json}");
+    assert_eq!(api(&app, "반%_할").await["reports"]["total"], 1);
+    // As wildcards, `_%` would match `%_` (any character, then anything).
+    for q in ["값_%할", "값%할", "반_%할", "반%할"] {
+        let json = api(&app, q).await;
+        assert_eq!(json["groups"], serde_json::json!([]), "{q:?}: {json}");
+        assert_eq!(json["reports"]["total"], 0, "{q:?}: {json}");
+    }
+}
+
 both_backends!(highlighting_escapes_html);
 
 async fn highlighting_escapes_html(backend: Backend) {
