@@ -187,6 +187,57 @@ async fn wildcards_in_the_text_are_found_literally(backend: Backend) {
     }
 }
 
+both_backends!(two_letter_terms_match_within_one_word_of_one_field);
+
+/// A two-letter term is found where its two letters stand together in one field — a name,
+/// an address, a description, an alias, a report's title or body — ignoring Latin case, and
+/// never across a space or from the end of one field to the start of the next (on PostgreSQL
+/// the pair index alone decides these terms).
+async fn two_letter_terms_match_within_one_word_of_one_field(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let e = insert_entry(&app, "enterprise", "pair-test", "쌍둥이솔 Qz공방").await;
+    let mut active = e.into_active_model();
+    active.address = Set(Some("괴뢰로 12".into()));
+    active.description = Set(Some("휘갈 겨쓴 소개 둥솔".into()));
+    let e = active.update(&app.db).await.expect("update");
+    alias::ActiveModel {
+        entry_id: Set(e.id),
+        name: Set("뾰족별칭".into()),
+        alias_type: Set("other".into()),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("alias");
+    let r = report::Entity::find()
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("a report");
+    let mut active = r.into_active_model();
+    active.title = Set("꽹과리 방문기".into());
+    active.body = Set("뭉툭 괭이를 챙겼다".into());
+    active.update(&app.db).await.expect("report update");
+
+    let name = "쌍둥이솔 Qz공방".to_string();
+    for q in ["둥이", "qz", "QZ", "Qz공", "괴뢰", "휘갈", "뾰족", "족별"] {
+        assert!(all_names(&api(&app, q).await).contains(&name), "{q:?}");
+    }
+    // Across a space, across two fields (name then address, description then alias); and a
+    // longer term whose pairs are all there (쌍둥 in the name, 둥솔 in the description) but
+    // not together.
+    for q in ["솔q", "방괴", "개둥", "솔뾰", "겨휘", "갈겨", "쌍둥솔"] {
+        assert!(!all_names(&api(&app, q).await).contains(&name), "{q:?}");
+    }
+    for q in ["꽹과", "괭이", "뭉툭"] {
+        assert_eq!(api(&app, q).await["reports"]["total"], 1, "{q:?}");
+    }
+    for q in ["기뭉", "툭괭", "문기뭉"] {
+        assert_eq!(api(&app, q).await["reports"]["total"], 0, "{q:?}");
+    }
+}
+
 both_backends!(highlighting_escapes_html);
 
 async fn highlighting_escapes_html(backend: Backend) {
