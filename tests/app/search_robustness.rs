@@ -12,7 +12,7 @@ use tambang::search::terms::SearchQuery;
 
 use crate::both_backends;
 use crate::helpers::insert_entry;
-use crate::helpers::{Backend, encode, fresh_db, spawn_app};
+use crate::helpers::{Backend, TestApp, encode, fresh_db, spawn_app};
 use crate::search::{all_names, api, names};
 
 both_backends!(results_follow_inserts_renames_aliases_and_deletes);
@@ -71,15 +71,23 @@ async fn results_follow_inserts_renames_aliases_and_deletes(backend: Backend) {
     }
 
     // Reports too.
+    rewrite_a_report(&app, None, "완전히 새로 쓴 본문 교체확인").await;
+    assert_eq!(api(&app, "교체확인").await["reports"]["total"], 1);
+}
+
+/// Gives the first report of the demo data a new body (and title), straight in the database.
+async fn rewrite_a_report(app: &TestApp, title: Option<&str>, body: &str) {
     let r = report::Entity::find()
         .one(&app.db)
         .await
         .unwrap()
         .expect("a report");
     let mut active = r.into_active_model();
-    active.body = Set("완전히 새로 쓴 본문 교체확인".into());
+    if let Some(title) = title {
+        active.title = Set(title.into());
+    }
+    active.body = Set(body.into());
     active.update(&app.db).await.expect("report update");
-    assert_eq!(api(&app, "교체확인").await["reports"]["total"], 1);
 }
 
 both_backends!(metacharacters_never_break_search);
@@ -166,14 +174,7 @@ async fn wildcards_in_the_text_are_found_literally(backend: Backend) {
         "반값%_할인상점 값_%가 %할",
     )
     .await;
-    let r = report::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("a report");
-    let mut active = r.into_active_model();
-    active.body = Set("이번 장터는 절반%_할인행사로 열렸다 반_%가 %할".into());
-    active.update(&app.db).await.expect("report update");
+    rewrite_a_report(&app, None, "이번 장터는 절반%_할인행사로 열렸다 반_%가 %할").await;
 
     let json = api(&app, "값%_할").await;
     let name = "반값%_할인상점 값_%가 %할".to_string();
@@ -210,15 +211,7 @@ async fn two_letter_terms_match_within_one_word_of_one_field(backend: Backend) {
     .insert(&app.db)
     .await
     .expect("alias");
-    let r = report::Entity::find()
-        .one(&app.db)
-        .await
-        .unwrap()
-        .expect("a report");
-    let mut active = r.into_active_model();
-    active.title = Set("꽹과리 방문기".into());
-    active.body = Set("뭉툭 괭이를 챙겼다".into());
-    active.update(&app.db).await.expect("report update");
+    rewrite_a_report(&app, Some("꽹과리 방문기"), "뭉툭 괭이를 챙겼다").await;
 
     let name = "쌍둥이솔 Qz공방".to_string();
     for q in ["둥이", "qz", "QZ", "Qz공", "괴뢰", "휘갈", "뾰족", "족별"] {
