@@ -150,10 +150,15 @@ fn uses_fts(backend: DatabaseBackend, term: &str) -> bool {
 /// Which terms take the bigram tables on SQLite: exactly two characters that the `unicode61`
 /// tokenizer keeps together as one token (Hangul, Latin letters, digits, CJK ideographs).
 fn uses_bigrams(backend: DatabaseBackend, term: &str) -> bool {
+    backend == DatabaseBackend::Sqlite && is_token_pair(term)
+}
+
+/// True when `term` is exactly two characters that tokenizers keep together (see
+/// [`token_char`]).
+fn is_token_pair(term: &str) -> bool {
     let mut chars = term.chars();
     let pair = [chars.next(), chars.next(), chars.next()];
-    backend == DatabaseBackend::Sqlite
-        && matches!(pair, [Some(a), Some(b), None] if token_char(a) && token_char(b))
+    matches!(pair, [Some(a), Some(b), None] if token_char(a) && token_char(b))
 }
 
 fn token_char(c: char) -> bool {
@@ -336,10 +341,7 @@ fn like_entry(p: &mut Params, backend: DatabaseBackend, term: &str, id: &str) ->
 /// characters are left to the test: whether PostgreSQL's `\s` takes them for whitespace
 /// depends on the locale, and a pair it dropped would leave the term no pair at all.
 fn pair_decides(backend: DatabaseBackend, term: &str) -> bool {
-    let mut chars = term.chars();
-    let pair = [chars.next(), chars.next(), chars.next()];
-    backend == DatabaseBackend::Postgres
-        && matches!(pair, [Some(a), Some(b), None] if token_char(a) && token_char(b))
+    backend == DatabaseBackend::Postgres && is_token_pair(term)
 }
 
 /// On PostgreSQL, for the `terms` of two or more characters: `tambang_bigrams(columns) @>
