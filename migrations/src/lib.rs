@@ -23,6 +23,7 @@ mod m20261204_000014_pg_search_bigrams;
 mod m20261205_000015_entry_deletions;
 mod m20261206_000016_audit_summary;
 mod m20261206_000017_pg_alias_names;
+mod m20261206_000018_pg_report_body_lz4;
 mod util;
 
 /// The ordered list of migrations.
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000015_entry_deletions::Migration),
             Box::new(m20261206_000016_audit_summary::Migration),
             Box::new(m20261206_000017_pg_alias_names::Migration),
+            Box::new(m20261206_000018_pg_report_body_lz4::Migration),
         ]
     }
 }

@@ -440,6 +440,47 @@ async fn reports_are_found_by_their_body_but_drafts_are_not(backend: Backend) {
     }
 }
 
+both_backends!(long_bodies_are_found_and_stored_with_lz4_on_postgres);
+
+/// A body long enough to be stored out of line and compressed is still searched to its end;
+/// on PostgreSQL it is compressed with lz4 when the server offers it (migration 18), as
+/// every body written since is.
+async fn long_bodies_are_found_and_stored_with_lz4_on_postgres(backend: Backend) {
+    use sea_orm::{ConnectionTrait, Statement};
+    let app = spawn_app(backend).await;
+    let prose = "참가자들은 공동판매장 운영의 어려움을 이야기했다. ".repeat(300);
+    let body = format!("{prose}마지막에 나온 낱말은 물레방아협동조합이다.");
+    insert_report(&app, "long-body", "긴 탐방 보고서", "published", &body).await;
+    for word in ["물레방아협동조합", "물레방아", "레방"] {
+        assert_eq!(
+            report_titles(&api(&app, word).await),
+            ["긴 탐방 보고서"],
+            "{word}"
+        );
+    }
+    if backend != Backend::Postgres {
+        return;
+    }
+    let row = |sql: &str| Statement::from_string(sea_orm::DatabaseBackend::Postgres, sql);
+    let offered = app
+        .db
+        .query_one_raw(row("SELECT 1 AS ok FROM pg_settings \
+             WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)"))
+        .await
+        .unwrap()
+        .is_some();
+    let stored = app
+        .db
+        .query_one_raw(row(
+            "SELECT pg_column_compression(body) AS c FROM reports WHERE slug = 'long-body'",
+        ))
+        .await
+        .unwrap()
+        .expect("the report");
+    let method: String = stored.try_get("", "c").unwrap();
+    assert_eq!(method, if offered { "lz4" } else { "pglz" });
+}
+
 both_backends!(a_common_prefix_is_cut_per_kind_in_the_order_shown);
 
 /// Over `CANDIDATES` entries contain the word and, written after them, more than `GROUP_CAP`
