@@ -841,16 +841,24 @@ const BODY_WINDOW: i64 = 400;
 
 /// SQL for the part of `r.body` around the first occurrence of the longest term (the term the
 /// snippet looks for first), or the body's start when it occurs in the title only. Positions
-/// are characters on both backends; the search is case-insensitive as the match was.
+/// are characters on both backends; the search is case-insensitive as the match was. Only a
+/// term with a cased letter looks in the body lowercased: `lower` copies the whole body,
+/// and on PostgreSQL that cost 0.15 ms a report body — 3 ms for a page of 20 — where a
+/// term without one (Hangul, digits) occurs at the same place in the body as it is.
 fn snippet_source(p: &mut Params, backend: DatabaseBackend, query: &SearchQuery) -> String {
     let Some(longest) = query.terms.iter().max_by_key(|t| t.chars().count()) else {
         return "r.body".into();
     };
+    let body = if has_case(longest) {
+        "lower(r.body)"
+    } else {
+        "r.body"
+    };
     let t = p.bind(longest.to_lowercase());
     let (position, greatest) = if backend == DatabaseBackend::Postgres {
-        (format!("strpos(lower(r.body), {t})"), "greatest")
+        (format!("strpos({body}, {t})"), "greatest")
     } else {
-        (format!("instr(lower(r.body), {t})"), "max")
+        (format!("instr({body}, {t})"), "max")
     };
     format!(
         "substr(r.body, CAST({greatest}(1, {position} - {half}) AS INTEGER), {BODY_WINDOW})",
@@ -937,6 +945,22 @@ mod tests {
             .collect();
         let want = ["50%_할인", "%Cafe%", "%50\\%할인%"];
         assert_eq!(bound, want.map(|w| Some(w.to_string())));
+    }
+
+    #[test]
+    fn snippets_lowercase_the_body_only_for_a_term_with_case() {
+        let query = |q: &str| SearchQuery::parse(q);
+        for backend in [DatabaseBackend::Postgres, DatabaseBackend::Sqlite] {
+            let mut p = Params { values: Vec::new() };
+            let caseless = snippet_source(&mut p, backend, &query("다회용기 성수"));
+            assert!(caseless.contains("(r.body, $1)"), "{caseless}");
+            let cased = snippet_source(&mut p, backend, &query("ABC협동조합"));
+            assert!(cased.contains("(lower(r.body), $2)"), "{cased}");
+            assert_eq!(
+                p.values,
+                [Value::from("다회용기"), Value::from("abc협동조합")]
+            );
+        }
     }
 
     #[test]

@@ -442,7 +442,8 @@ async fn reports_are_found_by_their_body_but_drafts_are_not(backend: Backend) {
 
 both_backends!(long_bodies_are_found_and_stored_with_lz4_on_postgres);
 
-/// A body long enough to be stored out of line and compressed is still searched to its end;
+/// A body long enough to be stored out of line and compressed is still searched to its end,
+/// and its snippet is cut around the match (the body lowercased only for a term with case);
 /// on PostgreSQL it is compressed with lz4 when the server offers it (migration 18), as
 /// every body written since is.
 async fn long_bodies_are_found_and_stored_with_lz4_on_postgres(backend: Backend) {
@@ -457,6 +458,22 @@ async fn long_bodies_are_found_and_stored_with_lz4_on_postgres(backend: Backend)
             ["긴 탐방 보고서"],
             "{word}"
         );
+    }
+    // The snippet is cut around the match at the body's end, for a term with case too.
+    insert_report(
+        &app,
+        "long-cased",
+        "영문 이름이 나오는 보고서",
+        "published",
+        &format!("{prose}끝으로 Green Mill 협동조합을 찾았다."),
+    )
+    .await;
+    for (q, shown) in [
+        ("물레방아협동조합", "<mark>물레방아협동조합</mark>"),
+        ("green", "<mark>Green</mark> Mill"),
+    ] {
+        let html = app.get_html(&format!("/search?q={}", encode(q))).await;
+        assert!(html.contains(shown), "{q}: {html}");
     }
     if backend != Backend::Postgres {
         return;
