@@ -344,6 +344,25 @@ fn pair_decides(backend: DatabaseBackend, term: &str) -> bool {
     backend == DatabaseBackend::Postgres && is_token_pair(term)
 }
 
+/// Appends to `conds` that every one of `terms` occurs in one of `columns`: on PostgreSQL the
+/// pair condition over all of them (see [`pairs_of_all`]), then the substring test of each term
+/// its pair does not decide (see [`pair_decides`]); on SQLite the substring tests alone.
+fn substring_conds(
+    p: &mut Params,
+    backend: DatabaseBackend,
+    terms: &[&str],
+    columns: &[&str],
+    conds: &mut Vec<String>,
+) {
+    let pairs = pairs_of_all(p, backend, terms, &columns.join(", "));
+    if let Some(pairs) = pairs.strip_suffix(" AND ") {
+        conds.push(pairs.to_string());
+    }
+    for term in terms.iter().filter(|t| !pair_decides(backend, t)) {
+        conds.push(like_any(p, backend, term, columns));
+    }
+}
+
 /// On PostgreSQL, for the `terms` of two or more characters: `tambang_bigrams(columns) @>
 /// tambang_bigrams(terms…) AND ` — the row's set of character pairs holds every term's
 /// (`tambang_bigrams` joins its arguments with a space, so no pair spans two terms), which
@@ -431,15 +450,8 @@ fn entry_candidates(
         // entries and aliases whole and intersecting them read all 100,000 entries for
         // 회적경제 (150-220 ms for a two-term search).
         let terms: Vec<&str> = like_terms.iter().map(|t| t.as_str()).collect();
-        let pairs = pairs_of_all(p, backend, &terms, &PG_ENTRY_COLUMNS.join(", "));
-        let mut each: Vec<String> = pairs
-            .strip_suffix(" AND ")
-            .map(str::to_string)
-            .into_iter()
-            .collect();
-        for t in terms.iter().filter(|t| !pair_decides(backend, t)) {
-            each.push(like_any(p, backend, t, &PG_ENTRY_COLUMNS));
-        }
+        let mut each = Vec::new();
+        substring_conds(p, backend, &terms, &PG_ENTRY_COLUMNS, &mut each);
         let limit = p.bind(limit as i64);
         return format!(
             "cand AS (SELECT s.id AS id FROM entries s WHERE {} LIMIT {limit}), \
@@ -708,13 +720,7 @@ fn report_candidates(
         ));
     }
     let all: Vec<&str> = like_terms.iter().map(|t| t.as_str()).collect();
-    let pairs = pairs_of_all(p, backend, &all, "r.title, r.body");
-    if let Some(stripped) = pairs.strip_suffix(" AND ") {
-        conds.push(stripped.to_string());
-    }
-    for term in like_terms.into_iter().filter(|t| !pair_decides(backend, t)) {
-        conds.push(like_any(p, backend, term, &["r.title", "r.body"]));
-    }
+    substring_conds(p, backend, &all, &["r.title", "r.body"], &mut conds);
     let limit = p.bind(limit as i64);
     let filter = if conds.is_empty() {
         String::new()
