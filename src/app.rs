@@ -54,6 +54,8 @@ pub struct AppState {
     pub lists: Arc<crate::web::cache::PageCache<crate::directory::routes::ListData>>,
     /// Each kind's entries as facet codes in every list order, until a write changes them.
     pub list_indexes: Arc<crate::web::cache::PageCache<crate::directory::list_index::ListIndex>>,
+    /// The home page's counts and report lists, until a write changes them.
+    pub home: Arc<crate::web::cache::PageCache<crate::home::HomeData>>,
 }
 
 /// Searches kept by each instance (about 30 KB each at most).
@@ -84,6 +86,7 @@ impl AppState {
             list_indexes: Arc::new(crate::web::cache::PageCache::new(
                 crate::domain::EntryKind::ALL.len(),
             )),
+            home: Arc::new(crate::web::cache::PageCache::new(1)),
         }
     }
 }

@@ -8,8 +8,8 @@
 //! after a reboot, and every page the start-up and the first page need is read from disk
 //! (PostgreSQL's files and buffers are its server's, so there only the warm start is timed).
 //! Then
-//! `wrk` (Debian package `wrk`) runs against one route at a time — search, entry page, list
-//! page, report page, compare page — for a fixed number of seconds with a fixed number of
+//! `wrk` (Debian package `wrk`) runs against one route at a time — home page, search, entry
+//! page, list page, report page, compare page — for a fixed number of seconds with a fixed number of
 //! connections, cycling through request paths drawn from the generated data (the same mix as
 //! the in-process phase), each of which was first requested once (it must answer 200, and
 //! the caches are then warm). Afterwards the server's peak resident memory (`VmHWM`) is read from
@@ -289,6 +289,8 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
             .collect()
     };
     vec![
+        // The first page everyone opens; one path.
+        ("home page", vec!["/".to_string()]),
         ("search", search),
         ("entry page", entries),
         ("list page", lists),

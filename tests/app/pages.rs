@@ -378,3 +378,64 @@ async fn cached_entry_and_search_pages_follow_every_write(backend: Backend) {
     assert_eq!(app.get("/e/no-such-entry").await.0, StatusCode::NOT_FOUND);
     assert_eq!(app.get("/e/no-such-entry").await.0, StatusCode::NOT_FOUND);
 }
+
+both_backends!(cached_home_page_follows_every_write);
+
+/// The home page's counts and report lists are kept until the next committed write: an
+/// audited change of kind and a deletion move the counts, a newly published report the list.
+async fn cached_home_page_follows_every_write(backend: Backend) {
+    use sea_orm::{EntityTrait, IntoActiveModel};
+    use tambang::audit::{Actor, delete, update};
+    let app = spawn_app(backend).await;
+    let count = |html: &str, kind: EntryKind| -> i64 {
+        let label = format!("</span>{}", kind.label_ko());
+        let end = html.find(&label).expect("kind listed");
+        let start = html[..end].rfind('>').expect("count") + 1;
+        html[start..end].parse().expect("a number")
+    };
+    let html = app.get_html("/").await;
+    let (places, enterprises) = (
+        count(&html, EntryKind::Place),
+        count(&html, EntryKind::Enterprise),
+    );
+    assert!(!app.state.home.is_empty(), "home data kept");
+    assert_eq!(count(&app.get_html("/").await, EntryKind::Place), places);
+
+    let all = entry::Entity::find().all(&app.db).await.unwrap();
+    let enterprise = all.iter().find(|e| e.kind == "enterprise").unwrap();
+    let mut active = enterprise.clone().into_active_model();
+    active.kind = Set("place".into());
+    update(&app.db, &Actor::system("test"), enterprise, active)
+        .await
+        .unwrap();
+    let html = app.get_html("/").await;
+    assert_eq!(count(&html, EntryKind::Place), places + 1, "stale count");
+    assert_eq!(count(&html, EntryKind::Enterprise), enterprises - 1);
+
+    let place = all.iter().find(|e| e.kind == "place").unwrap();
+    delete(&app.db, &Actor::system("test"), place.clone())
+        .await
+        .unwrap();
+    assert_eq!(count(&app.get_html("/").await, EntryKind::Place), places);
+
+    // Visited now, so it is the latest on both backends (they sort a missing date apart).
+    let now = Utc::now();
+    tambang::entities::report::ActiveModel {
+        slug: Set("cache-check".into()),
+        title: Set("캐시확인용보고서".into()),
+        state: Set("published".into()),
+        body: Set("본문".into()),
+        visited_at: Set(Some(now.naive_utc())),
+        created_at: Set(now),
+        updated_at: Set(now),
+        version: Set(1),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert!(
+        app.get_html("/").await.contains("캐시확인용보고서"),
+        "stale report list"
+    );
+}
