@@ -58,12 +58,16 @@ async fn show_report(
 }
 
 /// The visit network: published reports, and planned visits for editors.
-async fn show_visits(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
+async fn show_visits(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(query): Query<PageQuery>,
+) -> AppResult<Markup> {
     let states: &[ReportState] = if ctx.can_edit() {
         &[ReportState::Published, ReportState::Planned]
     } else {
         &[ReportState::Published]
     };
-    let net = visits::network(&state.db, states).await?;
+    let net = visits::network(&state.db, states, query.number()).await?;
     Ok(visits_views::visits_page(&ctx, &net))
 }

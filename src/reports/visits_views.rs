@@ -10,9 +10,10 @@ use maud::{Markup, html};
 use crate::auth::extract::Ctx;
 use crate::directory::views::entry_link;
 use crate::entities::entry;
-use crate::reports::visits::{VisitNetwork, VisitPair};
+use crate::reports::visits::{PAIRS_PER_PAGE, VisitNetwork, VisitPair};
 use crate::web::format::date_ko;
 use crate::web::layout::page;
+use crate::web::pagination::Pager;
 use crate::web::url::encode_component;
 
 const SIZE: f64 = 560.0;
@@ -26,7 +27,7 @@ fn name_of(entries: &HashMap<i64, entry::Model>, id: i64) -> String {
 
 /// The network as SVG: node `i` of `n` on a circle, an arrow per visiting pair.
 pub fn network_svg(ctx: &Ctx, net: &VisitNetwork) -> Markup {
-    let mut nodes: Vec<i64> = net.pairs.iter().flat_map(|p| [p.visitor, p.host]).collect();
+    let mut nodes: Vec<i64> = net.graph.iter().flat_map(|p| [p.visitor, p.host]).collect();
     nodes.sort_by_key(|id| name_of(&net.entries, *id));
     nodes.dedup();
     let (c, radius) = (SIZE / 2.0, SIZE / 2.0 - 110.0);
@@ -50,10 +51,19 @@ pub fn network_svg(ctx: &Ctx, net: &VisitNetwork) -> Markup {
         let (mx, my) = ((sx + ex) / 2.0 - uy * bend, (sy + ey) / 2.0 + ux * bend);
         Some(format!("M{sx:.1},{sy:.1} Q{mx:.1},{my:.1} {ex:.1},{ey:.1}"))
     };
+    let shown = if net.graph.len() as u64 == net.pairs_total {
+        String::new()
+    } else {
+        format!(
+            " 전체 {}개 중 가장 잦은 {}개를 그렸습니다.",
+            net.pairs_total,
+            net.graph.len()
+        )
+    };
     let desc = format!(
-        "방문 관계 그래프: {}개 기관, {}개의 방향 있는 방문 관계. 화살표는 방문한 곳에서 방문받은 곳으로 향하고, 굵을수록 방문이 잦습니다. 같은 내용이 아래 표에 있습니다.",
+        "방문 관계 그래프: {}개 기관, {}개의 방향 있는 방문 관계.{shown} 화살표는 방문한 곳에서 방문받은 곳으로 향하고, 굵을수록 방문이 잦습니다. 같은 내용이 아래 표에 있습니다.",
         nodes.len(),
-        net.pairs.len()
+        net.graph.len()
     );
     html! {
         svg xmlns="http://www.w3.org/2000/svg" viewBox={ "0 0 " (SIZE) " " (SIZE) } role="img" aria-labelledby="net-title net-desc" class="chart network" {
@@ -64,7 +74,7 @@ pub fn network_svg(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                     path d="M0,0 L10,5 L0,10 z" fill="#146c5a" {}
                 }
             }
-            @for p in &net.pairs {
+            @for p in &net.graph {
                 @if let Some(d) = edge(p) {
                     path class="edge" d=(d) fill="none" stroke="#146c5a" stroke-opacity="0.75"
                         stroke-width=(format!("{:.1}", (1.0 + 1.5 * p.reports.len() as f64).min(8.0))) marker-end="url(#arrow)" {
@@ -88,6 +98,11 @@ pub fn network_svg(ctx: &Ctx, net: &VisitNetwork) -> Markup {
 
 /// `GET /visits`
 pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
+    let pager = Pager {
+        page: net.page,
+        per_page: PAIRS_PER_PAGE,
+        total: net.pairs_total,
+    };
     let link = |id: i64| match net.entries.get(&id) {
         Some(e) => entry_link(e),
         None => html! { "#" (id) },
@@ -103,12 +118,24 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                 @if ctx.can_edit() { (ctx.t("과 예정된 탐방", " and planned visits")) }
                 "."
             }
-            @if net.pairs.is_empty() {
+            @if net.pairs_total == 0 {
                 p { (ctx.t("아직 방문 기록이 없습니다.", "No visits recorded yet.")) }
             } @else {
                 (network_svg(ctx, net))
+                @if (net.graph.len() as u64) < net.pairs_total {
+                    p.muted {
+                        (ctx.t("그래프는 가장 잦은 방문 관계 ", "The graph shows the "))
+                        (net.graph.len())
+                        (ctx.t("개만 보여 줍니다. 전체 ", " most frequent pairs of "))
+                        (net.pairs_total)
+                        (ctx.t("개는 아래 표에 있습니다.", "; the table below has them all."))
+                    }
+                }
                 table.visits {
-                    caption { (ctx.t("방문한 곳 → 방문받은 곳", "Visitor → host")) }
+                    caption {
+                        (ctx.t("방문한 곳 → 방문받은 곳", "Visitor → host"))
+                        " (" (net.pairs_total) (ctx.t("쌍", " pairs")) ")"
+                    }
                     thead { tr {
                         th scope="col" { (ctx.t("방문한 곳", "Visitor")) }
                         th scope="col" { (ctx.t("방문받은 곳", "Host")) }
@@ -136,9 +163,16 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                         }
                     }
                 }
+                @if pager.pages() > 1 {
+                    nav.pager {
+                        @if pager.has_prev() { a href={ "/visits?page=" (pager.page - 1) } { "← 이전" } }
+                        span { (pager.page) " / " (pager.pages()) }
+                        @if pager.has_next() { a href={ "/visits?page=" (pager.page + 1) } { "다음 →" } }
+                    }
+                }
                 h2 { (ctx.t("가장 많이 방문받은 곳", "Most visited")) }
                 ol {
-                    @for (id, n) in net.most_visited.iter().take(20) {
+                    @for (id, n) in &net.most_visited {
                         li { (link(*id)) " — " (n) (ctx.t("회", if *n == 1 { " visit" } else { " visits" })) }
                     }
                 }
@@ -146,6 +180,17 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                 @if net.takeaways.is_empty() {
                     p.muted { (ctx.t("아직 없습니다.", "None yet.")) }
                 } @else {
+                    @if (net.takeaways.len() as u64) < net.takeaways_total {
+                        p.muted {
+                            (ctx.t("최근 방문의 ", "The latest visits' "))
+                            (net.takeaways.len())
+                            (ctx.t("건 (전체 ", " (of "))
+                            (net.takeaways_total)
+                            (ctx.t("건, ", "; "))
+                            a href="/takeaways" { (ctx.t("모두 보기", "see all")) }
+                            ")"
+                        }
+                    }
                     table {
                         thead { tr {
                             th scope="col" { (ctx.t("내용", "Takeaway")) }

@@ -170,3 +170,92 @@ async fn visits_show_who_visited_whom_and_returns(backend: Backend) {
     assert_eq!(page.matches("<tr class=\"visit-pair\">").count(), 3);
     assert!(page.contains("광진구사회적경제지원센터"));
 }
+
+both_backends!(many_visits_are_paged_and_the_graph_keeps_the_most_frequent);
+
+/// At national scale there are thousands of pairs: the table is paged, the graph draws the
+/// most frequent ones and says so, and the takeaways list the latest visits' with a count.
+async fn many_visits_are_paged_and_the_graph_keeps_the_most_frequent(backend: Backend) {
+    use tambang::entities::{report, report_entry, takeaway};
+    use tambang::reports::visits::{GRAPH_PAIRS, PAIRS_PER_PAGE, TAKEAWAYS_SHOWN};
+    let app = spawn_app(backend).await;
+    let host = crate::helpers::insert_entry(&app, "center", "host-center", "방문받는센터").await;
+    let visits = PAIRS_PER_PAGE as usize + 10;
+    let now = chrono::Utc::now();
+    for i in 0..visits {
+        let visitor = crate::helpers::insert_entry(
+            &app,
+            "center",
+            &format!("v-{i}"),
+            &format!("방문기관{i:03}"),
+        )
+        .await;
+        let r = report::ActiveModel {
+            slug: Set(format!("visit-{i}")),
+            title: Set(format!("방문 {i}")),
+            state: Set("published".into()),
+            body: Set("본문".into()),
+            visited_at: Set(chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+                .and_then(|d| d.and_hms_opt(10, 0, 0))
+                .map(|t| t + chrono::Duration::days(i as i64))),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        for (entry_id, role) in [(visitor.id, "visitor"), (host.id, "host")] {
+            report_entry::ActiveModel {
+                report_id: Set(r.id),
+                entry_id: Set(entry_id),
+                role: Set(role.into()),
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+        for position in 0..3 {
+            takeaway::ActiveModel {
+                report_id: Set(r.id),
+                position: Set(position),
+                lesson: Set(format!("배운 점 {i}-{position}")),
+                done: Set(false),
+                ..Default::default()
+            }
+            .insert(&app.db)
+            .await
+            .unwrap();
+        }
+    }
+    let total = visits + 1; // and the demo's published visit
+    let html = app.get_html("/visits").await;
+    assert_eq!(
+        html.matches("<tr class=\"visit-pair\">").count(),
+        PAIRS_PER_PAGE as usize
+    );
+    assert!(html.contains(&format!("({total}쌍)")), "the total is given");
+    assert!(html.contains("href=\"/visits?page=2\""), "a next page");
+    let svg = svg_with(&html, "network").expect("network graph");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed SVG");
+    assert_eq!(count_class(&doc, "path", "edge"), GRAPH_PAIRS);
+    assert!(html.contains(&format!("전체 {total}개는 아래 표에 있습니다")));
+    let taken = html.matches("배운 점 ").count();
+    assert_eq!(taken, TAKEAWAYS_SHOWN.min(3 * visits), "takeaways capped");
+    assert!(
+        html.contains(&format!("배운 점 {}-0", visits - 1)),
+        "latest visit first"
+    );
+    assert!(
+        !html.contains("배운 점 0-0"),
+        "the oldest left for /takeaways"
+    );
+
+    let page2 = app.get_html("/visits?page=2").await;
+    assert_eq!(
+        page2.matches("<tr class=\"visit-pair\">").count(),
+        total - PAIRS_PER_PAGE as usize
+    );
+    assert!(page2.contains("href=\"/visits?page=1\""));
+}
