@@ -56,6 +56,8 @@ pub struct AppState {
     pub list_indexes: Arc<crate::web::cache::PageCache<crate::directory::list_index::ListIndex>>,
     /// The home page's counts and report lists, until a write changes them.
     pub home: Arc<crate::web::cache::PageCache<crate::home::HomeData>>,
+    /// The visit network (as readers and as editors see it), until a write changes it.
+    pub visits: Arc<crate::web::cache::PageCache<crate::reports::visits::VisitData>>,
 }
 
 /// Searches kept by each instance (about 30 KB each at most).
@@ -87,6 +89,7 @@ impl AppState {
                 crate::domain::EntryKind::ALL.len(),
             )),
             home: Arc::new(crate::web::cache::PageCache::new(1)),
+            visits: Arc::new(crate::web::cache::PageCache::new(2)),
         }
     }
 }

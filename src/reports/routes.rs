@@ -68,6 +68,12 @@ async fn show_visits(
     } else {
         &[ReportState::Published]
     };
-    let net = visits::network(&state.db, states, query.number()).await?;
+    let data = state
+        .visits
+        .get_or_load(&state.stamps, &visits::key(states), || {
+            visits::compute(&state.db, states)
+        })
+        .await?;
+    let net = visits::network(&state.db, &data, query.number()).await?;
     Ok(visits_views::visits_page(&ctx, &net))
 }

@@ -51,16 +51,20 @@ pub fn pairs(reports: &[Visit]) -> Vec<VisitPair> {
             }
         }
     }
+    let returned: std::collections::HashSet<(i64, i64)> = by_pair
+        .keys()
+        .filter(|&&(v, h)| by_pair.contains_key(&(h, v)))
+        .copied()
+        .collect();
     let mut out: Vec<VisitPair> = by_pair
-        .iter()
-        .map(|(&(visitor, host), list)| {
-            let mut reports = list.clone();
+        .into_iter()
+        .map(|((visitor, host), mut reports)| {
             reports.sort_by_key(|r| (r.visited_at.is_none(), r.visited_at));
             VisitPair {
                 visitor,
                 host,
                 reports,
-                reciprocated: by_pair.contains_key(&(host, visitor)),
+                reciprocated: returned.contains(&(visitor, host)),
             }
         })
         .collect();
@@ -126,17 +130,38 @@ pub struct VisitNetwork {
     pub takeaways_total: u64,
 }
 
-/// The visit network over the reports in `states`, with page `page` of its pairs.
+/// The whole network over the reports of some states, computed once per change stamp
+/// ([`crate::app::AppState::visits`]): every pair, most visits first, the most visited
+/// entries, and which visits' takeaways the page lists.
+#[derive(Debug, Default)]
+pub struct VisitData {
+    pairs: Vec<VisitPair>,
+    most_visited: Vec<(i64, usize)>,
+    /// The visits whose takeaways are listed, latest first, with their reports.
+    takeaway_reports: Vec<(i64, VisitReport)>,
+    takeaways_total: u64,
+}
+
+/// The cache key of the network over `states`.
+pub fn key(states: &[ReportState]) -> String {
+    let names: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    names.join(",")
+}
+
+/// Computes the network over the reports in `states`.
 ///
 /// Reads the reports' titles and dates and their visitor and host rows only — never a body —
 /// and groups the rows by report in one pass: at 100,000 entries and 8,000 published visits
 /// the page had read every report whole (2 s, ~200 MB of bodies) and listed 10 MB of pairs.
-pub async fn network(
-    db: &impl ConnectionTrait,
-    states: &[ReportState],
-    page: u64,
-) -> AppResult<VisitNetwork> {
+pub async fn compute(db: &impl ConnectionTrait, states: &[ReportState]) -> AppResult<VisitData> {
     let states: Vec<&str> = states.iter().map(|s| s.as_str()).collect();
+    let of_states = || {
+        Query::select()
+            .column(report::Column::Id)
+            .from(report::Entity)
+            .and_where(report::Column::State.is_in(states.iter().copied()))
+            .to_owned()
+    };
     let rows: Vec<(i64, String, String, String, Option<NaiveDateTime>)> = report::Entity::find()
         .select_only()
         .columns([
@@ -153,11 +178,6 @@ pub async fn network(
         .all(db)
         .await?;
     // The roles of those reports, by a subquery rather than thousands of bound ids.
-    let of_reports = Query::select()
-        .column(report::Column::Id)
-        .from(report::Entity)
-        .and_where(report::Column::State.is_in(states.iter().copied()))
-        .to_owned();
     let roles: Vec<(i64, i64, String)> = report_entry::Entity::find()
         .select_only()
         .columns([
@@ -166,7 +186,7 @@ pub async fn network(
             report_entry::Column::Role,
         ])
         .filter(report_entry::Column::Role.is_in(["visitor", "host"]))
-        .filter(report_entry::Column::ReportId.in_subquery(of_reports))
+        .filter(report_entry::Column::ReportId.in_subquery(of_states()))
         .into_tuple()
         .all(db)
         .await?;
@@ -199,49 +219,19 @@ pub async fn network(
         visit_reports.insert(id, v.clone());
         visits.push((v, visitors, hosts));
     }
-    let all = pairs(&visits);
-    let most_visited: Vec<(i64, usize)> = most_visited(&all)
+    let pairs = pairs(&visits);
+    drop(visits);
+    let most_visited: Vec<(i64, usize)> = most_visited(&pairs)
         .into_iter()
         .take(MOST_VISITED_SHOWN)
         .collect();
-    let pager = Pager {
-        page,
-        per_page: PAIRS_PER_PAGE,
-        total: all.len() as u64,
-    };
-    let shown: Vec<VisitPair> = all
-        .iter()
-        .skip(usize::try_from(pager.offset()).unwrap_or(usize::MAX))
-        .take(PAIRS_PER_PAGE as usize)
-        .cloned()
-        .collect();
-    let graph: Vec<VisitPair> = all.iter().take(GRAPH_PAIRS).cloned().collect();
-    let named = shown
-        .iter()
-        .chain(&graph)
-        .flat_map(|p| [p.visitor, p.host])
-        .chain(most_visited.iter().map(|&(id, _)| id));
-    let entries = entries_by_id(db, named.collect::<HashSet<i64>>()).await?;
 
-    // Takeaways of the visits, latest visit first, read for the shown ones only.
-    let mut latest_first: Vec<i64> = visit_reports.keys().copied().collect();
-    latest_first.sort_unstable_by_key(|id| {
-        let r = &visit_reports[id];
-        (std::cmp::Reverse(r.visited_at), std::cmp::Reverse(*id))
-    });
+    // Takeaways of the visits, latest visit first: enough visits for the page's list.
     let counts: Vec<(i64, i64)> = takeaway::Entity::find()
         .select_only()
         .column(takeaway::Column::ReportId)
         .column_as(Expr::cust("COUNT(*)"), "n")
-        .filter(
-            takeaway::Column::ReportId.in_subquery(
-                Query::select()
-                    .column(report::Column::Id)
-                    .from(report::Entity)
-                    .and_where(report::Column::State.is_in(states.iter().copied()))
-                    .to_owned(),
-            ),
-        )
+        .filter(takeaway::Column::ReportId.in_subquery(of_states()))
         .group_by(takeaway::Column::ReportId)
         .into_tuple()
         .all(db)
@@ -250,44 +240,92 @@ pub async fn network(
         .into_iter()
         .filter(|(id, _)| visit_reports.contains_key(id))
         .collect();
-    let takeaways_total = counts.values().map(|&n| n as u64).sum();
-    let mut wanted = Vec::new();
-    let mut room = TAKEAWAYS_SHOWN as i64;
-    for id in latest_first {
-        if room <= 0 {
+    let takeaways_total = counts.values().map(|&n| n.max(0) as u64).sum();
+    let mut with_takeaways: Vec<i64> = counts.keys().copied().collect();
+    with_takeaways.sort_unstable_by_key(|id| {
+        (
+            std::cmp::Reverse(visit_reports[id].visited_at),
+            std::cmp::Reverse(*id),
+        )
+    });
+    let mut takeaway_reports = Vec::new();
+    let mut listed = 0;
+    for id in with_takeaways {
+        if listed >= TAKEAWAYS_SHOWN as i64 {
             break;
         }
-        if let Some(&n) = counts.get(&id) {
-            wanted.push(id);
-            room -= n;
+        listed += counts[&id];
+        if let Some(r) = visit_reports.remove(&id) {
+            takeaway_reports.push((id, r));
         }
     }
+    Ok(VisitData {
+        pairs,
+        most_visited,
+        takeaway_reports,
+        takeaways_total,
+    })
+}
+
+/// Page `page` of the network `data`, with the entries it names and its takeaways.
+pub async fn network(
+    db: &impl ConnectionTrait,
+    data: &VisitData,
+    page: u64,
+) -> AppResult<VisitNetwork> {
+    let pager = Pager {
+        page,
+        per_page: PAIRS_PER_PAGE,
+        total: data.pairs.len() as u64,
+    };
+    let shown: Vec<VisitPair> = data
+        .pairs
+        .iter()
+        .skip(usize::try_from(pager.offset()).unwrap_or(usize::MAX))
+        .take(PAIRS_PER_PAGE as usize)
+        .cloned()
+        .collect();
+    let graph: Vec<VisitPair> = data.pairs.iter().take(GRAPH_PAIRS).cloned().collect();
+    let named = shown
+        .iter()
+        .chain(&graph)
+        .flat_map(|p| [p.visitor, p.host])
+        .chain(data.most_visited.iter().map(|&(id, _)| id));
+    let entries = entries_by_id(db, named.collect::<HashSet<i64>>()).await?;
+    let rank: HashMap<i64, usize> = data
+        .takeaway_reports
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
     let mut takeaways: Vec<VisitTakeaway> = takeaway::Entity::find()
-        .filter(takeaway::Column::ReportId.is_in(wanted.iter().copied()))
-        .order_by_asc(takeaway::Column::Position)
+        .filter(takeaway::Column::ReportId.is_in(rank.keys().copied()))
         .all(db)
         .await?
         .into_iter()
         .filter_map(|t| {
-            let report = visit_reports.get(&t.report_id)?.clone();
+            let report = data
+                .takeaway_reports
+                .get(*rank.get(&t.report_id)?)?
+                .1
+                .clone();
             Some(VisitTakeaway {
                 takeaway: t,
                 report,
             })
         })
         .collect();
-    let rank: HashMap<i64, usize> = wanted.iter().enumerate().map(|(i, id)| (*id, i)).collect();
-    takeaways.sort_by_key(|t| (rank[&t.takeaway.report_id], t.takeaway.position));
+    takeaways.sort_by_key(|t| (rank.get(&t.takeaway.report_id), t.takeaway.position));
     takeaways.truncate(TAKEAWAYS_SHOWN);
     Ok(VisitNetwork {
         pairs: shown,
-        pairs_total: all.len() as u64,
+        pairs_total: data.pairs.len() as u64,
         page,
         graph,
         entries,
-        most_visited,
+        most_visited: data.most_visited.clone(),
         takeaways,
-        takeaways_total,
+        takeaways_total: data.takeaways_total,
     })
 }
 
