@@ -417,12 +417,25 @@ impl Client<'_> {
 
 /// A new report in `state`, written straight through sea-orm.
 pub async fn insert_report(app: &TestApp, slug: &str, title: &str, state: &str, body: &str) {
+    insert_visited_report(app, slug, title, state, body, None).await;
+}
+
+/// [`insert_report`] with the visit's date and time, returning the stored row.
+pub async fn insert_visited_report(
+    app: &TestApp,
+    slug: &str,
+    title: &str,
+    state: &str,
+    body: &str,
+    visited_at: Option<chrono::NaiveDateTime>,
+) -> report::Model {
     let now = chrono::Utc::now();
     report::ActiveModel {
         slug: Set(slug.into()),
         title: Set(title.into()),
         state: Set(state.into()),
         body: Set(body.into()),
+        visited_at: Set(visited_at),
         created_at: Set(now),
         updated_at: Set(now),
         version: Set(1),
@@ -430,7 +443,7 @@ pub async fn insert_report(app: &TestApp, slug: &str, title: &str, state: &str, 
     }
     .insert(&app.db)
     .await
-    .expect("insert report");
+    .expect("insert report")
 }
 
 /// A new entry of `kind` named `name`, written straight through sea-orm.

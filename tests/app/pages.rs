@@ -419,21 +419,10 @@ async fn cached_home_page_follows_every_write(backend: Backend) {
     assert_eq!(count(&app.get_html("/").await, EntryKind::Place), places);
 
     // Visited now, so it is the latest on both backends (they sort a missing date apart).
-    let now = Utc::now();
-    tambang::entities::report::ActiveModel {
-        slug: Set("cache-check".into()),
-        title: Set("캐시확인용보고서".into()),
-        state: Set("published".into()),
-        body: Set("본문".into()),
-        visited_at: Set(Some(now.naive_utc())),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    let now = Some(Utc::now().naive_utc());
+    let title = "캐시확인용보고서";
+    crate::helpers::insert_visited_report(&app, "cache-check", title, "published", "본문", now)
+        .await;
     assert!(
         app.get_html("/").await.contains("캐시확인용보고서"),
         "stale report list"

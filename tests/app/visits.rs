@@ -176,12 +176,11 @@ both_backends!(many_visits_are_paged_and_the_graph_keeps_the_most_frequent);
 /// At national scale there are thousands of pairs: the table is paged, the graph draws the
 /// most frequent ones and says so, and the takeaways list the latest visits' with a count.
 async fn many_visits_are_paged_and_the_graph_keeps_the_most_frequent(backend: Backend) {
-    use tambang::entities::{report, report_entry, takeaway};
+    use tambang::entities::{report_entry, takeaway};
     use tambang::reports::visits::{GRAPH_PAIRS, PAIRS_PER_PAGE, TAKEAWAYS_SHOWN};
     let app = spawn_app(backend).await;
     let host = crate::helpers::insert_entry(&app, "center", "host-center", "방문받는센터").await;
     let visits = PAIRS_PER_PAGE as usize + 10;
-    let now = chrono::Utc::now();
     for i in 0..visits {
         let visitor = crate::helpers::insert_entry(
             &app,
@@ -190,22 +189,19 @@ async fn many_visits_are_paged_and_the_graph_keeps_the_most_frequent(backend: Ba
             &format!("방문기관{i:03}"),
         )
         .await;
-        let r = report::ActiveModel {
-            slug: Set(format!("visit-{i}")),
-            title: Set(format!("방문 {i}")),
-            state: Set("published".into()),
-            body: Set("본문".into()),
-            visited_at: Set(chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
-                .and_then(|d| d.and_hms_opt(10, 0, 0))
-                .map(|t| t + chrono::Duration::days(i as i64))),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
+        let visited = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .map(|t| t + chrono::Duration::days(i as i64));
+        let (slug, title) = (format!("visit-{i}"), format!("방문 {i}"));
+        let r = crate::helpers::insert_visited_report(
+            &app,
+            &slug,
+            &title,
+            "published",
+            "본문",
+            visited,
+        )
+        .await;
         for (entry_id, role) in [(visitor.id, "visitor"), (host.id, "host")] {
             report_entry::ActiveModel {
                 report_id: Set(r.id),
