@@ -167,7 +167,7 @@ pub async fn serve(
     // imports; also ones that name nothing) are checked, so start-up does not grow with the
     // number of reports either.
     let background = state.clone();
-    tokio::spawn(async move {
+    let start_up = tokio::spawn(async move {
         match background.mentions.rebuild(&background.db).await {
             Ok(n) => tracing::info!("mention dictionary built for {n} entries"),
             Err(e) => {
@@ -185,7 +185,7 @@ pub async fn serve(
         // Search indexes a bulk write left in many segments (see `search::compact`).
         crate::search::compact::compact_logged(&background.db).await;
     });
-    axum::serve(
+    let served = axum::serve(
         listener,
         router(state).into_make_service_with_connect_info::<SocketAddr>(),
     )
@@ -193,5 +193,11 @@ pub async fn serve(
         let _ = tokio::signal::ctrl_c().await;
     })
     .await
-    .map_err(|e| AppError::Internal(format!("server stopped: {e}")))
+    .map_err(|e| AppError::Internal(format!("server stopped: {e}")));
+    // Stopped while the start-up work still ran (Ctrl-C right after start): it is dropped here,
+    // before the runtime shuts down and cancels its blocking build under it, which it would
+    // report as a failed build.
+    start_up.abort();
+    let _ = start_up.await;
+    served
 }
