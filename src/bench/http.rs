@@ -137,9 +137,9 @@ pub fn run(
     opts: HttpOptions,
     scratch: &Path,
 ) -> AppResult<HttpFigures> {
-    let cold = match sqlite_files(url) {
-        Some(files) => {
-            evict(&files)?;
+    let cold = match crate::bench::run::sqlite_path(url) {
+        Some(path) => {
+            evict(&[format!("{path}-wal"), path])?;
             let (server, first) = start(url)?;
             drop(server);
             Some(first.as_secs_f64() * 1000.0)
@@ -212,21 +212,9 @@ fn start(url: &str) -> AppResult<(Server, Duration)> {
     }
 }
 
-/// The SQLite database file of `url` and its write-ahead log, or `None` for another backend.
-fn sqlite_files(url: &str) -> Option<Vec<std::path::PathBuf>> {
-    let path = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))?
-        .split('?')
-        .next()?;
-    let db = std::path::PathBuf::from(path);
-    let wal = std::path::PathBuf::from(format!("{path}-wal"));
-    Some(vec![db, wal])
-}
-
 /// Drops `files`' pages from the operating system's page cache (written out first, since
 /// only clean pages can be dropped): the next reads come from the disk, as after a reboot.
-fn evict(files: &[std::path::PathBuf]) -> AppResult<()> {
+fn evict(files: &[String]) -> AppResult<()> {
     use std::os::fd::AsRawFd;
     for path in files {
         let Ok(file) = std::fs::OpenOptions::new()
@@ -241,8 +229,7 @@ fn evict(files: &[std::path::PathBuf]) -> AppResult<()> {
         let rc = unsafe { libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_DONTNEED) };
         if rc != 0 {
             return Err(AppError::internal(format!(
-                "cannot drop {} from the page cache (error {rc})",
-                path.display()
+                "cannot drop {path} from the page cache (error {rc})"
             )));
         }
     }

@@ -556,11 +556,11 @@ fn pg_database_name(url: &str) -> String {
         .to_string()
 }
 
-/// The file of an SQLite URL (`None` for in-memory databases).
-fn sqlite_path(url: &str) -> Option<String> {
+/// The file of an SQLite URL (`None` for in-memory databases and other backends).
+pub(crate) fn sqlite_path(url: &str) -> Option<String> {
     let path = url
-        .trim_start_matches("sqlite://")
-        .trim_start_matches("sqlite:")
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?
         .split('?')
         .next()
         .unwrap_or_default();

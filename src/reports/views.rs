@@ -46,13 +46,7 @@ pub fn list_page(ctx: &Ctx, rows: &[report::Model], pager: Pager) -> Markup {
             }
             @if rows.is_empty() { p { (ctx.t("아직 보고서가 없습니다.", "No reports yet.")) } }
             @else { ul.plain { @for r in rows { li { (report_line(r)) } } } }
-            @if pager.pages() > 1 {
-                nav.pager {
-                    @if pager.has_prev() { a href={ "/reports?page=" (pager.page - 1) } { "← 이전" } }
-                    span { (pager.page) " / " (pager.pages()) }
-                    @if pager.has_next() { a href={ "/reports?page=" (pager.page + 1) } { "다음 →" } }
-                }
-            }
+            (crate::web::pagination::nav("/reports", pager))
         },
     )
 }

@@ -51,7 +51,7 @@ pub fn pairs(reports: &[Visit]) -> Vec<VisitPair> {
             }
         }
     }
-    let returned: std::collections::HashSet<(i64, i64)> = by_pair
+    let returned: HashSet<(i64, i64)> = by_pair
         .keys()
         .filter(|&&(v, h)| by_pair.contains_key(&(h, v)))
         .copied()

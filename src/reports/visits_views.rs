@@ -13,7 +13,7 @@ use crate::entities::entry;
 use crate::reports::visits::{PAIRS_PER_PAGE, VisitNetwork, VisitPair};
 use crate::web::format::date_ko;
 use crate::web::layout::page;
-use crate::web::pagination::Pager;
+use crate::web::pagination::{self, Pager};
 use crate::web::url::encode_component;
 
 const SIZE: f64 = 560.0;
@@ -163,13 +163,7 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                         }
                     }
                 }
-                @if pager.pages() > 1 {
-                    nav.pager {
-                        @if pager.has_prev() { a href={ "/visits?page=" (pager.page - 1) } { "← 이전" } }
-                        span { (pager.page) " / " (pager.pages()) }
-                        @if pager.has_next() { a href={ "/visits?page=" (pager.page + 1) } { "다음 →" } }
-                    }
-                }
+                (pagination::nav("/visits", pager))
                 h2 { (ctx.t("가장 많이 방문받은 곳", "Most visited")) }
                 ol {
                     @for (id, n) in &net.most_visited {

@@ -1,6 +1,7 @@
 //! Page numbers from the query string, parsed leniently: a list page must never fail because
 //! someone typed `?page=-1` or `?page=abc`.
 
+use maud::{Markup, html};
 use serde::Deserialize;
 
 /// Entries per list page.
@@ -47,6 +48,20 @@ impl Pager {
     }
     pub fn has_next(&self) -> bool {
         self.page < self.pages()
+    }
+}
+
+/// Previous and next links under a list at `path` (`path?page=N`), when it has more than one
+/// page.
+pub fn nav(path: &str, pager: Pager) -> Markup {
+    html! {
+        @if pager.pages() > 1 {
+            nav.pager {
+                @if pager.has_prev() { a href={ (path) "?page=" (pager.page - 1) } { "← 이전" } }
+                span { (pager.page) " / " (pager.pages()) }
+                @if pager.has_next() { a href={ (path) "?page=" (pager.page + 1) } { "다음 →" } }
+            }
+        }
     }
 }
 
