@@ -58,6 +58,9 @@ pub struct AppState {
     pub home: Arc<crate::web::cache::PageCache<crate::home::HomeData>>,
     /// The visit network (as readers and as editors see it), until a write changes it.
     pub visits: Arc<crate::web::cache::PageCache<crate::reports::visits::VisitData>>,
+    /// Recently shown pages of the reports list (as readers and as editors see it), until a
+    /// write changes them.
+    pub report_lists: Arc<crate::web::cache::PageCache<crate::reports::queries::ReportLines>>,
 }
 
 /// Searches kept by each instance (about 30 KB each at most).
@@ -66,6 +69,8 @@ const SEARCHES_CACHED: usize = 500;
 const ENTRY_PAGES_CACHED: usize = 2_000;
 /// List pages kept by each instance (50 rows and the facet counts, about 60 KB each).
 const LISTS_CACHED: usize = 200;
+/// Pages of the reports list kept by each instance (50 titles, about 5 KB each).
+const REPORT_LISTS_CACHED: usize = 100;
 
 impl AppState {
     /// State with default settings.
@@ -90,6 +95,7 @@ impl AppState {
             )),
             home: Arc::new(crate::web::cache::PageCache::new(1)),
             visits: Arc::new(crate::web::cache::PageCache::new(2)),
+            report_lists: Arc::new(crate::web::cache::PageCache::new(REPORT_LISTS_CACHED)),
         }
     }
 }

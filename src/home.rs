@@ -7,17 +7,16 @@ use crate::app::AppState;
 use crate::auth::extract::Ctx;
 use crate::directory::queries::count_by_kind;
 use crate::domain::{EntryKind, ReportState};
-use crate::entities::report;
 use crate::error::AppResult;
-use crate::reports::queries::latest;
+use crate::reports::queries::{ReportLine, latest};
 use crate::reports::views::report_line;
 use crate::web::layout::page;
 
 /// What the home page shows: each kind's count and the latest and next visits.
 pub struct HomeData {
     counts: Vec<(EntryKind, i64)>,
-    recent: Vec<report::Model>,
-    upcoming: Vec<report::Model>,
+    recent: Vec<ReportLine>,
+    upcoming: Vec<ReportLine>,
 }
 
 /// `GET /`
@@ -30,17 +29,12 @@ pub async fn show_home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Mar
         .home
         .get_or_load(&state.stamps, "", || async {
             let counts = count_by_kind(&state.db).await?;
-            // The lists show no body: kept without them.
-            let without_body = |mut r: report::Model| {
-                r.body = String::new();
-                r
-            };
             let recent = latest(&state.db, ReportState::Published, 5).await?;
             let upcoming = latest(&state.db, ReportState::Planned, 5).await?;
             Ok(HomeData {
                 counts,
-                recent: recent.into_iter().map(without_body).collect(),
-                upcoming: upcoming.into_iter().map(without_body).collect(),
+                recent,
+                upcoming,
             })
         })
         .await?;
@@ -50,8 +44,8 @@ pub async fn show_home(State(state): State<AppState>, ctx: Ctx) -> AppResult<Mar
 fn home_page(
     ctx: &Ctx,
     counts: &[(EntryKind, i64)],
-    recent: &[report::Model],
-    upcoming: &[report::Model],
+    recent: &[ReportLine],
+    upcoming: &[ReportLine],
 ) -> Markup {
     page(
         ctx,

@@ -25,6 +25,7 @@ mod m20261206_000016_audit_summary;
 mod m20261206_000017_pg_alias_names;
 mod m20261206_000018_pg_report_body_lz4;
 mod m20261206_000019_report_state_visited;
+mod m20261207_000020_report_visit_order;
 mod util;
 
 /// The ordered list of migrations.
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_pg_alias_names::Migration),
             Box::new(m20261206_000018_pg_report_body_lz4::Migration),
             Box::new(m20261206_000019_report_state_visited::Migration),
+            Box::new(m20261207_000020_report_visit_order::Migration),
         ]
     }
 }

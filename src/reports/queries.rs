@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, SelectModel,
 };
 
 use crate::directory::queries::entries_by_id;
@@ -26,43 +27,62 @@ fn visible(include_drafts: bool) -> sea_orm::Select<report::Entity> {
     }
 }
 
+/// A report as a line of a list shows it: no body, which a list never shows and which is most
+/// of a report's bytes (50 bodies of 2,000–10,000 characters were read for each list page).
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct ReportLine {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub state: String,
+    pub visited_at: Option<chrono::NaiveDateTime>,
+}
+
+/// `query` read as [`ReportLine`]s.
+fn lines(query: sea_orm::Select<report::Entity>) -> sea_orm::Selector<SelectModel<ReportLine>> {
+    use report::Column as C;
+    query
+        .select_only()
+        .columns([C::Id, C::Slug, C::Title, C::State, C::VisitedAt])
+        .into_model::<ReportLine>()
+}
+
+/// One page of the reports list and where it sits.
+pub type ReportLines = (Vec<ReportLine>, Pager);
+
 /// A page of public reports, newest visit first.
 pub async fn list_reports(
     db: &impl ConnectionTrait,
     include_drafts: bool,
     page: u64,
     per_page: u64,
-) -> AppResult<(Vec<report::Model>, Pager)> {
+) -> AppResult<ReportLines> {
     let total = visible(include_drafts).count(db).await?;
     let pager = Pager {
         page,
         per_page,
         total,
     };
-    let rows = visible(include_drafts)
+    let query = visible(include_drafts)
         .order_by_desc(report::Column::VisitedAt)
         .order_by_desc(report::Column::Id)
         .offset(pager.offset())
-        .limit(per_page)
-        .all(db)
-        .await?;
-    Ok((rows, pager))
+        .limit(per_page);
+    Ok((lines(query).all(db).await?, pager))
 }
 
-/// The newest `n` public reports in `state`.
+/// The newest `n` public reports in `state` (the next `n` for planned visits).
 pub async fn latest(
     db: &impl ConnectionTrait,
     state: ReportState,
     n: u64,
-) -> AppResult<Vec<report::Model>> {
+) -> AppResult<Vec<ReportLine>> {
     let query = report::Entity::find().filter(report::Column::State.eq(state.as_str()));
     let query = match state {
         ReportState::Planned => query.order_by_asc(report::Column::VisitedAt),
         _ => query.order_by_desc(report::Column::VisitedAt),
     };
-    Ok(query
-        .order_by_desc(report::Column::Id)
-        .limit(n)
+    Ok(lines(query.order_by_desc(report::Column::Id).limit(n))
         .all(db)
         .await?)
 }

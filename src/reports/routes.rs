@@ -23,15 +23,21 @@ pub fn routes() -> Router<AppState> {
         .route("/visits", get(show_visits))
 }
 
-/// Lists public reports, newest visit first.
+/// Lists public reports, newest visit first. A page is kept until a write: counting the
+/// reports a reader may see read 9,000 index entries for every request at 10,000 reports.
 async fn list_reports(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Markup> {
-    let (rows, pager) =
-        queries::list_reports(&state.db, ctx.can_edit(), query.number(), PER_PAGE).await?;
-    Ok(views::list_page(&ctx, &rows, pager))
+    let (drafts, page) = (ctx.can_edit(), query.number());
+    let lines = state
+        .report_lists
+        .get_or_load(&state.stamps, &format!("{drafts}:{page}"), || {
+            queries::list_reports(&state.db, drafts, page, PER_PAGE)
+        })
+        .await?;
+    Ok(views::list_page(&ctx, &lines.0, lines.1))
 }
 
 /// Shows one report.

@@ -5,8 +5,7 @@ use maud::{Markup, html};
 use crate::auth::extract::Ctx;
 use crate::directory::views::{entry_link, history};
 use crate::domain::ReportState;
-use crate::entities::report;
-use crate::reports::queries::ReportPage;
+use crate::reports::queries::{ReportLine, ReportPage};
 use crate::reports::route::Route;
 use crate::reports::route_views::route_section;
 use crate::web::format::{date_ko, datetime_ko};
@@ -22,7 +21,7 @@ fn state_badge(raw: &str) -> Markup {
 }
 
 /// One line describing a report in a list.
-pub fn report_line(r: &report::Model) -> Markup {
+pub fn report_line(r: &ReportLine) -> Markup {
     html! {
         a href={ "/reports/" (r.slug) } { (r.title) } " " (state_badge(&r.state))
         @if let Some(v) = r.visited_at { " " span.muted { (date_ko(v.date())) } }
@@ -30,7 +29,7 @@ pub fn report_line(r: &report::Model) -> Markup {
 }
 
 /// `GET /reports`
-pub fn list_page(ctx: &Ctx, rows: &[report::Model], pager: Pager) -> Markup {
+pub fn list_page(ctx: &Ctx, rows: &[ReportLine], pager: Pager) -> Markup {
     page(
         ctx,
         "탐방 보고서",

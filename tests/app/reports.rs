@@ -312,3 +312,89 @@ async fn a_long_bodys_history_reads_cut_lines(backend: Backend) {
     let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
     assert!(admin.get("/admin/audit").await.body.contains(&line));
 }
+
+both_backends!(reports_list_pages_newest_visit_first_and_hides_drafts_from_readers);
+
+/// The list is in visit order, newest first (the later written first on the same date), 50
+/// to a page; readers never see drafts, editors do; a line is a title, never the body.
+async fn reports_list_pages_newest_visit_first_and_hides_drafts_from_readers(backend: Backend) {
+    use crate::helpers::insert_visited_report;
+    let app = spawn_app(backend).await;
+    let at = |day: i64| {
+        chrono::NaiveDate::from_ymd_opt(2030, 1, 1)
+            .and_then(|d| d.and_hms_opt(10, 0, 0))
+            .map(|t| t + chrono::Duration::days(day))
+    };
+    for i in 0..52 {
+        let (slug, title) = (format!("list-{i:02}"), format!("목록 보고서 {i:02}"));
+        insert_visited_report(
+            &app,
+            &slug,
+            &title,
+            "published",
+            "본문은 목록에 없다",
+            at(i),
+        )
+        .await;
+    }
+    insert_visited_report(&app, "same-a", "같은 날 먼저", "published", "", at(60)).await;
+    insert_visited_report(&app, "same-b", "같은 날 나중", "planned", "", at(60)).await;
+    insert_visited_report(&app, "list-draft", "목록 초안", "draft", "", at(90)).await;
+
+    let reader = app.get_html("/reports").await;
+    let position = |html: &str, title: &str| html.find(title);
+    assert!(
+        position(&reader, "목록 초안").is_none(),
+        "a draft is not listed"
+    );
+    let order: Vec<Option<usize>> = [
+        "같은 날 나중",
+        "같은 날 먼저",
+        "목록 보고서 51",
+        "목록 보고서 04",
+    ]
+    .iter()
+    .map(|t| position(&reader, t))
+    .collect();
+    assert!(order.iter().all(Option::is_some), "{order:?}");
+    assert!(order.is_sorted(), "newest visit first: {order:?}");
+    assert_eq!(reader.matches("href=\"/reports/list-").count(), 48);
+    assert!(!reader.contains("목록 보고서 03") && !reader.contains("본문은 목록에 없다"));
+    let second = app.get_html("/reports?page=2").await;
+    let order: Vec<Option<usize>> = ["목록 보고서 03", "목록 보고서 00"]
+        .iter()
+        .map(|t| position(&second, t))
+        .collect();
+    assert!(
+        order.iter().all(Option::is_some) && order.is_sorted(),
+        "{order:?}"
+    );
+
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let listed = editor.get("/reports").await.body;
+    let draft = position(&listed, "목록 초안");
+    assert!(draft.is_some() && draft < position(&listed, "같은 날 나중"));
+
+    // Pages are kept until a write: the draft published (an audited change) is listed.
+    assert!(!app.state.report_lists.is_empty(), "list pages kept");
+    let draft = report::Entity::find()
+        .filter(report::Column::Slug.eq("list-draft"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut active: report::ActiveModel = draft.clone().into();
+    active.state = sea_orm::Set("published".into());
+    tambang::audit::update(
+        &app.db,
+        &tambang::audit::Actor::system("test"),
+        &draft,
+        active,
+    )
+    .await
+    .unwrap();
+    let reader = app.get_html("/reports").await;
+    let published = position(&reader, "목록 초안");
+    assert!(published.is_some(), "stale list");
+    assert!(published < position(&reader, "같은 날 나중"));
+}
