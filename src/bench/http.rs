@@ -7,13 +7,13 @@
 //! operating system's cache beforehand (`posix_fadvise(DONTNEED)`, no privileges needed), as
 //! after a reboot, and every page the start-up and the first page need is read from disk
 //! (PostgreSQL's files and buffers are its server's, so there only the warm start is timed).
-//! Then
-//! `wrk` (Debian package `wrk`) runs against one route at a time — home page, search, entry
-//! page, list page, report page, compare page — for a fixed number of seconds with a fixed number of
-//! connections, cycling through request paths drawn from the generated data (the same mix as
-//! the in-process phase), each of which was first requested once (it must answer 200, and
-//! the caches are then warm). Afterwards the server's peak resident memory (`VmHWM`) is read from
-//! `/proc` and the server is stopped with SIGINT, the way Ctrl-C stops it.
+//! Then `wrk` (Debian package `wrk`) runs against one route at a time — home page, search,
+//! entry page, list page, report page, compare page, reports list — for a fixed number of
+//! seconds with a fixed number of connections, cycling through request paths drawn from the
+//! generated data (the same mix as the in-process phase), each of which was first requested
+//! once (it must answer 200, and the caches are then warm). Afterwards the server's peak
+//! resident memory (`VmHWM`) is read from `/proc` and the server is stopped with SIGINT, the
+//! way Ctrl-C stops it.
 //!
 //! Nothing here asserts a time: it measures and prints. Without `wrk` on PATH the phase is
 //! skipped with a note (start-up and memory are still measured).
@@ -275,6 +275,18 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
             })
             .collect()
     };
+    // Drawn last, so the routes above get the paths they got before this route was timed.
+    let report_pages = m
+        .report_slugs
+        .len()
+        .div_ceil(crate::web::pagination::PER_PAGE as usize);
+    let report_lists = if report_pages == 0 {
+        Vec::new()
+    } else {
+        (0..N)
+            .map(|_| format!("/reports?page={}", rng.range(1, report_pages as i64)))
+            .collect()
+    };
     vec![
         // The first page everyone opens; one path.
         ("home page", vec!["/".to_string()]),
@@ -283,6 +295,7 @@ fn route_paths(m: &Material, codes: &[String], rng: &mut Rng) -> Vec<(&'static s
         ("list page", lists),
         ("report page", reports),
         ("compare page", compare),
+        ("reports list", report_lists),
     ]
 }
 
