@@ -69,8 +69,9 @@ const SEARCHES_CACHED: usize = 500;
 const ENTRY_PAGES_CACHED: usize = 2_000;
 /// List pages kept by each instance (50 rows and the facet counts, about 60 KB each).
 const LISTS_CACHED: usize = 200;
-/// Pages of the reports list kept by each instance (50 titles, about 5 KB each).
-const REPORT_LISTS_CACHED: usize = 100;
+/// Pages of the reports list kept by each instance (50 titles, 5–8 KB each): every page of
+/// 10,000 reports as readers and as editors see them.
+const REPORT_LISTS_CACHED: usize = 400;
 
 impl AppState {
     /// State with default settings.

