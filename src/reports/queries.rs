@@ -39,7 +39,9 @@ pub struct ReportLine {
 }
 
 /// `query` read as [`ReportLine`]s.
-fn lines(query: sea_orm::Select<report::Entity>) -> sea_orm::Selector<SelectModel<ReportLine>> {
+pub(crate) fn lines(
+    query: sea_orm::Select<report::Entity>,
+) -> sea_orm::Selector<SelectModel<ReportLine>> {
     use report::Column as C;
     query
         .select_only()

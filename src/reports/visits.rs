@@ -12,6 +12,7 @@ use crate::directory::queries::entries_by_id;
 use crate::domain::ReportState;
 use crate::entities::{entry, report, report_entry, takeaway};
 use crate::error::AppResult;
+use crate::reports::queries::{ReportLine, lines};
 use crate::web::pagination::Pager;
 
 /// One report seen as a visit.
@@ -162,21 +163,14 @@ pub async fn compute(db: &impl ConnectionTrait, states: &[ReportState]) -> AppRe
             .and_where(report::Column::State.is_in(states.iter().copied()))
             .to_owned()
     };
-    let rows: Vec<(i64, String, String, String, Option<NaiveDateTime>)> = report::Entity::find()
-        .select_only()
-        .columns([
-            report::Column::Id,
-            report::Column::Slug,
-            report::Column::Title,
-            report::Column::State,
-            report::Column::VisitedAt,
-        ])
-        .filter(report::Column::State.is_in(states.iter().copied()))
-        .order_by_asc(report::Column::VisitedAt)
-        .order_by_asc(report::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let rows = lines(
+        report::Entity::find()
+            .filter(report::Column::State.is_in(states.iter().copied()))
+            .order_by_asc(report::Column::VisitedAt)
+            .order_by_asc(report::Column::Id),
+    )
+    .all(db)
+    .await?;
     // The roles of those reports, by a subquery rather than thousands of bound ids.
     let roles: Vec<(i64, i64, String)> = report_entry::Entity::find()
         .select_only()
@@ -201,7 +195,14 @@ pub async fn compute(db: &impl ConnectionTrait, states: &[ReportState]) -> AppRe
     }
     let mut visit_reports: HashMap<i64, VisitReport> = HashMap::new();
     let mut visits: Vec<Visit> = Vec::new();
-    for (id, slug, title, state, visited_at) in rows {
+    for ReportLine {
+        id,
+        slug,
+        title,
+        state,
+        visited_at,
+    } in rows
+    {
         let Some((mut visitors, mut hosts)) = sides.remove(&id) else {
             continue;
         };
