@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use crate::auth::extract::Ctx;
-use crate::domain::MentionState;
+use crate::domain::{EntryKind, MentionMethod, MentionState};
 use crate::linking::store::ShownMention;
 use crate::web::layout::csrf_field;
 
@@ -57,7 +57,40 @@ pub fn body_with_mentions(ctx: &Ctx, body: &str, mentions: &[ShownMention]) -> M
 }
 
 /// The review list below the body (editors): each suggestion with its forms.
-pub fn review_list(ctx: &Ctx, report_slug: &str, mentions: &[ShownMention]) -> Markup {
+/// A "link to another entry" that could not be done: which suggestion, what the editor typed
+/// (shown again in its field) and why, shown beside that field.
+#[derive(Debug, Clone)]
+pub struct LinkAttempt {
+    pub mention_id: i64,
+    pub other: String,
+    pub error: String,
+}
+
+/// A stored label (`MentionMethod`, `EntryKind`) in the reader's language; an unknown value
+/// as it is.
+fn label_of<T: std::str::FromStr>(
+    ctx: &Ctx,
+    stored: &str,
+    labels: impl Fn(T) -> (&'static str, &'static str),
+) -> String {
+    match stored.parse::<T>() {
+        Ok(v) => {
+            let (ko, en) = labels(v);
+            ctx.t(ko, en).to_string()
+        }
+        Err(_) => stored.to_string(),
+    }
+}
+
+/// The review table of a report's suggestions (editors), with `attempt` shown at its row.
+pub fn review_list(
+    ctx: &Ctx,
+    report_slug: &str,
+    mentions: &[ShownMention],
+    attempt: Option<&LinkAttempt>,
+) -> Markup {
+    let method = |m: &str| label_of(ctx, m, |v: MentionMethod| (v.label_ko(), v.label_en()));
+    let kind = |k: &str| label_of(ctx, k, |v: EntryKind| (v.label_ko(), v.label_en()));
     let suggested: Vec<&ShownMention> = mentions
         .iter()
         .filter(|s| s.mention.state == MentionState::Suggested.as_str())
@@ -86,20 +119,28 @@ pub fn review_list(ctx: &Ctx, report_slug: &str, mentions: &[ShownMention]) -> M
                                 td {
                                     @match target {
                                         Some(e) => { a href={ "/e/" (e.slug) } { (e.name) } }
-                                        None => { (ctx.t("새 항목 후보", "New entry candidate")) @if let Some(k) = &m.candidate_kind { " (" (k) ")" } }
+                                        None => { (ctx.t("새 항목 후보", "New entry candidate")) @if let Some(k) = &m.candidate_kind { " (" (kind(k)) ")" } }
                                     }
                                 }
-                                td { (m.method) " · " (format!("{:.0}%", m.confidence * 100.0)) }
+                                td { (method(&m.method)) " · " (format!("{:.0}%", m.confidence * 100.0)) }
                                 td {
                                     @if m.entry_id.is_some() {
                                         form.inline method="post" action={ "/mentions/" (m.id) "/confirm" } { (csrf_field(ctx)) button type="submit" { (ctx.t("맞음", "Confirm")) } }
                                         " "
                                     }
                                     form.inline method="post" action={ "/mentions/" (m.id) "/reject" } { (csrf_field(ctx)) button type="submit" { (ctx.t("아님", "Reject")) } }
-                                    form.inline method="post" action={ "/mentions/" (m.id) "/link" } {
+                                    @let failed = attempt.filter(|a| a.mention_id == m.id);
+                                    @let field = format!("link-{}", m.id);
+                                    // The fragment brings the editor back to this row when the
+                                    // page comes back with an error.
+                                    form.inline.field-error[failed.is_some()] method="post" action={ "/mentions/" (m.id) "/link#review-" (m.id) } {
                                         (csrf_field(ctx))
-                                        " " input type="text" name="other" placeholder=(ctx.t("다른 항목 이름", "another entry")) size="12";
+                                        " " input id=(field) type="text" name="other" value=[failed.map(|a| a.other.as_str())]
+                                            aria-label=(ctx.t("연결할 다른 항목의 이름, 별칭 또는 주소", "Name, alias or address of the entry to link"))
+                                            placeholder=(ctx.t("다른 항목 이름", "another entry")) size="12"
+                                            aria-invalid=[failed.map(|_| "true")] aria-describedby=[failed.map(|_| format!("{field}-error"))];
                                         button type="submit" { (ctx.t("에 연결", "Link")) }
+                                        @if let Some(a) = failed { " " span.error-text id={ (field) "-error" } { (a.error) } }
                                     }
                                     @if m.entry_id.is_none() {
                                         " " a href={ "/entries/new?kind=" (m.candidate_kind.as_deref().unwrap_or("enterprise")) } { (ctx.t("항목 만들기", "Create entry")) }

@@ -10,6 +10,7 @@ use crate::auth::extract::Ctx;
 use crate::domain::ReportState;
 use crate::error::{AppError, AppResult};
 use crate::linking::store::Shown;
+use crate::linking::views::LinkAttempt;
 use crate::reports::route::Route;
 use crate::reports::{queries, views, visits, visits_views};
 use crate::web::pagination::{PER_PAGE, PageQuery};
@@ -46,12 +47,23 @@ async fn show_report(
     ctx: Ctx,
     SlugPath(slug): SlugPath,
 ) -> AppResult<Markup> {
+    report_markup(&state, &ctx, &slug, None).await
+}
+
+/// The report page as `ctx` sees it, with a failed "link to another entry" shown at its
+/// suggestion (the review routes come back here with one).
+pub(crate) async fn report_markup(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    attempt: Option<&LinkAttempt>,
+) -> AppResult<Markup> {
     let shown = if ctx.can_edit() {
         Shown::All
     } else {
         Shown::Confirmed
     };
-    let page = queries::report_page(&state.db, &slug, ctx.can_edit(), Some(shown))
+    let page = queries::report_page(&state.db, slug, ctx.can_edit(), Some(shown))
         .await?
         .ok_or(AppError::NotFound)?;
     let route = Route::of_page(&page);
@@ -60,7 +72,13 @@ async fn show_report(
     } else {
         Default::default()
     };
-    Ok(views::report_page(&ctx, &page, &route, &boundaries.areas))
+    Ok(views::report_page(
+        ctx,
+        &page,
+        &route,
+        &boundaries.areas,
+        attempt,
+    ))
 }
 
 /// The visit network: published reports, and planned visits for editors.

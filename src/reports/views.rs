@@ -56,6 +56,7 @@ pub fn report_page(
     p: &ReportPage,
     route: &Route,
     outlines: &[crate::boundary::Area],
+    attempt: Option<&crate::linking::views::LinkAttempt>,
 ) -> Markup {
     let r = &p.report;
     let tags: Vec<String> = r
@@ -107,7 +108,7 @@ pub fn report_page(
             h2 { (ctx.t("본문", "Report")) }
             (crate::linking::views::body_with_mentions(ctx, &r.body, &p.mentions))
             @if ctx.can_edit() {
-                (crate::linking::views::review_list(ctx, &r.slug, &p.mentions))
+                (crate::linking::views::review_list(ctx, &r.slug, &p.mentions, attempt))
             }
             (crate::reports::photo_views::photo_grid(ctx, &r.slug, &p.photos))
             @if !p.takeaways.is_empty() {

@@ -3,7 +3,7 @@
 
 use axum::http::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
-use tambang::domain::Role;
+use tambang::domain::{EntryKind, MentionMethod, Role};
 use tambang::entities::{entry, mention, report};
 
 use crate::both_backends;
@@ -162,6 +162,142 @@ async fn the_founding_report_links_every_entry_it_names(backend: Backend) {
         .await
         .body;
     assert!(store.contains("언급된 보고서") && store.contains("/reports/seed-report"));
+}
+
+both_backends!(linking_a_suggestion_elsewhere_names_the_entry_or_says_why_beside_the_field);
+
+async fn linking_a_suggestion_elsewhere_names_the_entry_or_says_why_beside_the_field(
+    backend: Backend,
+) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let body = "성동 기업들과 바른참에서 점심을 먹고 ‘새로운협동조합’도 만났다.";
+    let r = editor
+        .post_form(
+            "/reports",
+            &[
+                ("title", "연결 테스트"),
+                ("state", "published"),
+                ("slug", "link-test"),
+                ("body", body),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let rep = report::Entity::find()
+        .filter(report::Column::Slug.eq("link-test"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mentions = || async {
+        mention::Entity::find()
+            .filter(mention::Column::ReportId.eq(rep.id))
+            .all(&app.db)
+            .await
+            .unwrap()
+    };
+    let before = mentions().await;
+    let short = before
+        .iter()
+        .find(|m| m.surface == "성동" && m.state == "suggested")
+        .expect("district short form suggested")
+        .clone();
+    let candidate = before
+        .iter()
+        .find(|m| m.entry_id.is_none())
+        .expect("the quoted name is a new-entry candidate")
+        .clone();
+
+    // The review table speaks Korean: how each was found, and the candidate's kind.
+    let page = editor.get("/reports/link-test").await.body;
+    let method: MentionMethod = short.method.parse().unwrap();
+    assert!(
+        page.contains(&format!("<td>{} · ", method.label_ko())),
+        "{page}"
+    );
+    assert!(
+        !page.contains(&format!("{} · ", short.method)),
+        "raw method shown"
+    );
+    let kind: EntryKind = candidate
+        .candidate_kind
+        .as_deref()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        page.contains(&format!("새 항목 후보 ({})", kind.label_ko())),
+        "{page}"
+    );
+
+    // A name no entry bears: the report page again, the reason beside this suggestion's
+    // field, what was typed still in it, nothing changed.
+    let link = format!("/mentions/{}/link", short.id);
+    let r = editor.post_form(&link, &[("other", "없는기업이름")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let field = format!("link-{}", short.id);
+    assert!(
+        r.body.contains(&format!(
+            "id=\"{field}\" type=\"text\" name=\"other\" value=\"없는기업이름\""
+        )),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body
+            .contains(&format!("aria-describedby=\"{field}-error\""))
+    );
+    assert!(
+        r.body
+            .contains(&format!("<span class=\"error-text\" id=\"{field}-error\">"))
+    );
+    assert!(r.body.contains("(이)라는 항목이 없습니다"));
+    assert_eq!(
+        r.body.matches("class=\"error-text\"").count(),
+        1,
+        "only that row"
+    );
+    // Empty: asked for a name, not told that '' is missing.
+    let r = editor.post_form(&link, &[("other", "  ")]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body
+            .contains("연결할 항목의 이름, 별칭 또는 주소를 입력해 주세요.")
+    );
+    let unchanged = mentions().await;
+    assert_eq!(
+        unchanged
+            .iter()
+            .map(|m| (m.id, m.state.clone(), m.entry_id))
+            .collect::<Vec<_>>(),
+        before
+            .iter()
+            .map(|m| (m.id, m.state.clone(), m.entry_id))
+            .collect::<Vec<_>>()
+    );
+
+    // A name that is an entry's: linked to it, confirmed, back to the report.
+    let center = entry::Entity::find()
+        .filter(entry::Column::Name.eq("성동구사회적경제지원센터"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("demo center");
+    let r = editor
+        .post_form(&link, &[("other", "성동구사회적경제지원센터")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/reports/link-test#mentions"));
+    let linked = mention::Entity::find_by_id(short.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (linked.state.as_str(), linked.entry_id),
+        ("confirmed", Some(center.id))
+    );
 }
 
 both_backends!(suggestions_are_reviewed_and_survive_edits);
