@@ -4,7 +4,7 @@ use maud::{Markup, html};
 
 use crate::audit::queries::Change;
 use crate::audit::queries::RecentFilter;
-use crate::audit::shown;
+use crate::audit::{labels, shown};
 use crate::auth::extract::Ctx;
 use crate::domain::Role;
 use crate::entities::user;
@@ -36,9 +36,11 @@ pub fn admin_index(ctx: &Ctx) -> Markup {
     )
 }
 
-fn role_select(name: &str, current: &str) -> Markup {
+/// The role picker; `label` names it where no `label` element wraps it (a row of the users
+/// table: "역할: someone@example.org").
+fn role_select(name: &str, current: &str, label: Option<&str>) -> Markup {
     html! {
-        select name=(name) {
+        select name=(name) aria-label=[label] {
             @for r in Role::ALL {
                 option value=(r.as_str()) selected[r.as_str() == current] { (r.label_ko()) " (" (r.label_en()) ")" }
             }
@@ -63,7 +65,7 @@ pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Marku
                             td {
                                 form.inline method="post" action={ "/admin/users/" (u.id) "/role" } {
                                     (csrf_field(ctx))
-                                    (role_select("role", &u.role)) " "
+                                    (role_select("role", &u.role, Some(&format!("역할 (Role): {}", u.email)))) " "
                                     button type="submit" { "바꾸기" }
                                 }
                             }
@@ -78,7 +80,7 @@ pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Marku
                 (input("이메일", "email", "email", &form.email, &form.errors))
                 (input("이름 (선택)", "display_name", "text", &form.display_name, &form.errors))
                 div class=[form.errors.get("role").map(|_| "field-error")] {
-                    label { "역할" (role_select("role", if form.role.is_empty() { "viewer" } else { &form.role }))
+                    label { "역할" (role_select("role", if form.role.is_empty() { "viewer" } else { &form.role }, None))
                         @if let Some(e) = form.errors.get("role") { span.error-text { (e) } } }
                 }
                 (input("처음 비밀번호 (10자 이상)", "password", "password", "", &form.errors))
@@ -88,18 +90,42 @@ pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Marku
     )
 }
 
-/// One audit row's changes as `field: old → new` lines.
+/// One audit row's changes as `field: old → new` lines, named as the forms name them
+/// (`audit::labels`); the stored name of a field or code is its tooltip.
 pub fn change_lines(row: &Change) -> Markup {
     let fields = row.changes.as_ref().and_then(|c| c.as_object());
+    let table = row.table_name.as_str();
+    let value = |field: &str, v: Option<&serde_json::Value>| -> Markup {
+        let code = v
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| labels::value(table, field, s));
+        match (code, v) {
+            (Some(label), _) => html! { span title=(shown(v)) { (label) } },
+            (None, Some(serde_json::Value::Bool(b))) => {
+                html! { (if *b { "예" } else { "아니오" }) }
+            }
+            (None, _) => html! { (shown(v)) },
+        }
+    };
     html! {
         ul.plain {
             @for (field, pair) in fields.into_iter().flatten() {
                 li {
-                    code { (field) } ": "
-                    (shown(pair.get(0))) " → " (shown(pair.get(1)))
+                    @match labels::field(table, field) {
+                        Some(label) => { span title=(field) { (label) } }
+                        None => { code { (field) } }
+                    }
+                    ": " (value(field, pair.get(0))) " → " (value(field, pair.get(1)))
                 }
             }
         }
+    }
+}
+
+/// The table of an audit row as a person calls it, the stored name as its tooltip.
+pub fn table_name(row: &Change) -> Markup {
+    html! {
+        span title=(row.table_name) { (labels::table(&row.table_name).unwrap_or(&row.table_name)) }
     }
 }
 
@@ -136,7 +162,7 @@ pub fn changes_page(
                             tr {
                                 td { (r.at.format("%Y-%m-%d %H:%M:%S")) }
                                 td { (r.actor) }
-                                td { (r.table_name) " #" (r.row_id) " " span.chip { (r.action.parse::<crate::domain::AuditAction>().map(|a| a.label_ko()).unwrap_or(&r.action)) } }
+                                td { (table_name(r)) " #" (r.row_id) " " span.chip { (r.action.parse::<crate::domain::AuditAction>().map(|a| a.label_ko()).unwrap_or(&r.action)) } }
                                 td { (change_lines(r)) }
                             }
                         }

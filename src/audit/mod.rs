@@ -2,6 +2,7 @@
 //! write and record who did it, when, and the changed fields old → new, on the same connection
 //! — so inside a transaction the write and its audit row commit or roll back together.
 
+pub mod labels;
 pub mod queries;
 pub mod stamp;
 

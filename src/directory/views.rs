@@ -234,7 +234,7 @@ pub fn history(rows: &[Change]) -> Markup {
                     tbody {
                         @for r in rows {
                             tr {
-                                td { (r.at.format("%Y-%m-%d %H:%M")) br; span.muted { (r.table_name) } }
+                                td { (r.at.format("%Y-%m-%d %H:%M")) br; span.muted { (crate::admin::views::table_name(r)) } }
                                 td { (r.actor) }
                                 td { (crate::admin::views::change_lines(r)) }
                             }

@@ -465,9 +465,16 @@ async fn admin_role_changes_are_audited_with_old_and_new(backend: Backend) {
 
     let changes = admin.get("/admin/audit").await;
     assert!(changes.body.contains("staff@example.org") || changes.body.contains("users #"));
-    assert!(changes.body.contains("viewer → editor"));
+    // The change reads as the forms name it; the stored names are the tooltips.
+    let line = "<span title=\"role\">역할</span>: <span title=\"viewer\">열람자</span> → <span title=\"editor\">편집자</span>";
+    assert!(changes.body.contains(line), "{}", changes.body);
+    assert!(
+        changes
+            .body
+            .contains("<span title=\"users\">사용자</span> #")
+    );
     let mine = admin.get(&format!("/admin/audit?user={}", target.id)).await;
-    assert!(!mine.body.contains("viewer → editor"), "filtered by user");
+    assert!(!mine.body.contains(line), "filtered by user");
 
     // A new user from the admin page; errors stay next to the fields.
     let bad = admin

@@ -428,3 +428,24 @@ async fn cached_home_page_follows_every_write(backend: Backend) {
         "stale report list"
     );
 }
+
+both_backends!(history_names_tables_fields_and_codes_as_the_forms_do);
+
+/// The change history speaks as the forms do (판로 유형: 오프라인 매장), not in the schema's
+/// names (`channel`: offline_store), which stay as tooltips.
+async fn history_names_tables_fields_and_codes_as_the_forms_do(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let html = app
+        .get_html(&format!("/e/{}", encode("소영씨스토어")))
+        .await;
+    let history = &html[html.find("변경 기록").expect("history shown")..];
+    assert!(history.contains("<span title=\"outlet_details\">판로 정보</span>"));
+    assert!(
+        history.contains(
+            "<span title=\"channel\">판로 유형</span>: ∅ → <span title=\"offline_store\">오프라인 매장</span>"
+        ),
+        "{history}"
+    );
+    assert!(history.contains("<span title=\"name\">이름</span>: ∅ → 소영씨스토어"));
+    assert!(!history.contains("<code>"), "every field named: {history}");
+}

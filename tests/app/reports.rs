@@ -307,7 +307,11 @@ async fn a_long_bodys_history_reads_cut_lines(backend: Backend) {
 
     let page = editor.get(&url).await.body;
     assert!(page.contains(new.trim_end()), "the body itself is whole");
-    let line = format!("<code>body</code>: {} → {}", cut(old), cut(new));
+    let line = format!(
+        "<span title=\"body\">본문</span>: {} → {}",
+        cut(old),
+        cut(new)
+    );
     assert!(page.contains(&line), "history line {line} missing");
     let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
     assert!(admin.get("/admin/audit").await.body.contains(&line));
