@@ -2,8 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::audit::queries::Change;
-use crate::audit::queries::RecentFilter;
+use crate::audit::queries::{Change, History, RecentFilter, Referred};
 use crate::audit::{labels, shown};
 use crate::auth::extract::Ctx;
 use crate::domain::Role;
@@ -92,19 +91,28 @@ pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Marku
 
 /// One audit row's changes as `field: old → new` lines, named as the forms name them
 /// (`audit::labels`); the stored name of a field or code is its tooltip.
-pub fn change_lines(row: &Change) -> Markup {
+pub fn change_lines(row: &Change, referred: &Referred) -> Markup {
     let fields = row.changes.as_ref().and_then(|c| c.as_object());
     let table = row.table_name.as_str();
     let value = |field: &str, v: Option<&serde_json::Value>| -> Markup {
         let code = v
             .and_then(serde_json::Value::as_str)
             .and_then(|s| labels::value(table, field, s));
-        match (code, v) {
-            (Some(label), _) => html! { span title=(shown(v)) { (label) } },
-            (None, Some(serde_json::Value::Bool(b))) => {
+        let entry = v
+            .and_then(serde_json::Value::as_i64)
+            .filter(|_| labels::refers_to_entry(table, field))
+            .map(|id| (id, referred.get(id)));
+        match (code, entry, v) {
+            (_, Some((id, Some((slug, name)))), _) => {
+                html! { a href={ "/e/" (slug) } title={ "#" (id) } { (name) } }
+            }
+            // An entry deleted since: its number, marked as such.
+            (_, Some((id, None)), _) => html! { "#" (id) " " span.muted { "(삭제됨)" } },
+            (Some(label), _, _) => html! { span title=(shown(v)) { (label) } },
+            (None, None, Some(serde_json::Value::Bool(b))) => {
                 html! { (if *b { "예" } else { "아니오" }) }
             }
-            (None, _) => html! { (shown(v)) },
+            (None, None, _) => html! { (shown(v)) },
         }
     };
     html! {
@@ -132,11 +140,12 @@ pub fn table_name(row: &Change) -> Markup {
 /// `GET /admin/audit`
 pub fn changes_page(
     ctx: &Ctx,
-    rows: &[Change],
+    changes: &History,
     users: &[user::Model],
     filter: &RecentFilter,
 ) -> Markup {
     let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let rows = &changes.rows;
     page(
         ctx,
         "최근 변경 기록",
@@ -163,7 +172,7 @@ pub fn changes_page(
                                 td { (r.at.format("%Y-%m-%d %H:%M:%S")) }
                                 td { (r.actor) }
                                 td { (table_name(r)) " #" (r.row_id) " " span.chip { (r.action.parse::<crate::domain::AuditAction>().map(|a| a.label_ko()).unwrap_or(&r.action)) } }
-                                td { (change_lines(r)) }
+                                td { (change_lines(r, &changes.referred)) }
                             }
                         }
                     }

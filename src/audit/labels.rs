@@ -151,6 +151,16 @@ pub fn field(table: &str, field: &str) -> Option<&'static str> {
     })
 }
 
+/// True when `field` of `table` holds an entry's id (shown as the entry's name).
+pub fn refers_to_entry(table: &str, field: &str) -> bool {
+    // Every table names entries with these columns; `id` is the row's own number.
+    let _ = table;
+    matches!(
+        field,
+        "entry_id" | "operator_id" | "sponsor_id" | "district_id" | "from_id" | "to_id"
+    )
+}
+
 /// The Korean label of a coded value stored in `field` of `table` (`offline_store` →
 /// 오프라인 매장), or `None` when the field holds no code or the value is not one.
 pub fn value(table: &str, field: &str, value: &str) -> Option<&'static str> {

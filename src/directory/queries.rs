@@ -106,7 +106,7 @@ pub struct EntryPage {
     pub aliases: Vec<alias::Model>,
     pub links: Vec<LinkView>,
     pub reports: Vec<ReportRef>,
-    pub history: Vec<crate::audit::queries::Change>,
+    pub history: crate::audit::queries::History,
     /// For a district: per kind, how many entries it has and the first few by name.
     pub in_district: Vec<(EntryKind, u64, Vec<entry::Model>)>,
     /// Published reports whose text mentions the entry (confirmed), newest first, with a

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use crate::audit::queries::Change;
+use crate::audit::queries::History;
 use crate::auth::extract::Ctx;
 use crate::directory::edit_views::{EditPanel, edit_panel};
 use crate::directory::queries::{Details, EntryPage, LinkView};
@@ -223,7 +223,8 @@ fn details(ctx: &Ctx, d: &Details) -> Markup {
 }
 
 /// The change history of a page's rows, newest first.
-pub fn history(rows: &[Change]) -> Markup {
+pub fn history(changes: &History) -> Markup {
+    let rows = &changes.rows;
     html! {
         details.history {
             summary { "변경 기록 " span.en { "History" } " (" (rows.len()) ")" }
@@ -236,7 +237,7 @@ pub fn history(rows: &[Change]) -> Markup {
                             tr {
                                 td { (r.at.format("%Y-%m-%d %H:%M")) br; span.muted { (crate::admin::views::table_name(r)) } }
                                 td { (r.actor) }
-                                td { (crate::admin::views::change_lines(r)) }
+                                td { (crate::admin::views::change_lines(r, &changes.referred)) }
                             }
                         }
                     }

@@ -235,7 +235,7 @@ pub struct ReportPage {
     pub photos: Vec<PhotoMeta>,
     pub takeaways: Vec<(takeaway::Model, Option<entry::Model>)>,
     pub participants: Vec<report_participant::Model>,
-    pub history: Vec<crate::audit::queries::Change>,
+    pub history: crate::audit::queries::History,
     /// The mentions the page shows (none for the API's view), with their entries.
     pub mentions: Vec<ShownMention>,
 }

@@ -2,9 +2,9 @@
 
 use axum::http::StatusCode;
 use chrono::Utc;
-use sea_orm::{ActiveModelTrait, Set};
-use tambang::domain::EntryKind;
-use tambang::entities::entry;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use tambang::domain::{EntryKind, Role};
+use tambang::entities::{entry, outlet_detail};
 
 use crate::both_backends;
 use crate::helpers::{Backend, encode, spawn_app};
@@ -448,4 +448,42 @@ async fn history_names_tables_fields_and_codes_as_the_forms_do(backend: Backend)
     );
     assert!(history.contains("<span title=\"name\">이름</span>: ∅ → 소영씨스토어"));
     assert!(!history.contains("<code>"), "every field named: {history}");
+    // An entry named by its id is shown by its name, linked; the id is the tooltip.
+    let store = entry::Entity::find()
+        .filter(entry::Column::Slug.eq("소영씨스토어"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let operator_id = outlet_detail::Entity::find_by_id(store.id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .and_then(|d| d.operator_id)
+        .expect("the store has an operator");
+    let operator = entry::Entity::find_by_id(operator_id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    let line = format!(
+        "<span title=\"operator_id\">운영 기관</span>: ∅ → <a href=\"/e/{}\" title=\"#{}\">{}</a>",
+        operator.slug, operator.id, operator.name
+    );
+    assert!(history.contains(&line), "{line} in {history}");
+
+    // Deleted, it is its number, marked; the admin's recent changes show the deletion so.
+    let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let r = admin
+        .post_form(&format!("/e/{}/delete", encode(&store.slug)), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let changes = admin.get("/admin/audit").await.body;
+    assert!(
+        changes.contains(&format!(
+            "<span title=\"entry_id\">항목</span>: #{} <span class=\"muted\">(삭제됨)</span> → ∅",
+            store.id
+        )),
+        "{changes}"
+    );
 }

@@ -287,7 +287,8 @@ async fn a_long_bodys_history_reads_cut_lines(backend: Backend) {
         .unwrap();
     let lines = tambang::audit::queries::history(&app.db, &["reports"], row.id, 50)
         .await
-        .unwrap();
+        .unwrap()
+        .rows;
     assert_eq!(lines.len(), 2, "created and edited");
     let body = |i: usize| lines[i].changes.as_ref().unwrap()["body"].clone();
     assert_eq!(
