@@ -112,9 +112,9 @@ pub async fn user(url: &str, action: UserAction) -> AppResult<()> {
         }
         UserAction::List => {
             for u in users::list(&db).await? {
-                let last = u
-                    .last_login_at
-                    .map_or("-".to_string(), |t| t.format("%Y-%m-%d %H:%M").to_string());
+                let last = u.last_login_at.map_or("-".to_string(), |t| {
+                    t.format("%Y-%m-%d %H:%M UTC").to_string()
+                });
                 println!(
                     "{:<6} {:<8} {:<40} last sign-in {last}",
                     u.id, u.role, u.email
@@ -171,7 +171,7 @@ pub async fn token(url: &str, action: TokenAction) -> AppResult<()> {
                     "active"
                 };
                 let used = t.last_used_at.map_or("never".to_string(), |u| {
-                    u.format("%Y-%m-%d %H:%M").to_string()
+                    u.format("%Y-%m-%d %H:%M UTC").to_string()
                 });
                 println!(
                     "{:<6} user {:<6} {state:<8} last used {used:<16} {}",

@@ -8,6 +8,7 @@ use crate::auth::extract::Ctx;
 use crate::domain::Role;
 use crate::entities::user;
 use crate::web::form::{FieldErrors, input};
+use crate::web::format::in_korea;
 use crate::web::layout::{csrf_field, page};
 
 /// What the new-user form shows again after a failed submit.
@@ -68,7 +69,7 @@ pub fn users_page(ctx: &Ctx, users: &[user::Model], form: &NewUserForm) -> Marku
                                     button type="submit" { "바꾸기" }
                                 }
                             }
-                            td { @if let Some(t) = u.last_login_at { (t.format("%Y-%m-%d %H:%M")) } @else { "—" } }
+                            td { @if let Some(t) = u.last_login_at { (in_korea(t).format("%Y-%m-%d %H:%M")) } @else { "—" } }
                         }
                     }
                 }
@@ -112,7 +113,13 @@ pub fn change_lines(row: &Change, referred: &Referred) -> Markup {
             (None, None, Some(serde_json::Value::Bool(b))) => {
                 html! { (if *b { "예" } else { "아니오" }) }
             }
-            (None, None, _) => html! { (shown(v)) },
+            (None, None, _) => {
+                let stored = shown(v);
+                match readable(v) {
+                    Some(r) => html! { span title=(stored) { (r) } },
+                    None => html! { (stored) },
+                }
+            }
         }
     };
     html! {
@@ -127,6 +134,28 @@ pub fn change_lines(row: &Change, referred: &Referred) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// A stored value as a person reads it, when that differs from how it is stored: an instant on
+/// the Korean clock (2026-12-07 13:10, not 2026-12-07T04:10:11.31Z), a wall-clock time without
+/// its `T`, a list of words as words (벤치마킹, 판로 — not `["벤치마킹","판로"]`).
+fn readable(v: Option<&serde_json::Value>) -> Option<String> {
+    use serde_json::Value;
+    match v? {
+        Value::String(s) => {
+            if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+                let t = in_korea(t.with_timezone(&chrono::Utc));
+                return Some(t.format("%Y-%m-%d %H:%M").to_string());
+            }
+            let t = s.parse::<chrono::NaiveDateTime>().ok()?;
+            Some(t.format("%Y-%m-%d %H:%M").to_string())
+        }
+        Value::Array(items) if !items.is_empty() && items.iter().all(Value::is_string) => {
+            let words: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            Some(shown(Some(&Value::String(words.join(", ")))).into_owned())
+        }
+        _ => None,
     }
 }
 
@@ -169,7 +198,7 @@ pub fn changes_page(
                     tbody {
                         @for r in rows {
                             tr {
-                                td { (r.at.format("%Y-%m-%d %H:%M:%S")) }
+                                td { (in_korea(r.at).format("%Y-%m-%d %H:%M:%S")) }
                                 td { (r.actor) }
                                 td { (table_name(r)) " #" (r.row_id) " " span.chip { (r.action.parse::<crate::domain::AuditAction>().map(|a| a.label_ko()).unwrap_or(&r.action)) } }
                                 td { (change_lines(r, &changes.referred)) }
@@ -180,4 +209,35 @@ pub fn changes_page(
             }
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn stored_values_read_as_people_write_them() {
+        let r = |v: serde_json::Value| readable(Some(&v));
+        // Stored in UTC, shown on the Korean clock.
+        assert_eq!(
+            r(json!("2026-12-07T04:10:11.314271605Z")).as_deref(),
+            Some("2026-12-07 13:10")
+        );
+        // A visit's wall-clock time stays as it was written.
+        assert_eq!(
+            r(json!("2023-12-11T10:00:00")).as_deref(),
+            Some("2023-12-11 10:00")
+        );
+        assert_eq!(
+            r(json!(["벤치마킹", "판로", "CSR"])).as_deref(),
+            Some("벤치마킹, 판로, CSR")
+        );
+        // Anything else is shown as stored.
+        assert_eq!(r(json!("소영씨스토어")), None);
+        assert_eq!(r(json!("2023-12-11")), None);
+        assert_eq!(r(json!(7)), None);
+        assert_eq!(r(json!([1, 2])), None);
+        assert_eq!(readable(None), None);
+    }
 }

@@ -5,6 +5,7 @@ use maud::{Markup, html};
 use crate::auth::extract::Ctx;
 use crate::entities::api_token;
 use crate::web::form::{FieldErrors, input};
+use crate::web::format::in_korea;
 use crate::web::layout::{csrf_field, page};
 
 /// What the sign-in form shows again after a failed attempt.
@@ -89,8 +90,8 @@ pub fn account_page(ctx: &Ctx, p: &AccountPage) -> Markup {
                             @for t in &p.tokens {
                                 tr {
                                     td { (t.name) }
-                                    td { (t.created_at.format("%Y-%m-%d %H:%M")) }
-                                    td { @if let Some(u) = t.last_used_at { (u.format("%Y-%m-%d %H:%M")) } @else { "—" } }
+                                    td { (in_korea(t.created_at).format("%Y-%m-%d %H:%M")) }
+                                    td { @if let Some(u) = t.last_used_at { (in_korea(u).format("%Y-%m-%d %H:%M")) } @else { "—" } }
                                     td {
                                         @if t.revoked_at.is_some() { "취소됨" } @else {
                                             form.inline method="post" action={ "/account/tokens/" (t.id) "/revoke" } {

@@ -33,9 +33,7 @@ use crate::compare::history::{self, Replayed, RowState};
 use crate::domain::{CertType, EntryKind, EntryStatus, OutletChannel};
 use crate::entities::{center_detail, district_detail, enterprise_detail, entry, outlet_detail};
 use crate::error::AppResult;
-
-/// Korea keeps UTC+9 all year.
-const KST_HOURS: i64 = 9;
+use crate::web::format::KST_HOURS;
 
 /// Today's date in Korea.
 pub fn today_kst() -> NaiveDate {

@@ -328,8 +328,7 @@ async fn toggle_takeaway(
 }
 
 fn today_kst() -> chrono::NaiveDateTime {
-    (chrono::Utc::now() + chrono::Duration::hours(9))
-        .date_naive()
+    crate::compare::figures::today_kst()
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default()
 }

@@ -1,6 +1,14 @@
 //! Small formatting helpers shared by views.
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
+
+/// Korea keeps UTC+9 all year (no daylight saving time).
+pub const KST_HOURS: i64 = 9;
+
+/// A stored instant (UTC) on Korea's wall clock: how every page shows when something happened.
+pub fn in_korea(t: DateTime<Utc>) -> NaiveDateTime {
+    (t + Duration::hours(KST_HOURS)).naive_utc()
+}
 
 const WEEKDAYS_KO: [&str; 7] = ["월", "화", "수", "목", "금", "토", "일"];
 
@@ -48,6 +56,17 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn instants_are_shown_on_the_korean_clock() {
+        let t = DateTime::parse_from_rfc3339("2026-12-07T16:10:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(
+            in_korea(t).format("%Y-%m-%d %H:%M").to_string(),
+            "2026-12-08 01:10"
+        );
     }
 
     #[test]

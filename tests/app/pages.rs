@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use tambang::domain::{EntryKind, Role};
-use tambang::entities::{entry, outlet_detail};
+use tambang::entities::{audit_log, entry, outlet_detail};
 
 use crate::both_backends;
 use crate::helpers::{Backend, encode, spawn_app};
@@ -471,6 +471,20 @@ async fn history_names_tables_fields_and_codes_as_the_forms_do(backend: Backend)
         operator.slug, operator.id, operator.name
     );
     assert!(history.contains(&line), "{line} in {history}");
+    // When, on the Korean clock (the trail stores UTC).
+    let at = audit_log::Entity::find()
+        .filter(audit_log::Column::TableName.eq("outlet_details"))
+        .filter(audit_log::Column::RowId.eq(store.id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the store's details were recorded")
+        .at;
+    let kst = (at + chrono::Duration::hours(9)).format("%Y-%m-%d %H:%M");
+    assert!(
+        history.contains(&format!("<td>{kst}<br>")),
+        "{kst} in {history}"
+    );
 
     // Deleted, it is its number, marked; the admin's recent changes show the deletion so.
     let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
