@@ -44,6 +44,9 @@ pub struct Ctx {
     pub client_ip: String,
     /// The interface language.
     pub lang: crate::web::lang::Lang,
+    /// The request's query string (without `?`), for links back to the same page such as the
+    /// language switch.
+    pub query: String,
 }
 
 impl Ctx {
@@ -54,6 +57,7 @@ impl Ctx {
             csrf: String::new(),
             client_ip: "unknown".into(),
             lang: crate::web::lang::Lang::Ko,
+            query: String::new(),
         }
     }
     /// Picks Korean or English text for this request.

@@ -166,11 +166,13 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     let secure = state.settings.secure_cookies || cookies::request_is_https(req.headers());
     let chosen_lang = lang::from_query(req.uri().query());
     let lang = chosen_lang.unwrap_or_else(|| lang::negotiate(req.headers()));
+    let query = req.uri().query().unwrap_or_default().to_string();
     req.extensions_mut().insert(Ctx {
         user,
         csrf: csrf.clone(),
         client_ip,
         lang,
+        query,
     });
     let mut response = next.run(req).await;
     if issue_csrf {

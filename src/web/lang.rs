@@ -49,6 +49,22 @@ pub fn from_query(query: Option<&str>) -> Option<Lang> {
         .and_then(|(_, v)| Lang::parse(v))
 }
 
+/// The link that shows the same page in `lang`: the page's query string (`query`, without `?`)
+/// with its `lang` replaced, so a search or a filtered list keeps its terms. A form token in the
+/// query (multipart forms carry it there) is never copied into a link.
+pub fn switch_href(query: &str, lang: Lang) -> String {
+    let mut kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| {
+            let key = pair.split('=').next().unwrap_or_default();
+            !pair.is_empty() && key != "lang" && key != "csrf"
+        })
+        .collect();
+    let choice = format!("lang={}", lang.tag());
+    kept.push(&choice);
+    format!("?{}", kept.join("&"))
+}
+
 /// The language for a request: explicit cookie, else the browser's first supported
 /// preference in `Accept-Language`, else Korean.
 pub fn negotiate(headers: &HeaderMap) -> Lang {
@@ -109,6 +125,17 @@ mod tests {
         assert_eq!(negotiate(&headers("fr", None)), Lang::Ko);
         assert_eq!(negotiate(&headers("en", Some("tambang_lang=ko"))), Lang::Ko);
         assert_eq!(negotiate(&HeaderMap::new()), Lang::Ko);
+    }
+
+    #[test]
+    fn the_switch_keeps_the_page_query_but_its_language_and_form_token() {
+        assert_eq!(switch_href("", Lang::En), "?lang=en");
+        assert_eq!(
+            switch_href("q=%EC%84%B1%EB%8F%99&page=2&lang=ko", Lang::En),
+            "?q=%EC%84%B1%EB%8F%99&page=2&lang=en"
+        );
+        assert_eq!(switch_href("csrf=abc&x=1", Lang::Ko), "?x=1&lang=ko");
+        assert_eq!(switch_href("&&lang=en&", Lang::Ko), "?lang=ko");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use maud::{DOCTYPE, Markup, html};
 use crate::auth::extract::Ctx;
 use crate::domain::EntryKind;
 use crate::error::AppError;
+use crate::web::lang::{Lang, switch_href};
 
 /// The hidden CSRF field every form carries.
 pub fn csrf_field(ctx: &Ctx) -> Markup {
@@ -47,10 +48,10 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                             a href="/login" { (ctx.t("로그인", "Sign in")) }
                         }
                         " "
-                        @if ctx.lang == crate::web::lang::Lang::Ko {
-                            a href="?lang=en" lang="en" hreflang="en" { "English" }
+                        @if ctx.lang == Lang::Ko {
+                            a href=(switch_href(&ctx.query, Lang::En)) lang="en" hreflang="en" { "English" }
                         } @else {
-                            a href="?lang=ko" lang="ko" hreflang="ko" { "한국어" }
+                            a href=(switch_href(&ctx.query, Lang::Ko)) lang="ko" hreflang="ko" { "한국어" }
                         }
                     }
                 }

@@ -218,6 +218,13 @@ async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
     assert!(store.contains("소영씨스토어"), "names stay as written");
     let back = c.get("/?lang=ko").await.body;
     assert!(back.contains("<html lang=\"ko\">") && back.contains("지원센터"));
+    // The switch keeps the page's query: a search stays a search in the other language.
+    let q = encode("성동");
+    let search = c.get(&format!("/search?q={q}&lang=ko")).await.body;
+    assert!(
+        search.contains(&format!("<a href=\"?q={q}&amp;lang=en\" lang=\"en\"")),
+        "{search}"
+    );
 
     let mut browser = app.client();
     let r = browser
