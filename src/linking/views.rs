@@ -56,7 +56,6 @@ pub fn body_with_mentions(ctx: &Ctx, body: &str, mentions: &[ShownMention]) -> M
     }
 }
 
-/// The review list below the body (editors): each suggestion with its forms.
 /// A "link to another entry" that could not be done: which suggestion, what the editor typed
 /// (shown again in its field) and why, shown beside that field.
 #[derive(Debug, Clone)]
@@ -82,7 +81,8 @@ fn label_of<T: std::str::FromStr>(
     }
 }
 
-/// The review table of a report's suggestions (editors), with `attempt` shown at its row.
+/// The review list below the body (editors): each suggestion with its forms, and `attempt`
+/// shown at its row.
 pub fn review_list(
     ctx: &Ctx,
     report_slug: &str,
