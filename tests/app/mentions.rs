@@ -164,6 +164,37 @@ async fn the_founding_report_links_every_entry_it_names(backend: Backend) {
     assert!(store.contains("언급된 보고서") && store.contains("/reports/seed-report"));
 }
 
+/// The text both review tests start from: a district's short form (a suggestion), an exact
+/// name (confirmed), and a quoted name the directory lacks (a new-entry candidate).
+const REVIEW_TEXT: &str = "성동 기업들과 바른참에서 점심을 먹고 ‘새로운협동조합’도 만났다.";
+
+/// Publishes a report with [`REVIEW_TEXT`] through the form, as `editor`; returns its row.
+async fn publish_review_text(
+    app: &crate::helpers::TestApp,
+    editor: &mut crate::helpers::Client<'_>,
+    title: &str,
+    slug: &str,
+) -> report::Model {
+    let r = editor
+        .post_form(
+            "/reports",
+            &[
+                ("title", title),
+                ("state", "published"),
+                ("slug", slug),
+                ("body", REVIEW_TEXT),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    report::Entity::find()
+        .filter(report::Column::Slug.eq(slug))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 both_backends!(linking_a_suggestion_elsewhere_names_the_entry_or_says_why_beside_the_field);
 
 async fn linking_a_suggestion_elsewhere_names_the_entry_or_says_why_beside_the_field(
@@ -171,25 +202,7 @@ async fn linking_a_suggestion_elsewhere_names_the_entry_or_says_why_beside_the_f
 ) {
     let app = spawn_app(backend).await;
     let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
-    let body = "성동 기업들과 바른참에서 점심을 먹고 ‘새로운협동조합’도 만났다.";
-    let r = editor
-        .post_form(
-            "/reports",
-            &[
-                ("title", "연결 테스트"),
-                ("state", "published"),
-                ("slug", "link-test"),
-                ("body", body),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let rep = report::Entity::find()
-        .filter(report::Column::Slug.eq("link-test"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let rep = publish_review_text(&app, &mut editor, "연결 테스트", "link-test").await;
     let mentions = || async {
         mention::Entity::find()
             .filter(mention::Column::ReportId.eq(rep.id))
@@ -305,25 +318,8 @@ both_backends!(suggestions_are_reviewed_and_survive_edits);
 async fn suggestions_are_reviewed_and_survive_edits(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
-    let body = "성동 기업들과 바른참에서 점심을 먹고 ‘새로운협동조합’도 만났다.";
-    let r = editor
-        .post_form(
-            "/reports",
-            &[
-                ("title", "검토 테스트"),
-                ("state", "published"),
-                ("slug", "review-test"),
-                ("body", body),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let rep = report::Entity::find()
-        .filter(report::Column::Slug.eq("review-test"))
-        .one(&app.db)
-        .await
-        .unwrap()
-        .unwrap();
+    let body = REVIEW_TEXT;
+    let rep = publish_review_text(&app, &mut editor, "검토 테스트", "review-test").await;
     let ms = mention::Entity::find()
         .filter(mention::Column::ReportId.eq(rep.id))
         .all(&app.db)
