@@ -23,7 +23,7 @@ mod live;
 mod matcher;
 mod mention;
 mod normalize;
-mod particles;
+pub(crate) mod particles;
 mod tokens;
 mod trie;
 

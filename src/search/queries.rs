@@ -32,7 +32,7 @@ use sea_orm::{
 
 use crate::domain::{EntryKind, ReportState};
 use crate::error::AppResult;
-use crate::search::terms::{SearchQuery, matched_alias};
+use crate::search::terms::{SearchQuery, contains_any, matched_alias};
 
 /// Items shown per group (kind, or reports).
 pub const GROUP_CAP: u64 = 20;
@@ -86,6 +86,9 @@ pub struct ReportGroup {
 pub struct SearchResults {
     pub groups: Vec<KindGroup>,
     pub reports: ReportGroup,
+    /// When the query as typed matched no entry but did once its particles were taken off
+    /// (와디즈에서 → 와디즈): the query the entries were found with.
+    pub entries_as: Option<SearchQuery>,
 }
 
 impl SearchResults {
@@ -106,9 +109,32 @@ pub async fn search(
     // Entries and reports are independent queries: on a pool they run on two connections at
     // once (two cores), so a search waits for the slower of the two, not for both.
     let (groups, reports) = tokio::join!(search_entries(db, query), search_reports(db, query));
+    let mut groups = groups?;
+    let mut entries_as = None;
+    // A name copied from a sentence often keeps its particle (소영씨스토어를). When no entry
+    // is found by its name or an alias as typed (one whose description holds the sentence
+    // may be), the entries are looked up once more without the particles: every entry the
+    // typed words find holds the shorter ones too, so nothing found is lost. Reports are
+    // searched as typed only: their text holds the particle too.
+    let by_name = groups.iter().flat_map(|g| &g.items).any(|h| {
+        h.matched_alias.is_some()
+            || contains_any(&h.name, &query.terms)
+            || h.name_en
+                .as_deref()
+                .is_some_and(|n| contains_any(n, &query.terms))
+    });
+    if !by_name && let Some(stemmed) = query.without_particles() {
+        let found = search_entries(db, &stemmed).await?;
+        let total = |g: &[KindGroup]| g.iter().map(|g| g.total).sum::<u64>();
+        if total(&found) > total(&groups) {
+            groups = found;
+            entries_as = Some(stemmed);
+        }
+    }
     Ok(SearchResults {
-        groups: groups?,
+        groups,
         reports: reports?,
+        entries_as,
     })
 }
 

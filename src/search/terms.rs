@@ -3,6 +3,7 @@
 //! and no markup here, so every rule is unit-tested.
 
 use crate::domain::text::nfc;
+use crate::mentions::particles::particle_suffix_mask;
 
 /// At most this many terms are used; the rest of a pasted paragraph is ignored.
 pub const MAX_TERMS: usize = 8;
@@ -45,6 +46,32 @@ impl SearchQuery {
     /// The query as one string (terms joined by a space), as shown and as ranked against.
     pub fn text(&self) -> String {
         self.terms.join(" ")
+    }
+
+    /// The query with the particles after each term taken off (와디즈에서 → 와디즈,
+    /// 소영씨스토어를 → 소영씨스토어, 성동구에서는 → 성동구): the longest particle stack
+    /// (KOREAN.md) that leaves at least two characters. `None` when no term ends in one.
+    pub fn without_particles(&self) -> Option<SearchQuery> {
+        let mut changed = false;
+        let mut terms: Vec<String> = Vec::with_capacity(self.terms.len());
+        for term in &self.terms {
+            let chars: Vec<char> = term.chars().collect();
+            let mask = particle_suffix_mask(&chars);
+            let strip = (1..chars.len().saturating_sub(1))
+                .rev()
+                .find(|&k| k < 16 && mask & (1 << k) != 0);
+            let stem: String = match strip {
+                Some(k) => {
+                    changed = true;
+                    chars[..chars.len() - k].iter().collect()
+                }
+                None => term.clone(),
+            };
+            if !terms.contains(&stem) {
+                terms.push(stem);
+            }
+        }
+        changed.then_some(SearchQuery { terms })
     }
 }
 
@@ -185,6 +212,32 @@ pub fn matched_alias<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn particles_come_off_every_term_leaving_two_characters() {
+        let stems = |raw: &str| {
+            SearchQuery::parse(raw)
+                .without_particles()
+                .map(|q| q.text())
+        };
+        assert_eq!(stems("와디즈에서").as_deref(), Some("와디즈"));
+        assert_eq!(stems("소영씨스토어를").as_deref(), Some("소영씨스토어"));
+        assert_eq!(stems("성동구에서는").as_deref(), Some("성동구"));
+        assert_eq!(
+            stems("바른참이 성동구에서").as_deref(),
+            Some("바른참 성동구")
+        );
+        assert_eq!(
+            stems("성동구 성동구에서").as_deref(),
+            Some("성동구"),
+            "no duplicate"
+        );
+        // Nothing to take off, or nothing would be left: no second query.
+        assert_eq!(stems("와디즈"), None);
+        assert_eq!(stems("협동조합"), None);
+        assert_eq!(stems("하나"), None);
+        assert_eq!(stems("SOYOUNG"), None);
+    }
 
     fn q(s: &str) -> Vec<String> {
         SearchQuery::parse(s).terms

@@ -71,11 +71,20 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &str) -> Markup
 /// The results part of the search page: groups by kind, then reports, with the terms marked.
 pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
     let terms = &query.terms;
+    // Entries found without the particles are marked with the terms they were found by.
+    let entry_terms = results.entries_as.as_ref().map_or(terms, |q| &q.terms);
     html! {
     @if results.is_empty() {
         p.notice { "검색 결과가 없습니다." }
     } @else {
+        @if let Some(stemmed) = &results.entries_as {
+            p.notice {
+                "‘" (query.text()) "’(으)로는 이름이 맞는 항목이 없어, 조사를 뗀 ‘" (stemmed.text())
+                "’(으)로 찾은 항목입니다."
+            }
+        }
         @for group in &results.groups {
+            @let terms = entry_terms;
             section.search-group {
                 h2 { (group.kind.label_ko()) " " span.count { (count(group.total, group.capped)) } }
                 ul.plain.hits {
@@ -142,6 +151,10 @@ fn more_note(total: u64, capped: bool, shown: usize) -> Markup {
 #[derive(Debug, Serialize)]
 pub struct SearchJson {
     pub query: String,
+    /// Present when the query as typed matched no entry and `groups` were found with its
+    /// particles taken off (와디즈에서 → 와디즈): that query.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entries_searched_as: Option<String>,
     pub groups: Vec<GroupJson>,
     pub reports: ReportsJson,
 }
@@ -185,6 +198,7 @@ pub struct ReportJson {
 pub fn search_json(query: &SearchQuery, results: SearchResults) -> SearchJson {
     SearchJson {
         query: query.text(),
+        entries_searched_as: results.entries_as.as_ref().map(SearchQuery::text),
         groups: results
             .groups
             .into_iter()

@@ -803,3 +803,41 @@ async fn common_words_read_a_bounded_sample_but_exact_names_still_rank_first(bac
     }
     assert_eq!(names(&api(&app, "뷁쀍").await, "place").len(), 3);
 }
+
+both_backends!(a_name_typed_with_its_particle_finds_the_entry_and_says_so);
+
+/// A name copied out of a sentence keeps its particle (소영씨스토어를, 와디즈에서): when no
+/// entry is found by name as typed (㈜오엠인터렉트 is, by its description "소영씨스토어를
+/// 운영하는 회사"), the entries are found without the particle, and the page says which words
+/// found them; reports are still searched as typed.
+async fn a_name_typed_with_its_particle_finds_the_entry_and_says_so(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let plain = api(&app, "소영씨스토어").await;
+    assert!(plain.get("entries_searched_as").is_none(), "{plain}");
+    let json = api(&app, "소영씨스토어를").await;
+    assert_eq!(json["entries_searched_as"], "소영씨스토어", "{json}");
+    assert_eq!(all_names(&json), all_names(&plain), "{json}");
+    assert!(names(&json, "outlet").contains(&"소영씨스토어".to_string()));
+    assert!(names(&json, "partner").contains(&"㈜오엠인터렉트".to_string()));
+
+    let html = app
+        .get_html(&format!("/search?q={}", encode("소영씨스토어를")))
+        .await;
+    assert!(
+        html.contains("‘소영씨스토어를’(으)로는 이름이 맞는 항목이 없어, 조사를 뗀 ‘소영씨스토어’(으)로 찾은 항목입니다."),
+        "{html}"
+    );
+    // The entry's name is marked with the words that found it.
+    assert!(html.contains("<mark>소영씨스토어</mark>"), "{html}");
+
+    // A name found as typed is left alone; a word that is a name plus its particle is cut.
+    let typed = api(&app, "사계절공정여행").await;
+    assert!(typed.get("entries_searched_as").is_none());
+    assert!(all_names(&typed).contains(&"사계절공정여행".to_string()));
+    let stemmed = api(&app, "바른참이").await;
+    assert_eq!(stemmed["entries_searched_as"], "바른참");
+    // Nothing found either way: no note, no results.
+    let none = api(&app, "없는이름을").await;
+    assert!(none.get("entries_searched_as").is_none());
+    assert!(all_names(&none).is_empty());
+}
