@@ -63,9 +63,11 @@ async fn find_entry(state: &AppState, slug: &str) -> AppResult<entry::Model> {
 #[derive(Debug, Default, Deserialize)]
 struct KindQuery {
     kind: Option<String>,
+    /// A name to start from: the review list's "create entry" passes a candidate's text.
+    name: Option<String>,
 }
 
-/// The empty form for a new entry of `?kind=`.
+/// The form for a new entry of `?kind=`, empty or with `?name=` filled in.
 async fn new_entry(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -80,6 +82,15 @@ async fn new_entry(
     let input = EntryInput {
         kind: kind.as_str().into(),
         status: "active".into(),
+        // Only a start: the name is checked like any typed one when the form is saved.
+        name: q
+            .name
+            .as_deref()
+            .map(|n| {
+                let n = crate::domain::text::clean_line(n);
+                n.chars().take(crate::directory::input::MAX_LINE).collect()
+            })
+            .unwrap_or_default(),
         ..Default::default()
     };
     let districts = district_choices(&state).await?;

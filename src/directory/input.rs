@@ -154,7 +154,7 @@ pub struct EntryDraft {
 }
 
 /// Longest single-line value accepted (names, addresses, …).
-const MAX_LINE: usize = 300;
+pub(crate) const MAX_LINE: usize = 300;
 /// Longest multi-line value accepted (descriptions).
 const MAX_TEXT: usize = 20_000;
 

@@ -7,6 +7,7 @@ use crate::auth::extract::Ctx;
 use crate::domain::{EntryKind, MentionMethod, MentionState};
 use crate::linking::store::ShownMention;
 use crate::web::layout::csrf_field;
+use crate::web::url::encode_component;
 
 /// The body text with mentions woven in. Newlines are kept by CSS (`white-space: pre-line`).
 pub fn body_with_mentions(ctx: &Ctx, body: &str, mentions: &[ShownMention]) -> Markup {
@@ -143,7 +144,7 @@ pub fn review_list(
                                         @if let Some(a) = failed { " " span.error-text id={ (field) "-error" } { (a.error) } }
                                     }
                                     @if m.entry_id.is_none() {
-                                        " " a href={ "/entries/new?kind=" (m.candidate_kind.as_deref().unwrap_or("enterprise")) } { (ctx.t("항목 만들기", "Create entry")) }
+                                        " " a href={ "/entries/new?kind=" (m.candidate_kind.as_deref().unwrap_or("enterprise")) "&name=" (encode_component(&m.surface)) } { (ctx.t("항목 만들기", "Create entry")) }
                                     }
                                 }
                             }

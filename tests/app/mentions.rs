@@ -243,6 +243,26 @@ async fn linking_a_suggestion_elsewhere_names_the_entry_or_says_why_beside_the_f
         page.contains(&format!("새 항목 후보 ({})", kind.label_ko())),
         "{page}"
     );
+    // "항목 만들기" opens the new-entry form of the candidate's kind with its name filled in.
+    let create = format!(
+        "/entries/new?kind={}&name={}",
+        kind.as_str(),
+        encode(&candidate.surface)
+    );
+    assert!(
+        page.contains(&create.replace('&', "&amp;")),
+        "{create} in {page}"
+    );
+    let form = editor.get(&create).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains(&format!(
+            "name=\"name\" type=\"text\" value=\"{}\"",
+            candidate.surface
+        )),
+        "{}",
+        form.body
+    );
 
     // A name no entry bears: the report page again, the reason beside this suggestion's
     // field, what was typed still in it, nothing changed.
