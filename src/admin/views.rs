@@ -101,7 +101,7 @@ pub fn change_lines(row: &Change, referred: &Referred) -> Markup {
             .and_then(|s| labels::value(table, field, s));
         let entry = v
             .and_then(serde_json::Value::as_i64)
-            .filter(|_| labels::refers_to_entry(table, field))
+            .filter(|_| labels::refers_to_entry(field))
             .map(|id| (id, referred.get(id)));
         match (code, entry, v) {
             (_, Some((id, Some((slug, name)))), _) => {

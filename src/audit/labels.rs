@@ -151,10 +151,9 @@ pub fn field(table: &str, field: &str) -> Option<&'static str> {
     })
 }
 
-/// True when `field` of `table` holds an entry's id (shown as the entry's name).
-pub fn refers_to_entry(table: &str, field: &str) -> bool {
-    // Every table names entries with these columns; `id` is the row's own number.
-    let _ = table;
+/// True when a field of that name holds an entry's id (shown as the entry's name): every
+/// audited table names entries with these columns; `id` is always the row's own number.
+pub fn refers_to_entry(field: &str) -> bool {
     matches!(
         field,
         "entry_id" | "operator_id" | "sponsor_id" | "district_id" | "from_id" | "to_id"

@@ -52,15 +52,12 @@ impl Referred {
 fn referred_ids(rows: &[Change]) -> Vec<i64> {
     let mut ids: Vec<i64> = rows
         .iter()
-        .filter_map(|r| Some((r.table_name.as_str(), r.changes.as_ref()?.as_object()?)))
-        .flat_map(|(table, fields)| {
-            fields
-                .iter()
-                .filter(move |(field, _)| labels::refers_to_entry(table, field))
-                .filter_map(|(_, pair)| pair.as_array())
-                .flatten()
-                .filter_map(serde_json::Value::as_i64)
-        })
+        .filter_map(|r| r.changes.as_ref()?.as_object())
+        .flatten()
+        .filter(|(field, _)| labels::refers_to_entry(field))
+        .filter_map(|(_, pair)| pair.as_array())
+        .flatten()
+        .filter_map(serde_json::Value::as_i64)
         .collect();
     ids.sort_unstable();
     ids.dedup();

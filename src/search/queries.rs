@@ -86,8 +86,8 @@ pub struct ReportGroup {
 pub struct SearchResults {
     pub groups: Vec<KindGroup>,
     pub reports: ReportGroup,
-    /// When the query as typed matched no entry but did once its particles were taken off
-    /// (와디즈에서 → 와디즈): the query the entries were found with.
+    /// When the query as typed found no entry by its name or an alias, and more entries once
+    /// its particles were taken off (와디즈에서 → 와디즈): the query the entries were found with.
     pub entries_as: Option<SearchQuery>,
 }
 
