@@ -38,6 +38,8 @@ pub fn field(table: &str, field: &str) -> Option<&'static str> {
         ("aliases", "name") => Some("별칭"),
         ("report_participants", "name") => Some("이름"),
         ("report_entries", "role") => Some("방문 관계"),
+        // Not a column: the linker's line when a report's mentions came out different.
+        ("reports", "mentions") => Some("언급"),
         ("users", "display_name") => Some("이름"),
         ("center_details", "operator_id") => Some("운영 기관"),
         ("outlet_details", "operator_id") => Some("운영 기관"),

@@ -50,6 +50,12 @@ const INSERT_BATCH: usize = 500;
 /// one write transaction (see [`crate::linking::relink_report`]): readers never see half a
 /// report's mentions, and the replaced ones go out and the new ones in as a few multi-row
 /// statements.
+///
+/// When the report's mentions come out different — another count of some state, or a
+/// decided one moved — the change is recorded on the report's trail (by `linker`, field
+/// `mentions`, the counts before and after). Like every other write, that moves the change
+/// stamp: suggestions only dropped, or decided mentions only moved, write no new mention row
+/// for the stamp to see, and the cached pages showing them would otherwise stay as they were.
 pub async fn relink(
     db: &impl ConnectionTrait,
     r: &report::Model,
@@ -61,6 +67,8 @@ pub async fn relink(
         .filter(mention::Column::ReportId.eq(r.id))
         .all(db)
         .await?;
+    let before = StateCounts::of(existing.iter().map(|m| m.state.as_str()));
+    let mut moved = 0;
     let mut kept: Vec<(usize, usize, String)> = Vec::new();
     let mut dropped: Vec<i64> = Vec::new();
     for m in existing {
@@ -77,6 +85,7 @@ pub async fn relink(
                 let e = s + m.surface.chars().count();
                 kept.push((s, e, m.state.clone()));
                 if s != start {
+                    moved += 1;
                     let mut a = m.into_active_model();
                     a.start_char = Set(s as i32);
                     a.end_char = Set(e as i32);
@@ -94,6 +103,7 @@ pub async fn relink(
             .await?;
     }
     let live = entries_by_id(db, found.iter().filter_map(|m| m.entry_id)).await?;
+    let mut after = StateCounts::of(kept.iter().map(|(_, _, state)| state.as_str()));
     let now = Utc::now();
     let mut seen: HashSet<(usize, usize)> = HashSet::new();
     let mut rows = Vec::new();
@@ -107,7 +117,12 @@ pub async fn relink(
         {
             continue;
         }
-        let confirmed = auto_confirm && m.auto_confirm();
+        let state = if auto_confirm && m.auto_confirm() {
+            MentionState::Confirmed
+        } else {
+            MentionState::Suggested
+        };
+        after.add(state);
         rows.push(mention::ActiveModel {
             report_id: Set(r.id),
             entry_id: Set(m.entry_id),
@@ -116,13 +131,7 @@ pub async fn relink(
             surface: Set(m.surface.to_string()),
             method: Set(method_str(m.method).to_string()),
             confidence: Set(f64::from(m.confidence)),
-            state: Set(if confirmed {
-                MentionState::Confirmed
-            } else {
-                MentionState::Suggested
-            }
-            .as_str()
-            .to_string()),
+            state: Set(state.as_str().to_string()),
             candidate_kind: Set(m.candidate_kind.map(|k| k.as_str().to_string())),
             created_at: Set(now),
             updated_at: Set(now),
@@ -135,7 +144,70 @@ pub async fn relink(
             .exec_without_returning(db)
             .await?;
     }
+    if before != after || moved > 0 {
+        let mut changes = serde_json::Map::new();
+        changes.insert(
+            "mentions".to_string(),
+            serde_json::json!([before.line(0), after.line(moved)]),
+        );
+        crate::audit::record(
+            db,
+            &crate::audit::Actor::system("linker"),
+            "reports",
+            r.id,
+            crate::domain::AuditAction::Update,
+            changes,
+        )
+        .await?;
+    }
     Ok(())
+}
+
+/// A report's mentions counted by state, for its trail.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct StateCounts {
+    suggested: usize,
+    confirmed: usize,
+    rejected: usize,
+}
+
+impl StateCounts {
+    fn of<'s>(states: impl Iterator<Item = &'s str>) -> Self {
+        let mut counts = StateCounts::default();
+        for state in states.filter_map(|s| s.parse().ok()) {
+            counts.add(state);
+        }
+        counts
+    }
+
+    fn add(&mut self, state: MentionState) {
+        match state {
+            MentionState::Suggested => self.suggested += 1,
+            MentionState::Confirmed => self.confirmed += 1,
+            MentionState::Rejected => self.rejected += 1,
+        }
+    }
+
+    /// `확인 3 · 제안 20`, `없음` when there are none; `moved` decided mentions that now sit
+    /// elsewhere in the text are said after the counts.
+    fn line(self, moved: usize) -> String {
+        let mut parts: Vec<String> = [
+            (MentionState::Confirmed, self.confirmed),
+            (MentionState::Suggested, self.suggested),
+            (MentionState::Rejected, self.rejected),
+        ]
+        .into_iter()
+        .filter(|&(_, n)| n > 0)
+        .map(|(state, n)| format!("{} {n}", state.label_ko()))
+        .collect();
+        if parts.is_empty() {
+            parts.push("없음".to_string());
+        }
+        if moved > 0 {
+            parts.push(format!("위치 옮김 {moved}"));
+        }
+        parts.join(" · ")
+    }
 }
 
 /// A report's mentions in text order.

@@ -637,6 +637,58 @@ async fn a_relink_of_an_older_read_leaves_the_newer_text_alone(backend: Backend)
     assert_eq!(now, vec!["소영씨스토어".to_string()]);
 }
 
+both_backends!(a_relink_that_only_drops_suggestions_reaches_the_cached_pages);
+
+/// A relink can change a report's mentions without writing a new mention row (suggestions only
+/// dropped, decided ones only moved), which the change stamp would not see: it is recorded on
+/// the report's trail, so a page kept before it is shown afresh, with a history line saying
+/// what changed. A relink that changes nothing records nothing.
+async fn a_relink_that_only_drops_suggestions_reaches_the_cached_pages(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let rep = publish_review_text(&app, &mut editor, "다시 찾기", "relink-cache").await;
+    let page = editor.get("/reports/relink-cache").await.body;
+    assert!(page.contains("mark class=\"suggestion\""), "{page}");
+    let stamp = || tambang::audit::stamp::stamp(&app.db);
+    let before = stamp().await.unwrap();
+    let relink_with_nothing_found = || async {
+        let txn = tambang::db::begin_write(&app.db).await.unwrap();
+        tambang::linking::store::relink(&txn, &rep, Vec::new(), false)
+            .await
+            .unwrap();
+        txn.commit().await.unwrap();
+    };
+
+    // Nothing found: the suggestions and the candidate go, the confirmed 바른참 stays, and no
+    // mention row is written.
+    relink_with_nothing_found().await;
+    let left = mention::Entity::find()
+        .filter(mention::Column::ReportId.eq(rep.id))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        left.iter()
+            .map(|m| (m.surface.as_str(), m.state.as_str()))
+            .collect::<Vec<_>>(),
+        [("바른참", "confirmed")]
+    );
+    let after = stamp().await.unwrap();
+    assert_ne!(before, after, "the relink moved the change stamp");
+    let page = editor.get("/reports/relink-cache").await.body;
+    assert!(!page.contains("mark class=\"suggestion\""), "{page}");
+    assert!(
+        page.contains("언급")
+            && page.contains("linker")
+            && page.contains("확인 1 · 제안 2 → 확인 1"),
+        "the history says what the relink changed: {page}"
+    );
+
+    // The same again changes nothing and records nothing.
+    relink_with_nothing_found().await;
+    assert_eq!(stamp().await.unwrap(), after);
+}
+
 both_backends!(a_deleted_entry_stops_linking_even_when_another_is_added);
 
 /// The dictionary notices a deletion through the trigger-kept counter, also when an entry is
