@@ -32,10 +32,13 @@ async fn place(app: &TestApp, slug: &str, lat: f64, lng: f64) {
         .await
         .unwrap()
         .unwrap();
-    let mut m = e.into_active_model();
+    // Through the audit trail, as every write of the app: the page caches see it.
+    let mut m = e.clone().into_active_model();
     m.lat = Set(Some(lat));
     m.lng = Set(Some(lng));
-    m.update(&app.db).await.unwrap();
+    tambang::audit::update(&app.db, &tambang::audit::Actor::system("test"), &e, m)
+        .await
+        .unwrap();
 }
 
 both_backends!(report_page_draws_the_itinerary_as_a_route);
@@ -94,9 +97,11 @@ async fn report_page_draws_the_itinerary_as_a_route(backend: Backend) {
             .await
             .unwrap()
             .unwrap();
-        let mut m = d.into_active_model();
+        let mut m = d.clone().into_active_model();
         m.boundary_geojson = Set(Some(feature["geometry"].to_string()));
-        m.update(&app.db).await.unwrap();
+        tambang::audit::update(&app.db, &tambang::audit::Actor::system("test"), &d, m)
+            .await
+            .unwrap();
     }
     let html = app.get_html(path).await;
     let svg = svg_with(&html, "route-map").expect("route map");
