@@ -11,7 +11,7 @@ use crate::web::url::encode_component;
 
 /// The body text with mentions woven in. Newlines are kept by CSS (`white-space: pre-line`).
 pub fn body_with_mentions(ctx: &Ctx, body: &str, mentions: &[ShownMention]) -> Markup {
-    let text: Vec<char> = body.chars().collect();
+    let len = body.chars().count();
     let show_suggestions = ctx.can_edit();
     let mut shown: Vec<&ShownMention> = mentions
         .iter()
@@ -20,23 +20,42 @@ pub fn body_with_mentions(ctx: &Ctx, body: &str, mentions: &[ShownMention]) -> M
                 || (show_suggestions && m.state == MentionState::Suggested.as_str())
         })
         .filter(|ShownMention { mention: m, .. }| {
-            m.start_char >= 0 && (m.end_char as usize) <= text.len() && m.start_char < m.end_char
+            m.start_char >= 0 && m.start_char < m.end_char && (m.end_char as usize) <= len
         })
         .collect();
     shown.sort_by_key(|s| s.mention.start_char);
-    // Text and mention segments in order; an overlapping mention is skipped.
-    let mut segments: Vec<(String, Option<&ShownMention>)> = Vec::new();
-    let mut pos = 0usize;
+    // Text and mention segments in order, as slices of the body: its characters are walked
+    // once, forwards, to turn the mentions' character offsets into byte offsets. A mention that
+    // runs past the end, or overlaps the one before, is skipped.
+    let mut segments: Vec<(&str, Option<&ShownMention>)> = Vec::with_capacity(2 * shown.len() + 1);
+    let mut starts = body.char_indices().map(|(at, _)| at).chain([body.len()]);
+    // The last character asked for and its byte offset; `starts` stands just after it.
+    let mut last: Option<(usize, usize)> = None;
+    let mut byte_of = |char_no: usize| -> Option<usize> {
+        let skip = match last {
+            Some((c, byte)) if c == char_no => return Some(byte),
+            Some((c, _)) => char_no.checked_sub(c + 1)?,
+            None => char_no,
+        };
+        let byte = starts.nth(skip)?;
+        last = Some((char_no, byte));
+        Some(byte)
+    };
+    let (mut pos, mut pos_char) = (0usize, 0usize);
     for m in shown {
         let (s, e) = (m.mention.start_char as usize, m.mention.end_char as usize);
-        if s < pos {
+        if s < pos_char {
             continue;
         }
-        segments.push((text[pos..s].iter().collect(), None));
-        segments.push((text[s..e].iter().collect(), Some(m)));
-        pos = e;
+        // Both are within the body (filtered above) and at or after the last one asked for.
+        let (Some(start), Some(end)) = (byte_of(s), byte_of(e)) else {
+            break;
+        };
+        segments.push((&body[pos..start], None));
+        segments.push((&body[start..end], Some(m)));
+        (pos, pos_char) = (end, e);
     }
-    segments.push((text[pos.min(text.len())..].iter().collect(), None));
+    segments.push((&body[pos..], None));
     html! {
         div.body-text.pre {
             @for (surface, m) in &segments {
@@ -152,6 +171,134 @@ pub fn review_list(
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::linking::store::{MentionRow, Target};
+
+    fn mention(id: i64, start: i32, end: i32, state: MentionState) -> ShownMention {
+        ShownMention {
+            mention: MentionRow {
+                id,
+                entry_id: Some(id),
+                start_char: start,
+                end_char: end,
+                surface: String::new(),
+                method: "exact_name".into(),
+                confidence: 1.0,
+                state: state.as_str().into(),
+                candidate_kind: None,
+            },
+            target: Some(Target {
+                slug: format!("e{id}"),
+                name: format!("<항목 {id}>"),
+            }),
+        }
+    }
+
+    /// The segments as the page drew them before (the body copied into characters, each
+    /// segment collected into a string), for comparison.
+    fn reference(body: &str, mentions: &[ShownMention]) -> String {
+        let text: Vec<char> = body.chars().collect();
+        let mut shown: Vec<&ShownMention> = mentions
+            .iter()
+            .filter(|s| s.mention.state == MentionState::Confirmed.as_str())
+            .filter(|s| {
+                let m = &s.mention;
+                m.start_char >= 0
+                    && (m.end_char as usize) <= text.len()
+                    && m.start_char < m.end_char
+            })
+            .collect();
+        shown.sort_by_key(|s| s.mention.start_char);
+        let mut out = String::new();
+        let mut pos = 0usize;
+        for s in shown {
+            let (a, b) = (s.mention.start_char as usize, s.mention.end_char as usize);
+            if a < pos {
+                continue;
+            }
+            let before: String = text[pos..a].iter().collect();
+            let surface: String = text[a..b].iter().collect();
+            let t = s.target.as_ref().unwrap();
+            out +=
+                &html! { (before) a.mention href={ "/e/" (t.slug) } title=(t.name) { (surface) } }
+                    .into_string();
+            pos = b;
+        }
+        let rest: String = text[pos.min(text.len())..].iter().collect();
+        out += &html! { (rest) }.into_string();
+        format!("<div class=\"body-text pre\">{out}</div>")
+    }
+
+    #[test]
+    fn mentions_are_woven_in_at_their_characters() {
+        let body = "와디즈와 소영씨스토어, <b>&</b> 바른참에서";
+        let ms = [
+            mention(1, 0, 3, MentionState::Confirmed),
+            mention(2, 5, 11, MentionState::Confirmed),
+            // Adjacent to the one before, overlapping it, a suggestion (readers do not see
+            // it), and one past the end.
+            mention(3, 11, 12, MentionState::Confirmed),
+            mention(4, 10, 14, MentionState::Confirmed),
+            mention(5, 21, 24, MentionState::Suggested),
+            mention(6, 21, 99, MentionState::Confirmed),
+        ];
+        let html = body_with_mentions(&Ctx::anonymous(), body, &ms).into_string();
+        assert_eq!(html, reference(body, &ms));
+        assert!(html.contains(r#"<a class="mention" href="/e/e2" title="&lt;항목 2&gt;">소영씨스토어</a><a class="mention" href="/e/e3""#), "{html}");
+        assert!(
+            html.contains("&lt;b&gt;&amp;&lt;/b&gt; 바른참에서</div>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn any_set_of_mentions_is_drawn_as_before() {
+        let words = [
+            "와디즈",
+            "a",
+            "é",
+            "😀",
+            " ",
+            "\n",
+            "<&>",
+            "성동구사회적경제지원센터",
+        ];
+        let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n.max(1)
+        };
+        for _ in 0..500 {
+            let body: String = (0..next(30)).map(|_| words[next(8) as usize]).collect();
+            let len = body.chars().count() as u64;
+            let ms: Vec<ShownMention> = (0..next(8))
+                .map(|id| {
+                    let start = next(len + 2) as i32;
+                    let end = start + next(6) as i32;
+                    let state = if next(5) == 0 {
+                        MentionState::Suggested
+                    } else {
+                        MentionState::Confirmed
+                    };
+                    mention(id as i64, start, end, state)
+                })
+                .collect();
+            assert_eq!(
+                body_with_mentions(&Ctx::anonymous(), &body, &ms).into_string(),
+                reference(&body, &ms),
+                "{body:?} {:?}",
+                ms.iter()
+                    .map(|m| (m.mention.start_char, m.mention.end_char))
+                    .collect::<Vec<_>>()
+            );
         }
     }
 }
