@@ -146,21 +146,31 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             return error_for(&path, AppError::TooLarge(rule.max_body));
         }
         let (parts, body) = req.into_parts();
-        let bytes = match to_bytes(body, rule.max_body).await {
-            Ok(b) => b,
-            Err(_) => return error_for(&path, AppError::TooLarge(rule.max_body)),
+        let csrf_ok = |body: &[u8]| {
+            let submitted = submitted_csrf(&parts.headers, parts.uri.query(), body);
+            via_bearer.is_some()
+                || (!issue_csrf
+                    && submitted
+                        .as_deref()
+                        .is_some_and(|s| constant_time_eq(s, &csrf)))
         };
-        if via_bearer.is_none() {
-            let submitted = submitted_csrf(&parts.headers, parts.uri.query(), &bytes);
-            let ok = !issue_csrf
-                && submitted
-                    .as_deref()
-                    .is_some_and(|s| constant_time_eq(s, &csrf));
-            if !ok {
+        let body = if rule.streamed && !carries_token(&parts.headers) {
+            // Checked before a byte is read; the route reads the body within the limit.
+            if !csrf_ok(&[]) {
                 return error_for(&path, AppError::Csrf);
             }
-        }
-        req = Request::from_parts(parts, Body::from(bytes));
+            Body::new(http_body_util::Limited::new(body, rule.max_body))
+        } else {
+            let bytes = match to_bytes(body, rule.max_body).await {
+                Ok(b) => b,
+                Err(_) => return error_for(&path, AppError::TooLarge(rule.max_body)),
+            };
+            if !csrf_ok(&bytes) {
+                return error_for(&path, AppError::Csrf);
+            }
+            Body::from(bytes)
+        };
+        req = Request::from_parts(parts, body);
     }
 
     let secure = state.settings.secure_cookies || cookies::request_is_https(req.headers());
@@ -195,15 +205,19 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     response
 }
 
+/// True when the body may carry the CSRF token: an URL-encoded form.
+fn carries_token(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
+}
+
 /// The token a request submits: `X-CSRF-Token` header, a `csrf` form field, or `?csrf=`.
 fn submitted_csrf(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Option<String> {
     if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return Some(h.to_string());
     }
-    let is_form = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
     let from = |raw: &[u8]| {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw)
             .ok()?
@@ -211,7 +225,9 @@ fn submitted_csrf(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Opti
             .find(|(k, _)| k == "csrf")
             .map(|(_, v)| v)
     };
-    if is_form && let Some(t) = from(body) {
+    if carries_token(headers)
+        && let Some(t) = from(body)
+    {
         return Some(t);
     }
     query.and_then(|q| from(q.as_bytes()))

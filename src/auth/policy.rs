@@ -38,9 +38,12 @@ pub const FORM_LIMIT: usize = 1024 * 1024;
 /// Uploaded lists (the import wizard) may be this large.
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
 
-/// A report photo upload (one photo with its caption and credit) may be this large; the photo
-/// itself at most `reports::photo::MAX_PHOTO_BYTES`.
-pub const PHOTO_LIMIT: usize = 10 * 1024 * 1024;
+/// A report photo upload (one photo with its caption and credit) may be this large. Its body
+/// is read in pieces, never held whole, and of the photo only up to
+/// `reports::photo::MAX_PHOTO_BYTES` is kept: a photo between the two is refused beside the
+/// form's file field with the caption and credit still typed in; a larger request gets the
+/// 413 page without being read.
+pub const PHOTO_LIMIT: usize = 32 * 1024 * 1024;
 
 /// One write route: method, axum path pattern, access, and the body size it accepts.
 #[derive(Debug, Clone)]
@@ -49,6 +52,10 @@ pub struct WriteRoute {
     pub path: &'static str,
     pub access: Access,
     pub max_body: usize,
+    /// The body is handed to the route as it arrives instead of read first (a photo upload),
+    /// unless it is an URL-encoded form, which may carry the CSRF token: the token must then
+    /// come in the query string or a header, and reading the body fails past `max_body`.
+    pub streamed: bool,
 }
 
 const fn post(path: &'static str, access: Access) -> WriteRoute {
@@ -57,6 +64,7 @@ const fn post(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: FORM_LIMIT,
+        streamed: false,
     }
 }
 
@@ -66,6 +74,7 @@ const fn put(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: FORM_LIMIT,
+        streamed: false,
     }
 }
 
@@ -75,6 +84,7 @@ const fn delete(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: FORM_LIMIT,
+        streamed: false,
     }
 }
 
@@ -84,6 +94,7 @@ const fn upload(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: UPLOAD_LIMIT,
+        streamed: false,
     }
 }
 
@@ -93,6 +104,7 @@ const fn photo_upload(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: PHOTO_LIMIT,
+        streamed: true,
     }
 }
 

@@ -1,7 +1,8 @@
 //! Report photo routes. Reading follows the report's visibility (a draft's photos are as
 //! hidden as the draft); every write is for editors and listed in `auth::policy::WRITE_ROUTES`
-//! (uploads with the 10 MB `PHOTO_LIMIT`, which the guard enforces from `Content-Length` before
-//! reading the body and again while reading it).
+//! (uploads within `PHOTO_LIMIT`, which the guard enforces from `Content-Length` before reading
+//! the body and again while it is read; the photo itself within `photo::MAX_PHOTO_BYTES`, checked
+//! here so that a photo over it is refused beside the file field, the caption kept).
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Query, State};
@@ -75,14 +76,29 @@ async fn manage_photos(
 /// The fields of an upload form.
 #[derive(Default)]
 struct Upload {
-    file: Option<(String, Vec<u8>)>,
+    file: Option<Received>,
     caption: String,
     credit: String,
 }
 
-/// A multipart body that cannot be read: over the limit (axum's limit error) or malformed.
+/// An uploaded file: its name, its size, and its bytes when it is within
+/// [`photo::MAX_PHOTO_BYTES`] (a larger one is counted, not kept).
+struct Received {
+    name: String,
+    size: usize,
+    bytes: Vec<u8>,
+}
+
+/// A multipart body that cannot be read: over the limit (axum's limit error, or the guard's
+/// for a streamed route, found down the error's sources) or malformed.
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+    let mut source = std::error::Error::source(&e);
+    let mut over_limit = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+    while let Some(s) = source.filter(|_| !over_limit) {
+        over_limit = s.is::<http_body_util::LengthLimitError>();
+        source = s.source();
+    }
+    if over_limit {
         AppError::TooLarge(PHOTO_LIMIT)
     } else {
         AppError::BadRequest(
@@ -93,14 +109,23 @@ fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
 
 async fn read_upload(mut form: Multipart) -> AppResult<Upload> {
     let mut out = Upload::default();
-    while let Some(field) = form.next_field().await.map_err(multipart_error)? {
+    while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
         match field.name() {
             Some("file") => {
                 let name = field.file_name().unwrap_or_default().to_string();
-                let bytes = field.bytes().await.map_err(multipart_error)?;
+                let (mut size, mut bytes) = (0usize, Vec::new());
+                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
+                    size += chunk.len();
+                    if size <= photo::MAX_PHOTO_BYTES {
+                        bytes.extend_from_slice(&chunk);
+                    } else if !bytes.is_empty() {
+                        // Over the limit: read on (the caption may follow) without keeping it.
+                        bytes = Vec::new();
+                    }
+                }
                 // An empty file input sends a part with no name and no bytes.
-                if !(name.is_empty() && bytes.is_empty()) {
-                    out.file = Some((name, bytes.to_vec()));
+                if !(name.is_empty() && size == 0) {
+                    out.file = Some(Received { name, size, bytes });
                 }
             }
             Some("caption") => out.caption = field.text().await.map_err(multipart_error)?,
@@ -119,13 +144,17 @@ fn clean_text(raw: &str, max_chars: usize) -> Option<String> {
 }
 
 /// Checks the uploaded file; the error is the message to show next to the file field.
-fn check_file(file: Option<(String, Vec<u8>)>) -> Result<StoredFile, (StatusCode, String)> {
-    let Some((name, bytes)) = file else {
+fn check_file(file: Option<Received>) -> Result<StoredFile, (StatusCode, String)> {
+    let Some(Received { name, size, bytes }) = file else {
         return Err((
             StatusCode::UNPROCESSABLE_ENTITY,
             "사진 파일을 골라 주세요 (choose a photo file)".into(),
         ));
     };
+    if size > photo::MAX_PHOTO_BYTES {
+        let e = photo::PhotoError::TooLarge { bytes: size };
+        return Err((StatusCode::PAYLOAD_TOO_LARGE, e.to_string()));
+    }
     match photo::process(&bytes) {
         Ok(p) => Ok(StoredFile {
             file_name: sanitize_file_name(&name, p.format),

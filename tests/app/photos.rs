@@ -309,31 +309,97 @@ async fn viewers_cannot_upload_and_draft_photos_stay_hidden(backend: Backend) {
 
 both_backends!(an_over_limit_upload_is_refused_with_413_before_it_is_stored);
 
+/// A photo over 10 MB is refused beside the file field with the caption and credit kept; a
+/// request over the 32 MB a photo upload may send gets the 413 page, from its Content-Length
+/// or, without one, while it is read. Nothing is stored either way.
 async fn an_over_limit_upload_is_refused_with_413_before_it_is_stored(backend: Backend) {
     let app = spawn_app(backend).await;
     let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
     let before = report_photo::Entity::find().count(&app.db).await.unwrap();
     let mut big = png(8, 8);
     big.resize(11 * 1024 * 1024, 0);
-    // With a Content-Length: refused from the header.
-    let r = upload(&mut editor, &photos_url(DEMO), &[], "big.png", &big).await;
-    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(r.body.contains("최대 10MB"), "{}", r.body);
-    // Without one (streamed): refused while reading.
+    let typed = [
+        ("caption", "성수동 <소영씨스토어> 매장"),
+        ("credit", "성동구 사경센터"),
+    ];
+    // The caption comes before the file and the credit after it: both are read.
+    let fields_around = |file: &[u8]| {
+        let (ct, mut body) = multipart(&typed[..1], "big.png", file);
+        let end = body.len() - "--XtambangPhoto42--\r\n".len();
+        body.truncate(end);
+        body.extend_from_slice(
+            format!(
+                "--XtambangPhoto42\r\nContent-Disposition: form-data; name=\"credit\"\r\n\r\n{}\r\n--XtambangPhoto42--\r\n",
+                typed[1].1
+            )
+            .as_bytes(),
+        );
+        (ct, body)
+    };
     let csrf = editor.csrf().await;
-    let (ct, body) = multipart(&[], "big.png", &big);
-    let stream = futures_util_stream(body);
+    for announce in [true, false] {
+        let (ct, body) = fields_around(&big);
+        let mut request =
+            Request::post(format!("{}?csrf={csrf}", photos_url(DEMO))).header("content-type", ct);
+        if announce {
+            request = request.header("content-length", body.len());
+        }
+        let r = editor
+            .send(request.body(futures_util_stream(body)).unwrap())
+            .await;
+        assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+        let file_error = field_error(&r.body, "file");
+        assert!(
+            file_error.contains("11.0MB") && file_error.contains("최대 10MB"),
+            "beside the file field: {file_error:?} in {}",
+            r.body
+        );
+        assert!(
+            r.body
+                .contains("value=\"성수동 &lt;소영씨스토어&gt; 매장\"")
+                && r.body.contains("value=\"성동구 사경센터\""),
+            "what was typed is kept: {}",
+            r.body
+        );
+    }
+
+    // Over what a photo upload may send at all.
+    let mut huge = png(8, 8);
+    huge.resize(33 * 1024 * 1024, 0);
+    // With a Content-Length: refused from the header.
+    let r = upload(&mut editor, &photos_url(DEMO), &typed, "huge.png", &huge).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(r.body.contains("최대 32MB"), "{}", r.body);
+    // Without one (streamed): refused while reading.
+    let (ct, body) = multipart(&typed, "huge.png", &huge);
     let request = Request::post(format!("{}?csrf={csrf}", photos_url(DEMO)))
         .header("content-type", ct)
-        .body(stream)
+        .body(futures_util_stream(body))
         .unwrap();
     let r = editor.send(request).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert!(r.body.contains("최대 10MB"));
+    assert!(r.body.contains("최대 32MB"), "{}", r.body);
+    // A streamed upload's form token is checked before its body is read.
+    let (ct, body) = multipart(&typed, "big.png", &big);
+    let request = Request::post(photos_url(DEMO))
+        .header("content-type", ct)
+        .body(futures_util_stream(body))
+        .unwrap();
+    assert_eq!(editor.send(request).await.status, StatusCode::FORBIDDEN);
     assert_eq!(
         report_photo::Entity::find().count(&app.db).await.unwrap(),
         before
     );
+}
+
+/// The error message shown beside the form's `field` (empty when there is none).
+fn field_error(html: &str, field: &str) -> String {
+    let open = format!("id=\"f-{field}-error\"");
+    html.split_once(&open)
+        .and_then(|(_, rest)| rest.split_once('>'))
+        .and_then(|(_, rest)| rest.split_once("</span>"))
+        .map(|(text, _)| text.to_string())
+        .unwrap_or_default()
 }
 
 /// A body with no known length, sent in 64 KiB chunks.
