@@ -61,10 +61,6 @@ pub struct AppState {
     /// Recently shown pages of the reports list (as readers and as editors see it), until a
     /// write changes them.
     pub report_lists: Arc<crate::web::cache::PageCache<crate::reports::queries::ReportLines>>,
-    /// Recently shown report pages' data (as readers and as editors see them), until a write
-    /// changes them.
-    pub report_pages:
-        Arc<crate::web::cache::PageCache<Option<crate::reports::queries::ReportPage>>>,
 }
 
 /// Searches kept by each instance (about 30 KB each at most).
@@ -76,9 +72,6 @@ const LISTS_CACHED: usize = 200;
 /// Pages of the reports list kept by each instance (50 titles, 5–8 KB each): every page of
 /// 10,000 reports as readers and as editors see them.
 const REPORT_LISTS_CACHED: usize = 400;
-/// Report pages kept by each instance: the body (up to ~30 KB of Korean text), its shown
-/// mentions and related rows, 20–60 KB each.
-const REPORT_PAGES_CACHED: usize = 500;
 
 impl AppState {
     /// State with default settings.
@@ -104,7 +97,6 @@ impl AppState {
             home: Arc::new(crate::web::cache::PageCache::new(1)),
             visits: Arc::new(crate::web::cache::PageCache::new(2)),
             report_lists: Arc::new(crate::web::cache::PageCache::new(REPORT_LISTS_CACHED)),
-            report_pages: Arc::new(crate::web::cache::PageCache::new(REPORT_PAGES_CACHED)),
         }
     }
 }

@@ -58,17 +58,15 @@ pub(crate) async fn report_markup(
     slug: &str,
     attempt: Option<&LinkAttempt>,
 ) -> AppResult<Markup> {
-    // Editors see drafts and every mention; readers the published reports' confirmed ones.
-    let editor = ctx.can_edit();
-    let shown = if editor { Shown::All } else { Shown::Confirmed };
-    let page = state
-        .report_pages
-        .get_or_load(&state.stamps, &format!("{editor}:{slug}"), || {
-            queries::report_page(&state.db, slug, editor, Some(shown))
-        })
-        .await?;
-    let page = page.as_ref().as_ref().ok_or(AppError::NotFound)?;
-    let route = Route::of_page(page);
+    let shown = if ctx.can_edit() {
+        Shown::All
+    } else {
+        Shown::Confirmed
+    };
+    let page = queries::report_page(&state.db, slug, ctx.can_edit(), Some(shown))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let route = Route::of_page(&page);
     let boundaries = if route.located().next().is_some() {
         state.boundaries.get(&state.db).await?
     } else {
@@ -76,7 +74,7 @@ pub(crate) async fn report_markup(
     };
     Ok(views::report_page(
         ctx,
-        page,
+        &page,
         &route,
         &boundaries.areas,
         attempt,
