@@ -159,6 +159,17 @@ fn readable(v: Option<&serde_json::Value>) -> Option<String> {
     }
 }
 
+/// Who made a change: a user's e-mail, or a process (`linker`, `cli`) by what it does, the
+/// stored name as its tooltip.
+pub fn actor_name(row: &Change) -> Markup {
+    html! {
+        @match labels::actor(&row.actor) {
+            Some(label) => span title=(row.actor) { (label) },
+            None => (row.actor),
+        }
+    }
+}
+
 /// The table of an audit row as a person calls it, the stored name as its tooltip.
 pub fn table_name(row: &Change) -> Markup {
     html! {
@@ -199,7 +210,7 @@ pub fn changes_page(
                         @for r in rows {
                             tr {
                                 td { (in_korea(r.at).format("%Y-%m-%d %H:%M:%S")) }
-                                td { (r.actor) }
+                                td { (actor_name(r)) }
                                 td { (table_name(r)) " #" (r.row_id) " " span.chip { (r.action.parse::<crate::domain::AuditAction>().map(|a| a.label_ko()).unwrap_or(&r.action)) } }
                                 td { (change_lines(r, &changes.referred)) }
                             }

@@ -31,6 +31,18 @@ pub fn table(table: &str) -> Option<&'static str> {
     })
 }
 
+/// What a person reads for a change made by a process rather than a person (the actors of
+/// `Actor::system`), or `None` for a signed-in user's e-mail and any other name.
+pub fn actor(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "cli" => "명령줄 (cli)",
+        "demo" => "데모 데이터",
+        "linker" => "자동 연결",
+        "bench" => "벤치마크 데이터",
+        _ => return None,
+    })
+}
+
 /// The Korean name of `field` of `table` (the labels the edit forms use), or `None`.
 pub fn field(table: &str, field: &str) -> Option<&'static str> {
     // Names that mean something else in one table come first.

@@ -236,7 +236,7 @@ pub fn history(changes: &History) -> Markup {
                         @for r in rows {
                             tr {
                                 td { (crate::web::format::in_korea(r.at).format("%Y-%m-%d %H:%M")) br; span.muted { (crate::admin::views::table_name(r)) } }
-                                td { (r.actor) }
+                                td { (crate::admin::views::actor_name(r)) }
                                 td { (crate::admin::views::change_lines(r, &changes.referred)) }
                             }
                         }

@@ -679,7 +679,7 @@ async fn a_relink_that_only_drops_suggestions_reaches_the_cached_pages(backend: 
     assert!(!page.contains("mark class=\"suggestion\""), "{page}");
     assert!(
         page.contains("언급")
-            && page.contains("linker")
+            && page.contains("<span title=\"linker\">자동 연결</span>")
             && page.contains("확인 1 · 제안 2 → 확인 1"),
         "the history says what the relink changed: {page}"
     );
