@@ -257,6 +257,7 @@ async fn browser_journeys() {
         sign_in(&j).await;
         enterprise_outlet_and_link(&j).await;
         seed_report_review(&j).await;
+        photo_upload(&j).await;
         csv_import_wizard(&j).await;
         compare_and_map(&j).await;
         b.close().await.expect("close browser");
@@ -440,6 +441,64 @@ async fn seed_report_review(j: &Journey<'_>) {
 
 /// A CP949 list in the ministry's layout with a column the synonyms do not know (`대표 이름`), one
 /// row with a bad 사업자등록번호.
+/// A photo over the 10 MB limit comes back with the reason beside the file field and the
+/// caption and credit still typed in; the file chosen again, it is stored with them.
+async fn photo_upload(j: &Journey<'_>) {
+    let dir = tempfile::tempdir().expect("temp");
+    let big = dir.path().join("큰사진.png");
+    let mut bytes = crate::photos::png(8, 8);
+    bytes.resize(11 * 1024 * 1024, 0);
+    std::fs::write(&big, &bytes).expect("write big photo");
+    let small = dir.path().join("성수동.png");
+    std::fs::write(&small, crate::photos::png(40, 30)).expect("write photo");
+    let caption = format!("성수동 소영씨스토어 매장 ({})", j.mode);
+    j.go("/reports/seongdong-visit-2023-12/photos").await;
+    let choose = |path: PathBuf| async move {
+        j.b.find(Locator::Css("#f-file"))
+            .await
+            .expect("file input")
+            .send_keys(path.to_str().expect("utf-8 path"))
+            .await
+            .expect("choose file");
+    };
+    choose(big).await;
+    j.fill("#f-caption", &caption).await;
+    j.fill("#f-credit", "성동구 사경센터").await;
+    j.click("form[enctype='multipart/form-data'] div > button[type=submit]")
+        .await;
+    let refused = j.source().await;
+    assert!(
+        j.errors().await.contains("최대 10MB"),
+        "the limit beside the file field ({}): {}",
+        j.mode,
+        j.errors().await
+    );
+    for (css, typed) in [
+        ("#f-caption", caption.as_str()),
+        ("#f-credit", "성동구 사경센터"),
+    ] {
+        let value =
+            j.b.find(Locator::Css(css))
+                .await
+                .expect("field")
+                .prop("value")
+                .await
+                .expect("value");
+        assert_eq!(value.as_deref(), Some(typed), "{css} kept: {refused}");
+    }
+    j.screenshot("4b-photo-too-large").await;
+    choose(small).await;
+    j.click("form[enctype='multipart/form-data'] div > button[type=submit]")
+        .await;
+    let page = j.source().await;
+    assert!(
+        page.contains(&caption) && page.contains("/thumb"),
+        "stored with its caption ({}): {}",
+        j.mode,
+        j.errors().await
+    );
+}
+
 fn cp949_list(dir: &Path) -> PathBuf {
     let text = "사회적기업 인증현황 (2024년 6월)\r\n\
                 지역,인증번호,기관명,대표 이름,소재지,사업자등록번호,인증일자\r\n\

@@ -15,7 +15,7 @@ use crate::helpers::{Backend, Client, Reply, TestApp, encode, spawn_app};
 
 const DEMO: &str = "seongdong-visit-2023-12";
 
-fn png(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32) -> Vec<u8> {
     let img = DynamicImage::ImageRgb8(ImageBuffer::from_fn(w, h, |x, y| {
         Rgb([(x % 251) as u8, (y % 241) as u8, 90])
     }));
