@@ -153,7 +153,7 @@ pub fn entry_page_with_panel(
             @if can_edit && let Some((state, is_admin)) = panel {
                 (edit_panel(ctx, e, state, is_admin))
             }
-            (history(&p.history))
+            (history(ctx, &p.history))
         },
     )
 }
@@ -222,13 +222,21 @@ fn details(ctx: &Ctx, d: &Details) -> Markup {
     }
 }
 
-/// The change history of a page's rows, newest first.
-pub fn history(changes: &History) -> Markup {
+/// The change history of a page's rows, newest first, for signed-in readers: its lines name
+/// who made each change (an e-mail address) and carry every value changed — phone numbers and
+/// e-mail addresses too, which the page itself shows only to them.
+pub fn history(ctx: &Ctx, changes: &History) -> Markup {
     let rows = &changes.rows;
     html! {
         details.history {
             summary { "변경 기록 " span.en { "History" } " (" (rows.len()) ")" }
-            @if rows.is_empty() { p.muted { "기록된 변경이 없습니다." } }
+            @if !ctx.can_see_contacts() {
+                p.muted { (ctx.t(
+                    "변경 기록은 로그인하면 볼 수 있습니다. 누가 바꾸었는지와 연락처가 들어 있기 때문입니다.",
+                    "Sign in to see the history: it names who made each change and holds contact details.",
+                )) }
+            }
+            @else if rows.is_empty() { p.muted { "기록된 변경이 없습니다." } }
             @else {
                 table {
                     thead { tr { th { "때" } th { "누가" } th { "바뀐 내용" } } }

@@ -131,7 +131,7 @@ pub fn report_page(
                     }
                 }
             }
-            (history(&p.history))
+            (history(ctx, &p.history))
         },
     )
 }

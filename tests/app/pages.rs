@@ -436,15 +436,63 @@ async fn cached_home_page_follows_every_write(backend: Backend) {
     );
 }
 
+both_backends!(history_is_for_signed_in_readers);
+
+/// The history names who made each change (an e-mail address) and holds every value changed,
+/// phone numbers and e-mail addresses too: a reader who has not signed in, who is not shown an
+/// entry's contact details, is not shown its history either, only that there is one.
+async fn history_is_for_signed_in_readers(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let r = editor
+        .post_form(
+            "/entries",
+            &[
+                ("kind", "place"),
+                ("name", "연락처 있는 장소"),
+                ("slug", "contact-place"),
+                ("status", "active"),
+                ("phone", "02-555-0199"),
+                ("email", "desk@place.example.org"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let anonymous = app.get_html("/e/contact-place").await;
+    assert!(anonymous.contains("변경 기록") && anonymous.contains("로그인하면"));
+    for secret in [
+        "02-555-0199",
+        "desk@place.example.org",
+        "editor@example.org",
+    ] {
+        assert!(
+            !anonymous.contains(secret),
+            "{secret} shown to anonymous: {anonymous}"
+        );
+    }
+    let mut viewer = app.signed_in("viewer@example.org", Role::Viewer).await;
+    let signed_in = viewer.get("/e/contact-place").await.body;
+    let history = &signed_in[signed_in.find("변경 기록").expect("history")..];
+    for shown in [
+        "02-555-0199",
+        "desk@place.example.org",
+        "editor@example.org",
+    ] {
+        assert!(history.contains(shown), "{shown} in the history: {history}");
+    }
+}
+
 both_backends!(history_names_tables_fields_and_codes_as_the_forms_do);
 
 /// The change history speaks as the forms do (판로 유형: 오프라인 매장), not in the schema's
 /// names (`channel`: offline_store), which stay as tooltips.
 async fn history_names_tables_fields_and_codes_as_the_forms_do(backend: Backend) {
     let app = spawn_app(backend).await;
-    let html = app
-        .get_html(&format!("/e/{}", encode("소영씨스토어")))
-        .await;
+    let mut viewer = app.signed_in("viewer@example.org", Role::Viewer).await;
+    let html = viewer
+        .get(&format!("/e/{}", encode("소영씨스토어")))
+        .await
+        .body;
     let history = &html[html.find("변경 기록").expect("history shown")..];
     assert!(history.contains("<span title=\"outlet_details\">판로 정보</span>"));
     assert!(
