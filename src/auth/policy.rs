@@ -35,8 +35,11 @@ impl Access {
 /// Request bodies of ordinary forms and JSON are limited to this.
 pub const FORM_LIMIT: usize = 1024 * 1024;
 
-/// Uploaded lists (the import wizard) may be this large.
-pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+/// An upload of a list to the import wizard may be this large. Its body is read in pieces and
+/// of the file only up to `import::views::UPLOAD_MIB` is kept: a file between the two is
+/// refused beside the form's file field with the list's name and type still chosen; a larger
+/// request gets the 413 page without being read.
+pub const UPLOAD_LIMIT: usize = 40 * 1024 * 1024;
 
 /// A report photo upload (one photo with its caption and credit) may be this large. Its body
 /// is read in pieces, never held whole, and of the photo only up to
@@ -52,7 +55,7 @@ pub struct WriteRoute {
     pub path: &'static str,
     pub access: Access,
     pub max_body: usize,
-    /// The body is handed to the route as it arrives instead of read first (a photo upload),
+    /// The body is handed to the route as it arrives instead of read first (a file upload),
     /// unless it is an URL-encoded form, which may carry the CSRF token: the token must then
     /// come in the query string or a header, and reading the body fails past `max_body`.
     pub streamed: bool,
@@ -94,7 +97,7 @@ const fn upload(path: &'static str, access: Access) -> WriteRoute {
         path,
         access,
         max_body: UPLOAD_LIMIT,
-        streamed: false,
+        streamed: true,
     }
 }
 

@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
+use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
-use axum::http::header;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
@@ -26,6 +27,7 @@ use crate::import::apply::{run, sha256_hex};
 use crate::import::map::{Mapping, field_named};
 use crate::import::{export, views};
 use crate::web::form::HtmlForm;
+use crate::web::upload::{self, Received};
 
 /// The wizard's routes.
 pub fn routes() -> Router<AppState> {
@@ -43,7 +45,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The upload form.
 async fn new_import(ctx: Ctx, RequireEditor(_): RequireEditor) -> Markup {
-    views::upload_page(&ctx, None)
+    views::upload_page(&ctx, &views::UploadForm::default())
 }
 
 /// Stores the uploaded file as a staged import and shows its preview.
@@ -53,32 +55,67 @@ async fn upload_import(
     RequireEditor(user): RequireEditor,
     mut form: Multipart,
 ) -> AppResult<Response> {
-    let (mut bytes, mut file_name, mut source, mut cert_type) = (
-        Vec::new(),
-        String::from("upload.csv"),
-        String::new(),
-        String::from("general"),
-    );
-    let too_big = || {
-        AppError::BadRequest(format!(
-            "파일이 너무 큽니다: 최대 {}MB (file too large)",
-            views::UPLOAD_MIB
-        ))
+    let mut file: Option<Received> = None;
+    let mut typed = views::UploadForm::default();
+    let unreadable = |e: MultipartError| {
+        if upload::over_limit(&e) {
+            AppError::TooLarge(UPLOAD_LIMIT)
+        } else {
+            AppError::BadRequest(
+                "업로드 양식을 읽을 수 없습니다 (the upload form could not be read)".into(),
+            )
+        }
     };
-    while let Some(field) = form.next_field().await.map_err(|_| too_big())? {
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         match field.name() {
             Some("file") => {
-                file_name = field.file_name().unwrap_or("upload.csv").to_string();
-                bytes = field.bytes().await.map_err(|_| too_big())?.to_vec();
+                let keep = views::UPLOAD_MIB * 1024 * 1024;
+                file = Some(
+                    upload::read_file(&mut field, keep)
+                        .await
+                        .map_err(unreadable)?,
+                );
             }
-            Some("source") => source = field.text().await.unwrap_or_default(),
-            Some("cert_type") => cert_type = field.text().await.unwrap_or_default(),
+            Some("source") => typed.source = field.text().await.map_err(unreadable)?,
+            Some("cert_type") => typed.cert_type = field.text().await.map_err(unreadable)?,
             _ => {}
         }
     }
-    if let Err(e) = crate::import::decode::decode(&bytes) {
-        return Ok(views::upload_page(&ctx, Some(&e.to_string())).into_response());
+    // Refused beside the file field, with the list's name and type kept.
+    let refuse = |status: StatusCode, error: String| {
+        let form = views::UploadForm {
+            error: Some(error),
+            ..typed.clone()
+        };
+        Ok((status, views::upload_page(&ctx, &form)).into_response())
+    };
+    let Some(file) = file.filter(|f| !f.is_empty()) else {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "파일을 골라 주세요 (choose a file)".into(),
+        );
+    };
+    if file.size > views::UPLOAD_MIB * 1024 * 1024 {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "파일이 너무 큽니다: {}, 최대 {}MB (file too large)",
+                upload::megabytes(file.size),
+                views::UPLOAD_MIB
+            ),
+        );
     }
+    if let Err(e) = crate::import::decode::decode(&file.bytes) {
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
+    }
+    let (bytes, file_name, source, cert_type) = (
+        file.bytes,
+        Some(file.name)
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "upload.csv".into()),
+        typed.source,
+        typed.cert_type,
+    );
     let source = crate::domain::text::clean_line(&source);
     let model = import::ActiveModel {
         kind: Set("enterprises".into()),
@@ -143,7 +180,18 @@ async fn show_import(
     let bytes = rec.payload.clone().unwrap_or_default();
     match run(&state.db, &user.actor(), &bytes, &opts, &mut |_| {}).await {
         Ok(report) => Ok(views::staged_page(&ctx, &rec, &report).into_response()),
-        Err(AppError::BadRequest(msg)) => Ok(views::upload_page(&ctx, Some(&msg)).into_response()),
+        Err(AppError::BadRequest(msg)) => {
+            let form = views::UploadForm {
+                source: rec.source.clone().unwrap_or_default(),
+                cert_type: options_of(&rec).default_cert_type.as_str().to_string(),
+                error: Some(msg),
+            };
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                views::upload_page(&ctx, &form),
+            )
+                .into_response())
+        }
         Err(e) => Err(e),
     }
 }

@@ -11,26 +11,54 @@ use crate::web::layout::{csrf_field, page};
 /// The largest file the wizard accepts, in MiB (stated on the form).
 pub const UPLOAD_MIB: usize = 20;
 
+/// What the upload form shows: the values chosen with the file, and why the file was refused.
+#[derive(Debug, Clone)]
+pub struct UploadForm {
+    pub source: String,
+    pub cert_type: String,
+    pub error: Option<String>,
+}
+
+impl Default for UploadForm {
+    fn default() -> Self {
+        UploadForm {
+            source: String::new(),
+            cert_type: crate::domain::CertType::General.as_str().to_string(),
+            error: None,
+        }
+    }
+}
+
 /// Step 1: choose a file.
-pub fn upload_page(ctx: &Ctx, error: Option<&str>) -> Markup {
+pub fn upload_page(ctx: &Ctx, form: &UploadForm) -> Markup {
+    let failed = form.error.is_some();
     page(
         ctx,
         "목록 가져오기",
         html! {
             h1 { "기업 목록 가져오기 " span.en { "Import an enterprise list" } }
-            @if let Some(e) = error { p.error-text { (e) } }
             p { "CSV·TSV 파일 (UTF-8, UTF-8 BOM, UTF-16, CP949/EUC-KR), 최대 " (UPLOAD_MIB) "MB. 엑셀 통합 문서(.xlsx)는 첫 시트를 읽습니다 (an .xlsx workbook: its first sheet)." }
-            form method="post" enctype="multipart/form-data" action={ "/imports?csrf=" (ctx.csrf) } {
-                label { "파일 " input type="file" name="file" required; }
-                label { "목록 이름 (source, 같은 목록의 새 판과 비교) " input type="text" name="source"; }
-                label { "유형이 없는 행의 기업 유형 "
-                    select name="cert_type" {
+            form.stacked method="post" enctype="multipart/form-data" action={ "/imports?csrf=" (ctx.csrf) } {
+                div class=[failed.then_some("field-error")] {
+                    label for="f-file" { "파일 "
+                        input id="f-file" type="file" name="file" required
+                            aria-invalid=[failed.then_some("true")]
+                            aria-describedby=[failed.then_some("f-file-error")];
+                    }
+                    @if let Some(e) = &form.error {
+                        span.error-text id="f-file-error" role="alert" { (e) }
+                        span.muted { " " (ctx.t("파일을 다시 골라 주세요. 목록 이름과 유형은 그대로 있습니다.", "Choose the file again; the list's name and type are kept.")) }
+                    }
+                }
+                label for="f-source" { "목록 이름 (source, 같은 목록의 새 판과 비교) " input id="f-source" type="text" name="source" value=(form.source); }
+                label for="f-cert-type" { "유형이 없는 행의 기업 유형 "
+                    select id="f-cert-type" name="cert_type" {
                         @for t in crate::domain::CertType::ALL {
-                            option value=(t.as_str()) selected[*t == crate::domain::CertType::General] { (t.label_ko()) }
+                            option value=(t.as_str()) selected[t.as_str() == form.cert_type] { (t.label_ko()) }
                         }
                     }
                 }
-                button type="submit" { "올리기 (Upload)" }
+                div { button type="submit" { "올리기 (Upload)" } }
             }
         },
     )

@@ -24,6 +24,7 @@ use crate::reports::photo_write::{self, Direction, StoredFile};
 use crate::reports::queries::{photos_of, visible_report};
 use crate::web::form::{FieldErrors, HtmlForm};
 use crate::web::slug_path::{SlugIdPath, SlugPath};
+use crate::web::upload::{self, Received};
 
 /// The photo routes.
 pub fn routes() -> Router<AppState> {
@@ -81,24 +82,9 @@ struct Upload {
     credit: String,
 }
 
-/// An uploaded file: its name, its size, and its bytes when it is within
-/// [`photo::MAX_PHOTO_BYTES`] (a larger one is counted, not kept).
-struct Received {
-    name: String,
-    size: usize,
-    bytes: Vec<u8>,
-}
-
-/// A multipart body that cannot be read: over the limit (axum's limit error, or the guard's
-/// for a streamed route, found down the error's sources) or malformed.
+/// A multipart body that cannot be read: over the limit, or malformed.
 fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    let mut source = std::error::Error::source(&e);
-    let mut over_limit = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-    while let Some(s) = source.filter(|_| !over_limit) {
-        over_limit = s.is::<http_body_util::LengthLimitError>();
-        source = s.source();
-    }
-    if over_limit {
+    if upload::over_limit(&e) {
         AppError::TooLarge(PHOTO_LIMIT)
     } else {
         AppError::BadRequest(
@@ -112,20 +98,11 @@ async fn read_upload(mut form: Multipart) -> AppResult<Upload> {
     while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
         match field.name() {
             Some("file") => {
-                let name = field.file_name().unwrap_or_default().to_string();
-                let (mut size, mut bytes) = (0usize, Vec::new());
-                while let Some(chunk) = field.chunk().await.map_err(multipart_error)? {
-                    size += chunk.len();
-                    if size <= photo::MAX_PHOTO_BYTES {
-                        bytes.extend_from_slice(&chunk);
-                    } else if !bytes.is_empty() {
-                        // Over the limit: read on (the caption may follow) without keeping it.
-                        bytes = Vec::new();
-                    }
-                }
-                // An empty file input sends a part with no name and no bytes.
-                if !(name.is_empty() && size == 0) {
-                    out.file = Some(Received { name, size, bytes });
+                let file = upload::read_file(&mut field, photo::MAX_PHOTO_BYTES)
+                    .await
+                    .map_err(multipart_error)?;
+                if !file.is_empty() {
+                    out.file = Some(file);
                 }
             }
             Some("caption") => out.caption = field.text().await.map_err(multipart_error)?,

@@ -8,4 +8,5 @@ pub mod lang;
 pub mod layout;
 pub mod pagination;
 pub mod slug_path;
+pub mod upload;
 pub mod url;

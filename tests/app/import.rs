@@ -594,6 +594,64 @@ async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) 
         )
         .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // A file over the wizard's 20 MB, or one that is no list, comes back beside the file field
+    // with the list's name and type still chosen; no import is staged.
+    let staged = tambang::entities::import::Entity::find()
+        .count(&app.db)
+        .await
+        .unwrap();
+    let mut big = cp949(&ministry_list(&[DASOMI]));
+    big.resize(21 * 1024 * 1024, b' ');
+    let not_a_list = vec![0u8, 159, 146, 150, 0, 0, 7, 255];
+    for (file, status, reason) in [
+        (big, StatusCode::PAYLOAD_TOO_LARGE, "최대 20MB"),
+        (not_a_list, StatusCode::UNPROCESSABLE_ENTITY, ""),
+    ] {
+        let boundary = "XtambangBoundary7";
+        let (ct, mut body) = multipart(&file, "moel 2024");
+        let end = body.len() - format!("--{boundary}--\r\n").len();
+        body.truncate(end);
+        body.extend_from_slice(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"cert_type\"\r\n\r\npre_regional\r\n--{boundary}--\r\n")
+                .as_bytes(),
+        );
+        let r = editor
+            .send(
+                Request::post(format!("/imports?csrf={csrf}"))
+                    .header("content-type", ct)
+                    .body(Body::from(body))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(r.status, status, "{}", r.body);
+        let error = r
+            .body
+            .split_once("id=\"f-file-error\"")
+            .map(|(_, rest)| rest[..rest.find("</span>").unwrap_or(0)].to_string())
+            .unwrap_or_default();
+        assert!(
+            !error.is_empty() && error.contains(reason),
+            "beside the file: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains("value=\"moel 2024\""),
+            "name kept: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains("<option value=\"pre_regional\" selected>"),
+            "type kept: {}",
+            r.body
+        );
+    }
+    assert_eq!(
+        tambang::entities::import::Entity::find()
+            .count(&app.db)
+            .await
+            .unwrap(),
+        staged
+    );
     // Viewers may not import.
     let mut viewer = app
         .signed_in("viewer@example.org", tambang::domain::Role::Viewer)
