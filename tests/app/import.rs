@@ -512,11 +512,22 @@ fn multipart(file: &[u8], source: &str) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
+/// The wizard's upload request of a multipart `body`, with the form token in the action.
+fn upload_request(
+    csrf: &str,
+    content_type: &str,
+    body: Vec<u8>,
+) -> axum::http::Request<axum::body::Body> {
+    axum::http::Request::post(format!("/imports?csrf={csrf}"))
+        .header("content-type", content_type)
+        .body(axum::body::Body::from(body))
+        .unwrap()
+}
+
 both_backends!(the_wizard_uploads_previews_maps_applies_and_reports);
 
 async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) {
-    use axum::body::Body;
-    use axum::http::{Request, StatusCode};
+    use axum::http::StatusCode;
     let app = spawn_app(backend).await;
     let mut editor = app
         .signed_in("editor@example.org", tambang::domain::Role::Editor)
@@ -531,12 +542,7 @@ async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) 
     let csrf = editor.csrf().await;
     let bad = "서울,2013-003,=HYPERLINK(\"http://x\"),x,,,,,서울 중구 1,,,";
     let (ct, body) = multipart(&cp949(&ministry_list(&[DASOMI, BAD_BIZ, bad])), "moel");
-    let upload = |csrf: &str| {
-        Request::post(format!("/imports?csrf={csrf}"))
-            .header("content-type", ct.clone())
-            .body(Body::from(body.clone()))
-            .unwrap()
-    };
+    let upload = |csrf: &str| upload_request(csrf, &ct, body.clone());
     let r = editor.send(upload("wrong")).await;
     assert_eq!(
         r.status,
@@ -585,14 +591,7 @@ async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) 
     // Too large: a clear refusal.
     let huge = vec![b'a'; tambang::auth::policy::UPLOAD_LIMIT + 10];
     let (ct, body) = multipart(&huge, "");
-    let r = editor
-        .send(
-            Request::post(format!("/imports?csrf={csrf}"))
-                .header("content-type", ct)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await;
+    let r = editor.send(upload_request(&csrf, &ct, body)).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     // A file over the wizard's 20 MB, or one that is no list, comes back beside the file field
     // with the list's name and type still chosen; no import is staged.
@@ -615,14 +614,7 @@ async fn the_wizard_uploads_previews_maps_applies_and_reports(backend: Backend) 
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"cert_type\"\r\n\r\npre_regional\r\n--{boundary}--\r\n")
                 .as_bytes(),
         );
-        let r = editor
-            .send(
-                Request::post(format!("/imports?csrf={csrf}"))
-                    .header("content-type", ct)
-                    .body(Body::from(body))
-                    .unwrap(),
-            )
-            .await;
+        let r = editor.send(upload_request(&csrf, &ct, body)).await;
         assert_eq!(r.status, status, "{}", r.body);
         let error = r
             .body
