@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 
 use axum::Router;
-use axum::extract::multipart::MultipartError;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -57,15 +56,7 @@ async fn upload_import(
 ) -> AppResult<Response> {
     let mut file: Option<Received> = None;
     let mut typed = views::UploadForm::default();
-    let unreadable = |e: MultipartError| {
-        if upload::over_limit(&e) {
-            AppError::TooLarge(UPLOAD_LIMIT)
-        } else {
-            AppError::BadRequest(
-                "업로드 양식을 읽을 수 없습니다 (the upload form could not be read)".into(),
-            )
-        }
-    };
+    let unreadable = upload::unreadable(UPLOAD_LIMIT);
     while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         match field.name() {
             Some("file") => {
@@ -108,25 +99,20 @@ async fn upload_import(
     if let Err(e) = crate::import::decode::decode(&file.bytes) {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, e.to_string());
     }
-    let (bytes, file_name, source, cert_type) = (
-        file.bytes,
-        Some(file.name)
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "upload.csv".into()),
-        typed.source,
-        typed.cert_type,
-    );
-    let source = crate::domain::text::clean_line(&source);
+    let source = crate::domain::text::clean_line(&typed.source);
+    let file_name = Some(file.name)
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "upload.csv".into());
     let model = import::ActiveModel {
         kind: Set("enterprises".into()),
         source: Set(Some(source).filter(|s| !s.is_empty())),
         file_name: Set(crate::domain::text::clean_line(&file_name)),
-        sha256: Set(sha256_hex(&bytes)),
+        sha256: Set(sha256_hex(&file.bytes)),
         status: Set("staged".into()),
         created_by: Set(Some(user.id)),
         started_at: Set(Utc::now()),
-        payload: Set(Some(bytes)),
-        summary: Set(Some(json!({ "cert_type": cert_type }))),
+        payload: Set(Some(file.bytes)),
+        summary: Set(Some(json!({ "cert_type": typed.cert_type }))),
         ..Default::default()
     };
     let rec = audit::insert(&state.db, &user.actor(), model).await?;

@@ -87,8 +87,8 @@ impl std::fmt::Display for PhotoError {
             PhotoError::Empty => write!(f, "파일이 비어 있습니다 (the file is empty)"),
             PhotoError::TooLarge { bytes } => write!(
                 f,
-                "사진 파일이 너무 큽니다: {:.1}MB, 최대 {}MB (photo too large)",
-                *bytes as f64 / (1024.0 * 1024.0),
+                "사진 파일이 너무 큽니다: {}, 최대 {}MB (photo too large)",
+                crate::web::upload::megabytes(*bytes),
                 MAX_PHOTO_BYTES / (1024 * 1024)
             ),
             PhotoError::NotAnImage => write!(

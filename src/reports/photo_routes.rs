@@ -82,18 +82,8 @@ struct Upload {
     credit: String,
 }
 
-/// A multipart body that cannot be read: over the limit, or malformed.
-fn multipart_error(e: axum::extract::multipart::MultipartError) -> AppError {
-    if upload::over_limit(&e) {
-        AppError::TooLarge(PHOTO_LIMIT)
-    } else {
-        AppError::BadRequest(
-            "업로드 양식을 읽을 수 없습니다 (the upload form could not be read)".into(),
-        )
-    }
-}
-
 async fn read_upload(mut form: Multipart) -> AppResult<Upload> {
+    let multipart_error = upload::unreadable(PHOTO_LIMIT);
     let mut out = Upload::default();
     while let Some(mut field) = form.next_field().await.map_err(multipart_error)? {
         match field.name() {

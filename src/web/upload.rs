@@ -6,6 +6,8 @@
 use axum::extract::multipart::{Field, MultipartError};
 use axum::http::StatusCode;
 
+use crate::error::AppError;
+
 /// A file field as read: its name, its size, and its bytes when it is within the limit it was
 /// read with (a larger one is counted, not kept).
 pub struct Received {
@@ -37,16 +39,25 @@ pub async fn read_file(field: &mut Field<'_>, keep: usize) -> Result<Received, M
     Ok(Received { name, size, bytes })
 }
 
-/// True when a multipart body could not be read because it ran past its route's limit: axum's
-/// own limit error, or the guard's for a streamed route, found down the error's sources.
-pub fn over_limit(e: &MultipartError) -> bool {
-    let mut source = std::error::Error::source(e);
-    let mut over = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
-    while let Some(s) = source.filter(|_| !over) {
-        over = s.is::<http_body_util::LengthLimitError>();
-        source = s.source();
+/// What a multipart body that could not be read answers: the 413 page with `limit` when it ran
+/// past its route's limit (axum's own limit error, or the guard's for a streamed route, found
+/// down the error's sources), else a malformed form.
+pub fn unreadable(limit: usize) -> impl Fn(MultipartError) -> AppError + Copy {
+    move |e| {
+        let mut source = std::error::Error::source(&e);
+        let mut over = e.status() == StatusCode::PAYLOAD_TOO_LARGE;
+        while let Some(s) = source.filter(|_| !over) {
+            over = s.is::<http_body_util::LengthLimitError>();
+            source = s.source();
+        }
+        if over {
+            AppError::TooLarge(limit)
+        } else {
+            AppError::BadRequest(
+                "업로드 양식을 읽을 수 없습니다 (the upload form could not be read)".into(),
+            )
+        }
     }
-    over
 }
 
 /// `12.3MB`: a size as the limits on the forms are written.
