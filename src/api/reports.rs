@@ -127,7 +127,7 @@ pub async fn list_reports(
 /// The full view of the report with `slug`, as `ctx` may see it.
 async fn detail(state: &AppState, ctx: &Ctx, slug: &str) -> Result<ReportDetail, AppError> {
     let r = readable_report(state, ctx, slug).await?;
-    let page = queries::report_page(&state.db, &r.slug, true, None)
+    let page = queries::report_page(&state.db, &r.slug, true, None, false)
         .await?
         .ok_or(AppError::NotFound)?;
     Ok(ReportDetail::new(page, ctx.can_see_contacts()))

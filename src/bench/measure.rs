@@ -344,7 +344,7 @@ pub async fn time_report_pages(
     let samples = timed(n, |i| {
         let slug = slugs[i].clone();
         async move {
-            report_page(db, &slug, false, Some(Shown::Confirmed))
+            report_page(db, &slug, false, Some(Shown::Confirmed), false)
                 .await
                 .map(drop)
         }

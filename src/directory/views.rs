@@ -224,12 +224,16 @@ fn details(ctx: &Ctx, d: &Details) -> Markup {
 
 /// The change history of a page's rows, newest first, for signed-in readers: its lines name
 /// who made each change (an e-mail address) and carry every value changed — phone numbers and
-/// e-mail addresses too, which the page itself shows only to them.
+/// e-mail addresses too, which the page itself shows only to them. Others are told it is
+/// there (a report page does not even read it for them).
 pub fn history(ctx: &Ctx, changes: &History) -> Markup {
     let rows = &changes.rows;
     html! {
         details.history {
-            summary { "변경 기록 " span.en { "History" } " (" (rows.len()) ")" }
+            summary {
+                "변경 기록 " span.en { "History" }
+                @if ctx.can_see_contacts() { " (" (rows.len()) ")" }
+            }
             @if !ctx.can_see_contacts() {
                 p.muted { (ctx.t(
                     "변경 기록은 로그인하면 볼 수 있습니다. 누가 바꾸었는지와 연락처가 들어 있기 때문입니다.",

@@ -240,13 +240,15 @@ pub struct ReportPage {
     pub mentions: Vec<ShownMention>,
 }
 
-/// The public report with this slug, with its related rows and the mentions `mentions` asks
-/// for (none: the API's view of a report does not list them).
+/// The public report with this slug, with its related rows, the mentions `mentions` asks for
+/// (none: the API's view of a report does not list them) and, when `history`, its change
+/// history (only signed-in readers are shown it; the API never).
 pub async fn report_page(
     db: &impl ConnectionTrait,
     slug: &str,
     include_drafts: bool,
     mentions: Option<Shown>,
+    history: bool,
 ) -> AppResult<Option<ReportPage>> {
     let Some(report) = visible_report(db, slug, include_drafts).await? else {
         return Ok(None);
@@ -272,7 +274,11 @@ pub async fn report_page(
         .order_by_asc(report_participant::Column::Position)
         .all(db)
         .await?;
-    let history = crate::audit::queries::history(db, &["reports"], report.id, 50).await?;
+    let history = if history {
+        crate::audit::queries::history(db, &["reports"], report.id, 50).await?
+    } else {
+        Default::default()
+    };
     let mentions = match mentions {
         Some(shown) => shown_of_report(db, report.id, shown).await?,
         None => Vec::new(),

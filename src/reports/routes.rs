@@ -63,9 +63,15 @@ pub(crate) async fn report_markup(
     } else {
         Shown::Confirmed
     };
-    let page = queries::report_page(&state.db, slug, ctx.can_edit(), Some(shown))
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let page = queries::report_page(
+        &state.db,
+        slug,
+        ctx.can_edit(),
+        Some(shown),
+        ctx.can_see_contacts(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)?;
     let route = Route::of_page(&page);
     let boundaries = if route.located().next().is_some() {
         state.boundaries.get(&state.db).await?
