@@ -12,7 +12,7 @@ use sea_orm::DatabaseConnection;
 use crate::auth::guard::{guard, security_headers};
 use crate::auth::policy::FORM_LIMIT;
 use crate::error::AppError;
-use crate::web::assets::{STYLESHEET_PATH, stylesheet};
+use crate::web::assets::{stylesheet, stylesheet_path};
 
 /// Settings fixed at start-up.
 #[derive(Debug, Clone)]
@@ -112,7 +112,7 @@ pub fn router_with(state: AppState, extra: Router<AppState>) -> Router {
     Router::new()
         .route("/", get(crate::home::show_home))
         .route("/healthz", get(healthz))
-        .route(STYLESHEET_PATH, get(stylesheet))
+        .route(stylesheet_path(), get(stylesheet))
         .merge(crate::directory::routes::routes())
         .merge(crate::directory::edit_routes::routes())
         .merge(crate::reports::routes::routes())

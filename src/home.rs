@@ -64,10 +64,10 @@ fn home_page(
             }
             h2 { (ctx.t("최근 탐방 보고서", "Recent reports")) }
             @if recent.is_empty() { p.muted { (ctx.t("아직 공개된 보고서가 없습니다.", "No published reports yet.")) } }
-            @else { ul.plain { @for r in recent { li { (report_line(r)) } } } }
+            @else { ul.plain { @for r in recent { li { (report_line(ctx, r)) } } } }
             @if !upcoming.is_empty() {
                 h2 { (ctx.t("예정된 탐방", "Upcoming visits")) }
-                ul.plain { @for r in upcoming { li { (report_line(r)) } } }
+                ul.plain { @for r in upcoming { li { (report_line(ctx, r)) } } }
             }
         },
     )

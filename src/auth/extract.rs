@@ -65,6 +65,24 @@ impl Ctx {
         self.lang.pick(ko, en)
     }
 
+    /// A day in this request's language (`web::format::date_in`).
+    pub fn date(&self, d: chrono::NaiveDate) -> String {
+        crate::web::format::date_in(self.lang, d)
+    }
+
+    /// A day and time in this request's language (`web::format::datetime_in`).
+    pub fn datetime(&self, dt: chrono::NaiveDateTime) -> String {
+        crate::web::format::datetime_in(self.lang, dt)
+    }
+
+    /// A count of people: 7명, or 7 people.
+    pub fn people(&self, n: impl std::fmt::Display) -> String {
+        match self.lang {
+            crate::web::lang::Lang::Ko => format!("{n}명"),
+            crate::web::lang::Lang::En => format!("{n} people"),
+        }
+    }
+
     /// True for editors and admins.
     pub fn can_edit(&self) -> bool {
         self.user

@@ -10,7 +10,6 @@ use crate::domain::{
     AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
 };
 use crate::entities::entry;
-use crate::web::format::date_ko;
 use crate::web::layout::page;
 
 /// Korean label of a stored enumeration value; the raw value if it is unknown.
@@ -71,8 +70,8 @@ pub fn entry_page_with_panel(
                     @if let Some(ph) = &e.phone { dt { (ctx.t("전화", "Phone")) } dd { (ph) } }
                     @if let Some(m) = &e.email { dt { (ctx.t("이메일", "E-mail")) } dd { (m) } }
                 }
-                @if let Some(d) = e.founded_on { dt { (ctx.t("설립", "Founded")) } dd { (date_ko(d)) } }
-                @if let Some(d) = e.last_verified_on { dt { (ctx.t("최근 확인", "Last verified")) } dd { (date_ko(d)) } }
+                @if let Some(d) = e.founded_on { dt { (ctx.t("설립", "Founded")) } dd { (ctx.date(d)) } }
+                @if let Some(d) = e.last_verified_on { dt { (ctx.t("최근 확인", "Last verified")) } dd { (ctx.date(d)) } }
                 (details(ctx, &p.details))
                 @if let Some(s) = &e.source { dt { (ctx.t("출처", "Source")) } dd { (s) } }
             }
@@ -179,7 +178,7 @@ fn link_line(ctx: &Ctx, l: &LinkView) -> Markup {
     };
     html! {
         span.chip { (phrase) } " " (entry_link(&l.other))
-        @if let Some(since) = l.link.since { " " span.muted { "(" (date_ko(since)) "부터)" } }
+        @if let Some(since) = l.link.since { " " span.muted { "(" (ctx.t("", "since ")) (ctx.date(since)) (ctx.t("부터", "")) ")" } }
     }
 }
 
@@ -189,20 +188,20 @@ fn details(ctx: &Ctx, d: &Details) -> Markup {
             Details::District(dd) => {
                 dt { (ctx.t("행정구역 코드", "Area code")) } dd { (dd.code) }
                 dt { (ctx.t("시·도", "City")) } dd { (dd.city) }
-                @if let Some(p) = dd.population { dt { (ctx.t("인구", "Population")) } dd { (p) "명" @if let Some(y) = dd.population_year { " (" (y) ")" } } }
+                @if let Some(p) = dd.population { dt { (ctx.t("인구", "Population")) } dd { (ctx.people(p)) @if let Some(y) = dd.population_year { " (" (y) ")" } } }
             }
             Details::Center(c, operator) => {
                 @if let Some(m) = &c.operating_mode { dt { (ctx.t("운영 방식", "Operating mode")) } dd { (label::<CenterMode>(m, CenterMode::label_ko, CenterMode::label_en, ctx)) } }
                 @if let Some(op) = operator { dt { (ctx.t("운영 기관", "Operator")) } dd { (entry_link(op)) } }
                 @if let Some(h) = &c.head { dt { (ctx.t("센터장", "Head")) } dd { (h) } }
-                @if let Some(o) = c.opened_on { dt { (ctx.t("개소", "Opened")) } dd { (date_ko(o)) } }
+                @if let Some(o) = c.opened_on { dt { (ctx.t("개소", "Opened")) } dd { (ctx.date(o)) } }
                 @if let Some(f) = &c.focus_areas { dt { (ctx.t("중점 분야", "Focus areas")) } dd { @for a in f.split(',') { span.chip { (a.trim()) } } } }
             }
             Details::Enterprise(en) => {
                 dt { (ctx.t("기업 유형", "Type")) } dd { (label::<CertType>(&en.cert_type, CertType::label_ko, CertType::label_en, ctx)) }
                 @if let Some(n) = &en.cert_no { dt { (ctx.t("인증번호", "Certification no.")) } dd { (n) } }
                 @if let Some(n) = &en.biz_reg_no { dt { (ctx.t("사업자등록번호", "Business reg. no.")) } dd { (n) } }
-                @if let Some(d) = en.cert_date { dt { (ctx.t("인증일", "Certified on")) } dd { (date_ko(d)) @if let Some(r) = en.cert_round { " (" (r) "차)" } } }
+                @if let Some(d) = en.cert_date { dt { (ctx.t("인증일", "Certified on")) } dd { (ctx.date(d)) @if let Some(r) = en.cert_round { " (" (ctx.t("", "round ")) (r) (ctx.t("차", "")) ")" } } }
                 @if let Some(r) = &en.representative { dt { (ctx.t("대표자", "Representative")) } dd { (r) } }
                 @if let Some(s) = &en.social_purpose { dt { (ctx.t("사회적 목적 유형", "Social purpose")) } dd { (label::<SocialPurpose>(s, SocialPurpose::label_ko, SocialPurpose::label_en, ctx)) } }
                 @if let Some(s) = &en.service_field { dt { (ctx.t("사회서비스 분야", "Service field")) } dd { (s) } }
@@ -240,10 +239,10 @@ pub fn history(ctx: &Ctx, changes: &History) -> Markup {
                     "Sign in to see the history: it names who made each change and holds contact details.",
                 )) }
             }
-            @else if rows.is_empty() { p.muted { "기록된 변경이 없습니다." } }
+            @else if rows.is_empty() { p.muted { (ctx.t("기록된 변경이 없습니다.", "No changes recorded.")) } }
             @else {
                 table {
-                    thead { tr { th { "때" } th { "누가" } th { "바뀐 내용" } } }
+                    thead { tr { th { (ctx.t("때", "When")) } th { (ctx.t("누가", "Who")) } th { (ctx.t("바뀐 내용", "What changed")) } } }
                     tbody {
                         @for r in rows {
                             tr {

@@ -9,7 +9,6 @@ use crate::entities::{entry, report};
 use crate::reports::input::ReportInput;
 use crate::reports::queries::OpenTakeaway;
 use crate::web::form::{FieldErrors, enum_options, input, select, textarea};
-use crate::web::format::{date_ko, datetime_ko};
 use crate::web::layout::{csrf_field, page};
 
 /// Everything the report form shows.
@@ -100,7 +99,7 @@ pub fn upcoming_page(ctx: &Ctx, rows: &[(report::Model, Vec<entry::Model>)]) -> 
                     tbody {
                         @for (r, hosts) in rows {
                             tr {
-                                td { @if let Some(v) = r.visited_at { (datetime_ko(v)) } }
+                                td { @if let Some(v) = r.visited_at { (ctx.datetime(v)) } }
                                 td { a href={ "/reports/" (r.slug) } { (r.title) } }
                                 td { @for (n, h) in hosts.iter().enumerate() { @if n > 0 { ", " } (entry_link(h)) } }
                             }
@@ -134,7 +133,7 @@ pub fn takeaways_page(ctx: &Ctx, rows: &[OpenTakeaway]) -> Markup {
                                 td { a href={ "/reports/" (o.report.slug) } { (o.report.title) } }
                                 td { @if let Some(e) = &o.entry { (entry_link(e)) } }
                                 td { @if let Some(w) = &o.takeaway.owner { (w) } }
-                                td { @if let Some(d) = o.takeaway.due_on { (date_ko(d)) } }
+                                td.nowrap { @if let Some(d) = o.takeaway.due_on { (ctx.date(d)) } }
                                 @if ctx.can_edit() {
                                     td { (toggle_form(ctx, o.takeaway.id, false)) }
                                 }

@@ -8,23 +8,22 @@ use crate::domain::ReportState;
 use crate::reports::queries::{ReportLine, ReportPage};
 use crate::reports::route::Route;
 use crate::reports::route_views::route_section;
-use crate::web::format::{date_ko, datetime_ko};
 use crate::web::layout::page;
 use crate::web::pagination::Pager;
 
-fn state_badge(raw: &str) -> Markup {
+fn state_badge(ctx: &Ctx, raw: &str) -> Markup {
     let label = raw
         .parse::<ReportState>()
-        .map(|s| s.label_ko())
+        .map(|s| ctx.t(s.label_ko(), s.label_en()))
         .unwrap_or(raw);
     html! { span.badge { (label) } }
 }
 
 /// One line describing a report in a list.
-pub fn report_line(r: &ReportLine) -> Markup {
+pub fn report_line(ctx: &Ctx, r: &ReportLine) -> Markup {
     html! {
-        a href={ "/reports/" (r.slug) } { (r.title) } " " (state_badge(&r.state))
-        @if let Some(v) = r.visited_at { " " span.muted { (date_ko(v.date())) } }
+        a href={ "/reports/" (r.slug) } { (r.title) } " " (state_badge(ctx, &r.state))
+        @if let Some(v) = r.visited_at { " " span.muted { (ctx.date(v.date())) } }
     }
 }
 
@@ -44,7 +43,7 @@ pub fn list_page(ctx: &Ctx, rows: &[ReportLine], pager: Pager) -> Markup {
                 }
             }
             @if rows.is_empty() { p { (ctx.t("아직 보고서가 없습니다.", "No reports yet.")) } }
-            @else { ul.plain { @for r in rows { li { (report_line(r)) } } } }
+            @else { ul.plain { @for r in rows { li { (report_line(ctx, r)) } } } }
             (crate::web::pagination::nav("/reports", pager))
         },
     )
@@ -68,22 +67,22 @@ pub fn report_page(
         ctx,
         &r.title,
         html! {
-            p.muted { a href="/reports" { "탐방 보고서" } " · " (state_badge(&r.state)) }
+            p.muted { a href="/reports" { (ctx.t("탐방 보고서", "Visit reports")) } " · " (state_badge(ctx, &r.state)) }
             h1 { (r.title) }
             @if ctx.can_edit() {
                 p { a.button href={ "/reports/" (r.slug) "/edit" } { (ctx.t("보고서 수정", "Edit report")) } }
             }
             dl.facts {
                 @if let Some(a) = &r.author { dt { (ctx.t("작성", "Author")) } dd { (a) } }
-                @if let Some(d) = r.published_on { dt { (ctx.t("작성일", "Published")) } dd { (date_ko(d)) } }
-                @if let Some(v) = r.visited_at { dt { (ctx.t("탐방 일시", "Visit")) } dd { (datetime_ko(v)) } }
+                @if let Some(d) = r.published_on { dt { (ctx.t("작성일", "Published")) } dd { (ctx.date(d)) } }
+                @if let Some(v) = r.visited_at { dt { (ctx.t("탐방 일시", "Visit")) } dd { (ctx.datetime(v)) } }
                 @if !p.hosts.is_empty() {
                     dt { (ctx.t("방문한 곳", "Visited")) } dd { @for (i, e) in p.hosts.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
                 }
                 @if !p.visitors.is_empty() {
                     dt { (ctx.t("방문한 기관", "Visitors")) } dd { @for (i, e) in p.visitors.iter().enumerate() { @if i > 0 { ", " } (entry_link(e)) } }
                 }
-                @if let Some(n) = r.participant_count { dt { (ctx.t("참가자", "Participants")) } dd { (n) "명" } }
+                @if let Some(n) = r.participant_count { dt { (ctx.t("참가자", "Participants")) } dd { (ctx.people(n)) } }
                 @if ctx.can_see_contacts() && !p.participants.is_empty() {
                     dt { (ctx.t("참가자 명단", "Participants (names)")) }
                     dd { @for (i, pt) in p.participants.iter().enumerate() {
@@ -114,15 +113,18 @@ pub fn report_page(
             @if !p.takeaways.is_empty() {
                 h2 { (ctx.t("배운 점과 할 일", "Takeaways")) }
                 table {
-                    thead { tr { th { "내용" } th { "관련 항목" } th { "담당" } th { "기한" } th { "상태" } } }
+                    thead { tr {
+                        th { (ctx.t("내용", "Lesson")) } th { (ctx.t("관련 항목", "Entry")) } th { (ctx.t("담당", "Owner")) }
+                        th.nowrap { (ctx.t("기한", "Due")) } th.nowrap { (ctx.t("상태", "State")) }
+                    } }
                     tbody {
                         @for (t, e) in &p.takeaways {
                             tr {
                                 td { (t.lesson) }
                                 td { @if let Some(e) = e { (entry_link(e)) } }
                                 td { @if let Some(o) = &t.owner { (o) } }
-                                td { @if let Some(d) = t.due_on { (date_ko(d)) } }
-                                td {
+                                td.nowrap { @if let Some(d) = t.due_on { (ctx.date(d)) } }
+                                td.nowrap {
                                     @if t.done { (ctx.t("완료", "Done")) } @else { (ctx.t("진행 중", "Open")) }
                                     @if ctx.can_edit() { " " (crate::reports::edit_views::toggle_form(ctx, t.id, t.done)) }
                                 }

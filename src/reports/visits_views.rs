@@ -11,7 +11,6 @@ use crate::auth::extract::Ctx;
 use crate::directory::views::entry_link;
 use crate::entities::entry;
 use crate::reports::visits::{PAIRS_PER_PAGE, VisitNetwork, VisitPair};
-use crate::web::format::date_ko;
 use crate::web::layout::page;
 use crate::web::pagination::{self, Pager};
 use crate::web::url::encode_component;
@@ -153,7 +152,7 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                                     @for (i, r) in p.reports.iter().enumerate() {
                                         @if i > 0 { ", " }
                                         a href={ "/reports/" (encode_component(&r.slug)) } title=(r.title) {
-                                            @if let Some(v) = r.visited_at { (date_ko(v.date())) } @else { (r.title) }
+                                            @if let Some(v) = r.visited_at { (ctx.date(v.date())) } @else { (r.title) }
                                         }
                                         @if r.state == "planned" { " " span.badge { (ctx.t("예정", "planned")) } }
                                     }
@@ -196,7 +195,7 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                                 tr {
                                     td { (t.takeaway.lesson) }
                                     td { a href={ "/reports/" (encode_component(&t.report.slug)) } { (t.report.title) } }
-                                    td { @if t.takeaway.done { (ctx.t("완료", "Done")) } @else { (ctx.t("진행 중", "Open")) } }
+                                    td.nowrap { @if t.takeaway.done { (ctx.t("완료", "Done")) } @else { (ctx.t("진행 중", "Open")) } }
                                 }
                             }
                         }

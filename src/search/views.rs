@@ -28,13 +28,13 @@ fn entry_snippet(hit: &EntryHit, terms: &[String]) -> Option<String> {
 }
 
 /// The search box; `id` keeps labels unique when the header box is on the same page.
-pub fn search_form(id: &str, value: &str) -> Markup {
+pub fn search_form(ctx: &Ctx, id: &str, value: &str) -> Markup {
     html! {
         form.search method="get" action="/search" role="search" {
-            label for=(id) { "검색" }
+            label for=(id) { (ctx.t("검색", "Search")) }
             input id=(id) type="search" name="q" value=(value) maxlength="800"
-                placeholder="이름, 약칭, 주소, 보고서 내용";
-            button type="submit" { "찾기" }
+                placeholder=(ctx.t("이름, 약칭, 주소, 보고서 내용", "names, aliases, addresses, reports"));
+            button type="submit" { (ctx.t("찾기", "Find")) }
         }
     }
 }
@@ -55,7 +55,7 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &str) -> Markup
         &title,
         html! {
             h1 { "검색 " span.en { "Search" } }
-            (search_form("search-q", &text))
+            (search_form(ctx, "search-q", &text))
             @if query.is_empty() {
                 p.muted {
                     "기관·기업 이름이나 약칭(예: 성동사경센터), 주소, 탐방 보고서의 낱말을 입력하세요. "

@@ -2,6 +2,8 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Utc};
 
+use crate::web::lang::Lang;
+
 /// Korea keeps UTC+9 all year (no daylight saving time).
 pub const KST_HOURS: i64 = 9;
 
@@ -26,6 +28,27 @@ pub fn date_ko(d: NaiveDate) -> String {
 /// 2023년 12월 11일 (월) 10:00
 pub fn datetime_ko(dt: NaiveDateTime) -> String {
     format!("{} {}", date_ko(dt.date()), dt.format("%H:%M"))
+}
+
+/// Mon 11 Dec 2023
+pub fn date_en(d: NaiveDate) -> String {
+    d.format("%a %-d %b %Y").to_string()
+}
+
+/// A day as `lang` writes it: 2023년 12월 11일 (월), or Mon 11 Dec 2023.
+pub fn date_in(lang: Lang, d: NaiveDate) -> String {
+    match lang {
+        Lang::Ko => date_ko(d),
+        Lang::En => date_en(d),
+    }
+}
+
+/// A day and time as `lang` writes them: 2023년 12월 11일 (월) 10:00, or Mon 11 Dec 2023, 10:00.
+pub fn datetime_in(lang: Lang, dt: NaiveDateTime) -> String {
+    match lang {
+        Lang::Ko => datetime_ko(dt),
+        Lang::En => format!("{}, {}", date_en(dt.date()), dt.format("%H:%M")),
+    }
 }
 
 /// `1234567` as `1,234,567`.
@@ -76,6 +99,17 @@ mod tests {
         assert_eq!(
             datetime_ko(d.and_hms_opt(10, 0, 0).unwrap()),
             "2023년 12월 11일 (월) 10:00"
+        );
+    }
+
+    #[test]
+    fn english_dates_name_the_weekday_and_month() {
+        let d = NaiveDate::from_ymd_opt(2023, 12, 1).unwrap();
+        assert_eq!(date_in(Lang::En, d), "Fri 1 Dec 2023");
+        assert_eq!(date_in(Lang::Ko, d), "2023년 12월 1일 (금)");
+        assert_eq!(
+            datetime_in(Lang::En, d.and_hms_opt(9, 5, 0).unwrap()),
+            "Fri 1 Dec 2023, 09:05"
         );
     }
 }

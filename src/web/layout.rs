@@ -22,7 +22,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · 탐방 Tambang" }
-                link rel="stylesheet" href=(crate::web::assets::STYLESHEET_PATH);
+                link rel="stylesheet" href=(crate::web::assets::stylesheet_path());
             }
             body {
                 header.site {
@@ -35,7 +35,7 @@ pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
                         a href="/visits" { (ctx.t("방문 관계", "Visits")) }
                         a href="/compare" { (ctx.t("비교", "Compare")) }
                     }
-                    (crate::search::views::search_form("site-q", ""))
+                    (crate::search::views::search_form(ctx, "site-q", ""))
                     div.account {
                         @if let Some(user) = &ctx.user {
                             a href="/account" { (user.email) } " " span.muted { (ctx.t(user.role.label_ko(), user.role.label_en())) }

@@ -125,7 +125,7 @@ async fn unknown_things_are_styled_404s(backend: Backend) {
             html.contains("페이지를 찾을 수 없습니다"),
             "{path}: styled page"
         );
-        assert!(html.contains("/static/style-v1.css"));
+        assert!(html.contains(tambang::web::assets::stylesheet_path()));
     }
 }
 
@@ -157,9 +157,24 @@ async fn health_and_stylesheet(backend: Backend) {
         app.get("/healthz").await,
         (StatusCode::OK, "ok".to_string())
     );
-    let (status, css) = app.get("/static/style-v1.css").await;
+    // The page names the stylesheet by a hash of its contents; that address serves it.
+    let home = app.get_html("/").await;
+    let path = home
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the layout links a stylesheet");
+    assert!(
+        path.starts_with("/static/style-") && path.ends_with(".css"),
+        "{path}"
+    );
+    let (status, css) = app.get(path).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(css.contains("body"));
+    assert!(css.contains("body") && css.contains("td.nowrap"));
+    assert_eq!(
+        app.get("/static/style-v0.css").await.0,
+        StatusCode::NOT_FOUND
+    );
 }
 
 both_backends!(hostile_names_render_inert);
@@ -216,6 +231,27 @@ async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
         "enum labels in English"
     );
     assert!(store.contains("소영씨스토어"), "names stay as written");
+    // A report's page: its dates, counts, state and takeaway table speak English too.
+    let report = c.get("/reports/seongdong-visit-2023-12").await.body;
+    for english in [
+        "<span class=\"badge\">Published</span>",
+        "Mon 11 Dec 2023, 10:00",
+        "7 people",
+        ">Owner</th>",
+        ">Open",
+        "placeholder=\"names, aliases, addresses, reports\"",
+    ] {
+        assert!(report.contains(english), "{english}");
+    }
+    for korean in [
+        "2023년 12월 11일 (월) 10:00",
+        ">7명<",
+        ">담당</th>",
+        "진행 중",
+        ">공개<",
+    ] {
+        assert!(!report.contains(korean), "{korean} on an English page");
+    }
     let back = c.get("/?lang=ko").await.body;
     assert!(back.contains("<html lang=\"ko\">") && back.contains("지원센터"));
     // The switch keeps the page's query: a search stays a search in the other language.
