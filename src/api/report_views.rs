@@ -102,6 +102,9 @@ pub struct TakeawayView {
     pub id: i64,
     pub lesson: String,
     pub entry: Option<EntryRef>,
+    /// Who follows it up; absent when nobody is named, and for anonymous callers (it may be a
+    /// person's name, like the named participants).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<String>,
     pub due_on: Option<NaiveDate>,
     pub done: bool,
@@ -149,7 +152,8 @@ pub struct ReportDetail {
 }
 
 impl ReportDetail {
-    /// The view of a loaded report page; `names` says whether participants are shown.
+    /// The view of a loaded report page; `names` says whether participants and takeaways'
+    /// owners are shown.
     pub fn new(p: ReportPage, names: bool) -> Self {
         let route_km = crate::reports::route::Route::of_page(&p).length_km();
         let r = p.report;
@@ -196,7 +200,7 @@ impl ReportDetail {
                     id: t.id,
                     lesson: t.lesson.clone(),
                     entry: e.as_ref().map(EntryRef::from),
-                    owner: t.owner.clone(),
+                    owner: t.owner.clone().filter(|_| names),
                     due_on: t.due_on,
                     done: t.done,
                 })

@@ -2,7 +2,7 @@
 //! feed. Write routes are also listed in `auth::policy::WRITE_ROUTES`.
 
 use axum::Router;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -21,6 +21,7 @@ use crate::reports::input::{ReportInput, parse_report};
 use crate::reports::write::{self, ReportOutcome};
 use crate::reports::{ics, queries};
 use crate::web::form::{FieldErrors, HtmlForm};
+use crate::web::pagination::{PER_PAGE, PageQuery};
 use crate::web::slug_path::{IdPath, SlugPath};
 use crate::web::url::encode_component;
 
@@ -298,9 +299,15 @@ async fn delete_report(
 }
 
 /// Open takeaways across reports.
-async fn list_takeaways(State(state): State<AppState>, ctx: Ctx) -> AppResult<Markup> {
-    let rows = queries::open_takeaways(&state.db).await?;
-    Ok(takeaways_page(&ctx, &rows))
+async fn list_takeaways(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Markup> {
+    let (rows, pager) =
+        queries::open_takeaways(&state.db, ctx.can_edit(), q.number(), PER_PAGE).await?;
+    let today = crate::web::format::in_korea(chrono::Utc::now()).date();
+    Ok(takeaways_page(&ctx, &rows, pager, today))
 }
 
 /// Marks a takeaway done or open; back to where the button was.

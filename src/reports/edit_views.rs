@@ -10,6 +10,7 @@ use crate::reports::input::ReportInput;
 use crate::reports::queries::OpenTakeaway;
 use crate::web::form::{FieldErrors, enum_options, input, select, textarea};
 use crate::web::layout::{csrf_field, page};
+use crate::web::pagination::Pager;
 
 /// Everything the report form shows.
 pub struct ReportForm<'a> {
@@ -111,19 +112,30 @@ pub fn upcoming_page(ctx: &Ctx, rows: &[(report::Model, Vec<entry::Model>)]) -> 
     )
 }
 
-/// `GET /takeaways`
-pub fn takeaways_page(ctx: &Ctx, rows: &[OpenTakeaway]) -> Markup {
+/// `GET /takeaways`: a page of the open takeaways; those due before `today` are marked.
+pub fn takeaways_page(
+    ctx: &Ctx,
+    rows: &[OpenTakeaway],
+    pager: Pager,
+    today: chrono::NaiveDate,
+) -> Markup {
     page(
         ctx,
         ctx.t("할 일", "Open actions"),
         html! {
             h1 { (ctx.t("탐방에서 나온 할 일", "Open actions from visits")) }
-            @if rows.is_empty() { p.muted { (ctx.t("남은 할 일이 없습니다.", "Nothing open.")) } }
+            @if pager.total == 0 { p.muted { (ctx.t("남은 할 일이 없습니다.", "Nothing open.")) } }
             @else {
+                p.muted {
+                    (crate::web::format::thousands(pager.total)) (ctx.t("건, 기한이 이른 것부터 (기한 없는 것은 끝에)", " open, earliest due first (undated last)"))
+                }
+            }
+            @if !rows.is_empty() {
                 table {
                     thead { tr {
                         th { (ctx.t("내용", "Lesson")) } th { (ctx.t("보고서", "Report")) } th { (ctx.t("관련 항목", "Entry")) }
-                        th { (ctx.t("담당", "Owner")) } th { (ctx.t("기한", "Due")) }
+                        @if ctx.can_see_contacts() { th { (ctx.t("담당", "Owner")) } }
+                        th.nowrap { (ctx.t("기한", "Due")) }
                         @if ctx.can_edit() { th {} }
                     } }
                     tbody {
@@ -132,8 +144,13 @@ pub fn takeaways_page(ctx: &Ctx, rows: &[OpenTakeaway]) -> Markup {
                                 td { (o.takeaway.lesson) }
                                 td { a href={ "/reports/" (o.report.slug) } { (o.report.title) } }
                                 td { @if let Some(e) = &o.entry { (entry_link(e)) } }
-                                td { @if let Some(w) = &o.takeaway.owner { (w) } }
-                                td.nowrap { @if let Some(d) = o.takeaway.due_on { (ctx.date(d)) } }
+                                @if ctx.can_see_contacts() { td { @if let Some(w) = &o.takeaway.owner { (w) } } }
+                                td.nowrap {
+                                    @if let Some(d) = o.takeaway.due_on {
+                                        (ctx.date(d))
+                                        @if d < today { br; span.badge.overdue { (ctx.t("기한 지남", "overdue")) } }
+                                    }
+                                }
                                 @if ctx.can_edit() {
                                     td { (toggle_form(ctx, o.takeaway.id, false)) }
                                 }
@@ -142,6 +159,7 @@ pub fn takeaways_page(ctx: &Ctx, rows: &[OpenTakeaway]) -> Markup {
                     }
                 }
             }
+            (crate::web::pagination::nav("/takeaways", pager))
         },
     )
 }

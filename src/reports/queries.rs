@@ -359,30 +359,60 @@ pub async fn upcoming(
 #[derive(Debug, Clone)]
 pub struct OpenTakeaway {
     pub takeaway: takeaway::Model,
-    pub report: report::Model,
+    pub report: ReportLine,
     pub entry: Option<entry::Model>,
 }
 
-/// Open takeaways of non-draft reports, earliest due first (undated last).
-pub async fn open_takeaways(db: &impl ConnectionTrait) -> AppResult<Vec<OpenTakeaway>> {
-    let rows = takeaway::Entity::find()
-        .filter(takeaway::Column::Done.eq(false))
-        .order_by_asc(takeaway::Column::DueOn)
+/// One page of the open takeaways and where it sits.
+pub type OpenTakeaways = (Vec<OpenTakeaway>, Pager);
+
+/// A page of the open takeaways of the reports a reader sees (drafts' for editors only),
+/// earliest due first, undated last. Only the page's takeaways, reports (without bodies) and
+/// entries are read.
+pub async fn open_takeaways(
+    db: &impl ConnectionTrait,
+    include_drafts: bool,
+    page: u64,
+    per_page: u64,
+) -> AppResult<OpenTakeaways> {
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Order};
+    let reports = visible(include_drafts)
+        .select_only()
+        .column(report::Column::Id)
+        .into_query();
+    let open = || {
+        takeaway::Entity::find()
+            .filter(takeaway::Column::Done.eq(false))
+            .filter(Expr::col(takeaway::Column::ReportId).in_subquery(reports.clone()))
+    };
+    let pager = Pager {
+        page,
+        per_page,
+        total: open().count(db).await?,
+    };
+    let rows = open()
+        .order_by_with_nulls(takeaway::Column::DueOn, Order::Asc, NullOrdering::Last)
         .order_by_asc(takeaway::Column::Id)
-        .limit(1000)
+        .offset(pager.offset())
+        .limit(per_page)
         .all(db)
         .await?;
-    let reports: HashMap<i64, report::Model> = visible(false)
-        .filter(report::Column::Id.is_in(rows.iter().map(|t| t.report_id).collect::<Vec<_>>()))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
+    let mut report_ids: Vec<i64> = rows.iter().map(|t| t.report_id).collect();
+    report_ids.sort_unstable();
+    report_ids.dedup();
+    let reports: HashMap<i64, ReportLine> =
+        lines(report::Entity::find().filter(report::Column::Id.is_in(report_ids)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect();
     let entries = entries_by_id(db, rows.iter().filter_map(|t| t.entry_id)).await?;
-    let mut out: Vec<OpenTakeaway> = rows
+    let out = rows
         .into_iter()
         .filter_map(|t| {
+            // A report deleted between the two reads takes its takeaways with it.
             let report = reports.get(&t.report_id)?.clone();
             let entry = t.entry_id.and_then(|id| entries.get(&id).cloned());
             Some(OpenTakeaway {
@@ -392,8 +422,7 @@ pub async fn open_takeaways(db: &impl ConnectionTrait) -> AppResult<Vec<OpenTake
             })
         })
         .collect();
-    out.sort_by_key(|o| (o.takeaway.due_on.is_none(), o.takeaway.due_on));
-    Ok(out)
+    Ok((out, pager))
 }
 
 /// Filters of the report list (the API's `state`, `tag` and `q`).

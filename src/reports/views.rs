@@ -114,7 +114,7 @@ pub fn report_page(
                 h2 { (ctx.t("배운 점과 할 일", "Takeaways")) }
                 table {
                     thead { tr {
-                        th { (ctx.t("내용", "Lesson")) } th { (ctx.t("관련 항목", "Entry")) } th { (ctx.t("담당", "Owner")) }
+                        th { (ctx.t("내용", "Lesson")) } th { (ctx.t("관련 항목", "Entry")) } @if ctx.can_see_contacts() { th { (ctx.t("담당", "Owner")) } }
                         th.nowrap { (ctx.t("기한", "Due")) } th.nowrap { (ctx.t("상태", "State")) }
                     } }
                     tbody {
@@ -122,7 +122,7 @@ pub fn report_page(
                             tr {
                                 td { (t.lesson) }
                                 td { @if let Some(e) = e { (entry_link(e)) } }
-                                td { @if let Some(o) = &t.owner { (o) } }
+                                @if ctx.can_see_contacts() { td { @if let Some(o) = &t.owner { (o) } } }
                                 td.nowrap { @if let Some(d) = t.due_on { (ctx.date(d)) } }
                                 td.nowrap {
                                     @if t.done { (ctx.t("완료", "Done")) } @else { (ctx.t("진행 중", "Open")) }

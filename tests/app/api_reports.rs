@@ -132,9 +132,12 @@ async fn reports_round_trip_through_the_api(backend: Backend) {
     let anon = json_of(&call(&app, Method::GET, &path, None, None).await);
     assert_eq!(anon["title"], "API 탐방: 성동 판로 견학");
     assert!(anon.get("participants").is_none(), "{anon}");
+    assert!(anon["takeaways"][0].get("owner").is_none(), "{anon}");
+    assert_eq!(anon["takeaways"][0]["lesson"], "공동판매장 사례를 정리한다");
     assert_eq!(anon["participant_count"], 3);
     let as_viewer = json_of(&call(&app, Method::GET, &path, Some(&viewer), None).await);
     assert_eq!(as_viewer["participants"][0]["name"], "홍길동");
+    assert_eq!(as_viewer["takeaways"][0]["owner"], "용산");
 
     // Confirm one suggestion, reject another; the stored state changes and is audited.
     // (Saving re-suggests, so suggestions are read again after the update.)

@@ -237,7 +237,7 @@ async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
         "<span class=\"badge\">Published</span>",
         "Mon 11 Dec 2023, 10:00",
         "7 people",
-        ">Owner</th>",
+        ">Due</th>",
         ">Open",
         "placeholder=\"names, aliases, addresses, reports\"",
     ] {

@@ -37,7 +37,7 @@ async fn reports_round_trip_through_the_form(backend: Backend) {
         ("body", "광진구의 지역 네트워크를 배웠다.\n\n둘째 문단."),
         (
             "takeaways",
-            "네트워크 회의 정례화 | 광진사경센터 | 용산사경센터 | 2024-01-31",
+            "네트워크 회의 정례화 | 광진사경센터 | 김담당 팀장 | 2024-01-31",
         ),
         ("tags", "네트워크, 벤치마킹"),
     ];
@@ -52,6 +52,7 @@ async fn reports_round_trip_through_the_form(backend: Backend) {
         "어린이대공원 정문",
         "네트워크 회의 정례화",
         "홍길동",
+        "김담당 팀장",
         "초안",
     ] {
         assert!(page.contains(text), "{text} missing");
@@ -107,10 +108,18 @@ async fn reports_round_trip_through_the_form(backend: Backend) {
     let first = stops.iter().find(|s| s.position == 0).unwrap();
     assert_eq!(first.label.as_deref(), Some("서울숲"));
     assert_eq!(anon.get(&url).await.status, StatusCode::OK, "published now");
+    let public = anon.get(&url).await.body;
     assert!(
-        !anon.get(&url).await.body.contains("홍길동"),
+        !public.contains("홍길동"),
         "named participants hidden from anonymous"
     );
+    assert!(
+        public.contains("네트워크 회의 정례화") && !public.contains("김담당"),
+        "a takeaway's owner may be a person: hidden from anonymous"
+    );
+    let open = anon.get("/takeaways").await.body;
+    assert!(open.contains("네트워크 회의 정례화") && !open.contains("김담당"));
+    assert!(editor.get("/takeaways").await.body.contains("김담당 팀장"));
 
     // A second save of version 1 is a conflict that keeps the input.
     let stale = editor
@@ -241,6 +250,106 @@ async fn takeaways_page_lists_open_actions_and_they_can_be_closed(backend: Backe
         .await
         .body;
     assert!(report_page.contains("다시 열기"));
+}
+
+both_backends!(takeaways_are_paged_earliest_due_first_and_drafts_are_for_editors);
+
+async fn takeaways_are_paged_earliest_due_first_and_drafts_are_for_editors(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, PaginatorTrait, Set};
+    let app = spawn_app(backend).await;
+    let demo = report::Entity::find()
+        .filter(report::Column::Slug.eq("seongdong-visit-2023-12"))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
+    // 60 more on the published report: 55 dated (one long past), 5 undated.
+    let day =
+        |n: i64| chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap() + chrono::Duration::days(n);
+    for i in 0..60i64 {
+        let due = match i {
+            0..5 => None,
+            5 => Some(chrono::NaiveDate::from_ymd_opt(2001, 2, 3).unwrap()),
+            _ => Some(day(60 - i)),
+        };
+        takeaway::ActiveModel {
+            report_id: Set(demo.id),
+            position: Set(10 + i as i32),
+            lesson: Set(format!("할 일 {i:02}")),
+            due_on: Set(due),
+            done: Set(false),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let r = editor
+        .post_form(
+            "/reports",
+            &[
+                ("title", "초안 보고서"),
+                ("state", "draft"),
+                ("body", "아직 쓰는 중."),
+                ("takeaways", "초안의 할 일 | | | 2000-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let open = takeaway::Entity::find()
+        .filter(takeaway::Column::Done.eq(false))
+        .count(&app.db)
+        .await
+        .unwrap();
+
+    let mut anon = app.client();
+    let first = anon.get("/takeaways").await.body;
+    assert!(
+        !first.contains("초안의 할 일"),
+        "a draft's takeaways are not public"
+    );
+    assert!(
+        first.contains(&format!("{}건", open - 1)),
+        "the total is told"
+    );
+    assert!(
+        first.contains("1 / 2") && first.contains("?page=2"),
+        "paged"
+    );
+    assert_eq!(
+        first.matches("<tr>").count(),
+        1 + 50,
+        "a header and 50 rows"
+    );
+    let long_past = first.find("할 일 05").expect("the long overdue one first");
+    assert!(
+        first[long_past..]
+            .find("기한 지남")
+            .is_some_and(|at| at < 600)
+    );
+    assert!(
+        first.find("2001").unwrap() < first.find("할 일 59").unwrap()
+            && first.find("할 일 59").unwrap() < first.find("할 일 58").unwrap(),
+        "earliest due first"
+    );
+    let second = anon.get("/takeaways?page=2").await.body;
+    assert!(second.contains("2 / 2"));
+    let undated = second
+        .find("할 일 00")
+        .expect("undated ones on the last page");
+    assert!(second.find("할 일 07").is_none_or(|dated| dated < undated));
+    assert!(!first.contains("할 일 00"), "undated last");
+
+    let mine = editor.get("/takeaways").await.body;
+    assert!(mine.contains(&format!("{open}건")));
+    let draft = mine
+        .find("초안의 할 일")
+        .expect("editors see their drafts' takeaways");
+    assert!(
+        draft < mine.find("할 일 05").unwrap(),
+        "the earliest due is first"
+    );
 }
 
 both_backends!(titles_that_spell_a_route_get_a_slug_that_does_not);
