@@ -12,6 +12,7 @@ use crate::entities::{
     program_detail, report, report_entry, report_stop,
 };
 use crate::error::AppResult;
+use crate::reports::queries::{ReportLine, lines};
 
 /// Number of entries of each kind, in `EntryKind::ALL` order (zero where none).
 pub async fn count_by_kind(db: &impl ConnectionTrait) -> AppResult<Vec<(EntryKind, i64)>> {
@@ -93,7 +94,7 @@ pub struct LinkView {
 /// A report that involves an entry, and how.
 #[derive(Debug, Clone)]
 pub struct ReportRef {
-    pub report: report::Model,
+    pub report: ReportLine,
     pub roles: Vec<&'static str>,
 }
 
@@ -110,23 +111,12 @@ pub struct EntryPage {
     /// For a district: per kind, how many entries it has and the first few by name.
     pub in_district: Vec<(EntryKind, u64, Vec<entry::Model>)>,
     /// Published reports whose text mentions the entry (confirmed), newest first, with a
-    /// snippet around the first mention.
-    pub mentioned_in: Vec<(report::Model, String)>,
+    /// snippet around the first mention: the latest [`MENTIONED_IN_SHOWN`].
+    pub mentioned_in: Vec<(ReportLine, String)>,
+    /// How many published reports mention the entry in all.
+    pub mentioned_total: u64,
     /// Other entries within 1 km, nearest first (when the entry has coordinates).
     pub nearby: Vec<(entry::Model, f64)>,
-}
-
-impl EntryPage {
-    /// Empties the report bodies, which the page does not show (it links the reports and
-    /// shows a snippet cut beforehand), so a cached page stays a few kilobytes.
-    pub fn drop_report_bodies(&mut self) {
-        for r in &mut self.reports {
-            r.report.body = String::new();
-        }
-        for (r, _) in &mut self.mentioned_in {
-            r.body = String::new();
-        }
-    }
 }
 
 /// Tables whose rows are keyed by the entry id and make up an entry's history.
@@ -194,7 +184,7 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
     } else {
         Vec::new()
     };
-    let mentioned_in = mentioned_in(db, entry.id).await?;
+    let (mentioned_in, mentioned_total) = mentioned_in(db, entry.id).await?;
     let nearby = match (
         entry.lat,
         entry.lng,
@@ -220,16 +210,22 @@ pub async fn entry_page(db: &impl ConnectionTrait, slug: &str) -> AppResult<Opti
         history,
         in_district,
         mentioned_in,
+        mentioned_total,
         nearby,
     }))
 }
 
-/// Reports that mention the entry, with a snippet (±40 characters) around the first mention.
+/// How many of the reports that mention an entry its page lists.
+pub const MENTIONED_IN_SHOWN: u64 = 50;
+
+/// The latest published reports that mention the entry, with a snippet (±40 characters)
+/// around the first mention, and how many published reports mention it in all.
 async fn mentioned_in(
     db: &impl ConnectionTrait,
     entry_id: i64,
-) -> AppResult<Vec<(report::Model, String)>> {
+) -> AppResult<(Vec<(ReportLine, String)>, u64)> {
     use crate::entities::mention;
+    use sea_orm::PaginatorTrait;
     let rows = mention::Entity::find()
         .filter(mention::Column::EntryId.eq(entry_id))
         .filter(mention::Column::State.eq(crate::domain::MentionState::Confirmed.as_str()))
@@ -243,17 +239,26 @@ async fn mentioned_in(
             .or_insert((m.start_char, m.end_char));
     }
     if first.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), 0));
     }
-    let reports = report::Entity::find()
-        .filter(report::Column::Id.is_in(first.keys().copied().collect::<Vec<_>>()))
-        .filter(report::Column::State.eq(ReportState::Published.as_str()))
+    let published = || {
+        report::Entity::find()
+            .filter(report::Column::Id.is_in(first.keys().copied().collect::<Vec<_>>()))
+            .filter(report::Column::State.eq(ReportState::Published.as_str()))
+    };
+    let total = if first.len() as u64 > MENTIONED_IN_SHOWN {
+        published().count(db).await?
+    } else {
+        0 // counted below: every one of them is read
+    };
+    let reports = published()
         .order_by_desc(report::Column::PublishedOn)
         .order_by_desc(report::Column::Id)
-        .limit(50)
+        .limit(MENTIONED_IN_SHOWN)
         .all(db)
         .await?;
-    Ok(reports
+    let total = Ord::max(total, reports.len() as u64);
+    let shown = reports
         .into_iter()
         .map(|r| {
             let (s, e) = first.get(&r.id).copied().unwrap_or((0, 0));
@@ -268,9 +273,17 @@ async fn mentioned_in(
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            (r, snippet)
+            let line = ReportLine {
+                id: r.id,
+                slug: r.slug,
+                title: r.title,
+                state: r.state,
+                visited_at: r.visited_at,
+            };
+            (line, snippet)
         })
-        .collect())
+        .collect();
+    Ok((shown, total))
 }
 
 /// Entries of each kind in a district: the count and the first ten by name.
@@ -371,13 +384,17 @@ async fn reports_involving(db: &impl ConnectionTrait, entry_id: i64) -> AppResul
     if roles.is_empty() {
         return Ok(Vec::new());
     }
-    let reports = report::Entity::find()
-        .filter(report::Column::Id.is_in(roles.keys().copied().collect::<Vec<_>>()))
-        .filter(report::Column::State.ne(ReportState::Draft.as_str()))
-        .order_by_desc(report::Column::VisitedAt)
-        .order_by_desc(report::Column::Id)
-        .all(db)
-        .await?;
+    // Lines, not whole reports: a center that hosted hundreds of visits would otherwise
+    // have every body read for a page that shows their titles.
+    let reports = lines(
+        report::Entity::find()
+            .filter(report::Column::Id.is_in(roles.keys().copied().collect::<Vec<_>>()))
+            .filter(report::Column::State.ne(ReportState::Draft.as_str()))
+            .order_by_desc(report::Column::VisitedAt)
+            .order_by_desc(report::Column::Id),
+    )
+    .all(db)
+    .await?;
     Ok(reports
         .into_iter()
         .map(|r| ReportRef {

@@ -99,11 +99,7 @@ async fn show_entry(
     let page = state
         .entry_pages
         .get_or_load(&state.stamps, &slug, || async {
-            let mut page = queries::entry_page(&state.db, &slug).await?;
-            if let Some(p) = page.as_mut() {
-                p.drop_report_bodies();
-            }
-            Ok(page)
+            queries::entry_page(&state.db, &slug).await
         })
         .await?;
     let page = page.as_ref().as_ref().ok_or(AppError::NotFound)?;

@@ -130,7 +130,10 @@ pub fn entry_page_with_panel(
                 }
             }
             @if !p.mentioned_in.is_empty() {
-                h2 { (ctx.t("언급된 보고서", "Mentioned in")) }
+                h2 { (ctx.t("언급된 보고서", "Mentioned in")) " (" (crate::web::format::thousands(p.mentioned_total)) ")" }
+                @if p.mentioned_total > p.mentioned_in.len() as u64 {
+                    p.muted { (ctx.t("가장 최근에 작성된 ", "The latest ")) (p.mentioned_in.len()) (ctx.t("편입니다.", " are listed.")) }
+                }
                 ul.plain {
                     @for (r, snippet) in &p.mentioned_in {
                         li { a href={ "/reports/" (r.slug) } { (r.title) } br; span.muted { "… " (snippet) " …" } }
@@ -138,7 +141,7 @@ pub fn entry_page_with_panel(
                 }
             }
             h2 { (ctx.t("탐방 보고서", "Reports")) }
-            @if p.reports.is_empty() { p.muted { "이 항목이 나오는 보고서가 아직 없습니다." } }
+            @if p.reports.is_empty() { p.muted { (ctx.t("이 항목이 나오는 보고서가 아직 없습니다.", "No report names this entry as a host, visitor or stop yet.")) } }
             @else {
                 ul.plain {
                     @for r in &p.reports {

@@ -722,3 +722,55 @@ async fn a_deleted_entry_stops_linking_even_when_another_is_added(backend: Backe
     }
     assert!(!linked, "a deleted entry's name must stop linking");
 }
+
+both_backends!(an_entry_page_counts_every_report_that_mentions_it_and_lists_the_latest);
+
+/// 55 published reports and a draft name 소영씨스토어: its page says 55 (the demo report names
+/// it too: 56), lists the latest 50 with a snippet each, and never the draft.
+async fn an_entry_page_counts_every_report_that_mentions_it_and_lists_the_latest(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel, Set};
+    let app = spawn_app(backend).await;
+    for i in 0..56 {
+        let state = if i == 55 { "draft" } else { "published" };
+        let slug = format!("store-visit-{i:02}");
+        let r = crate::helpers::insert_visited_report(
+            &app,
+            &slug,
+            &format!("매장 방문 {i:02}"),
+            state,
+            &format!("{i:02}번째 방문: 소영씨스토어를 둘러보았다."),
+            None,
+        )
+        .await;
+        let mut a = r.into_active_model();
+        a.published_on = Set(Some(
+            chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + chrono::Duration::days(i),
+        ));
+        let r = a.update(&app.db).await.unwrap();
+        tambang::linking::relink_report(&app.state, &r)
+            .await
+            .unwrap();
+    }
+    let page = app
+        .client()
+        .get(&format!("/e/{}", encode("소영씨스토어")))
+        .await
+        .body;
+    assert!(page.contains("언급된 보고서 (56)"), "the total");
+    assert!(page.contains("가장 최근에 작성된 50편입니다."));
+    assert_eq!(
+        page.matches("번째 방문: 소영씨스토어를").count(),
+        50,
+        "50 snippets"
+    );
+    assert!(
+        page.contains("/reports/store-visit-54")
+            && page.contains("/reports/store-visit-05\"")
+            && !page.contains("/reports/store-visit-04\"")
+    );
+    assert!(!page.contains("store-visit-55"), "not the draft");
+    assert!(
+        !page.contains("소영씨스토어를 찾았다"),
+        "the demo report's snippet: it is older than those 50"
+    );
+}
