@@ -13,7 +13,9 @@ use serde::Deserialize;
 
 use crate::app::AppState;
 use crate::auth::extract::{Ctx, RequireAdmin, RequireEditor, SessionUser};
-use crate::directory::edit_views::{EditPanel, EntryForm, FormMode, entry_form_page, merge_page};
+use crate::directory::edit_views::{
+    EditPanel, EntryForm, FormMode, delete_page, entry_form_page, merge_page,
+};
 use crate::directory::input::{EntryInput, input_from_entry, parse_entry};
 use crate::directory::write::{self, LinkInput, SaveOutcome};
 use crate::directory::{merge, queries, views};
@@ -33,7 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/entries", post(create_entry))
         .route("/e/{slug}/edit", get(edit_entry).post(update_entry))
         .route("/e/{slug}/archive", post(archive_entry))
-        .route("/e/{slug}/delete", post(delete_entry))
+        .route("/e/{slug}/delete", get(show_delete).post(delete_entry))
         .route("/e/{slug}/aliases", post(add_alias))
         .route("/e/{slug}/aliases/{id}/delete", post(remove_alias))
         .route("/e/{slug}/links", post(add_link))
@@ -288,17 +290,51 @@ async fn archive_entry(
     Ok(Redirect::to(&entry_path(&e.slug)))
 }
 
-/// Deletes an entry (admins).
+/// The delete confirmation (admins): what the deletion would take with it.
+async fn show_delete(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RequireAdmin(_): RequireAdmin,
+    SlugPath(slug): SlugPath,
+) -> AppResult<Markup> {
+    let e = find_entry(&state, &slug).await?;
+    let impact = write::deletion_impact(&state.db, e.id).await?;
+    Ok(delete_page(&ctx, &e, &impact, &FieldErrors::default()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct DeleteInput {
+    confirm: String,
+}
+
+/// Deletes an entry (admins), when the confirmation box was ticked; otherwise the
+/// confirmation again, with the reason beside the box (422).
 async fn delete_entry(
     State(state): State<AppState>,
+    ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     SlugPath(slug): SlugPath,
-) -> AppResult<Redirect> {
+    HtmlForm(input): HtmlForm<DeleteInput>,
+) -> AppResult<Response> {
     let e = find_entry(&state, &slug).await?;
+    if input.confirm != "yes" {
+        let impact = write::deletion_impact(&state.db, e.id).await?;
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "confirm",
+            "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
+        );
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            delete_page(&ctx, &e, &impact, &errors),
+        )
+            .into_response());
+    }
     let list =
         EntryKind::from_label(&e.kind).map_or("/".to_string(), |k| format!("/{}", k.plural()));
     write::delete_entry(&state.db, &user.actor(), e).await?;
-    Ok(Redirect::to(&list))
+    Ok(Redirect::to(&list).into_response())
 }
 
 /// The entry page again, with the edit panel's errors and typed values (status 422).

@@ -202,7 +202,7 @@ pub fn edit_panel(ctx: &Ctx, e: &entry::Model, panel: &EditPanel, is_admin: bool
     html! {
         section.edit-panel {
             h2 { "편집 " span.en { "Edit" } }
-            p {
+            div.inline-actions {
                 a.button href={ "/e/" (e.slug) "/edit" } { "정보 수정" } " "
                 @if e.status != EntryStatus::Closed.as_str() {
                     form.inline method="post" action={ "/e/" (e.slug) "/archive" } {
@@ -211,9 +211,7 @@ pub fn edit_panel(ctx: &Ctx, e: &entry::Model, panel: &EditPanel, is_admin: bool
                 }
                 @if is_admin {
                     " " a href={ "/e/" (e.slug) "/merge" } { "다른 항목과 합치기" } " "
-                    form.inline method="post" action={ "/e/" (e.slug) "/delete" } {
-                        (csrf_field(ctx)) button type="submit" { "삭제" }
-                    }
+                    a href={ "/e/" (e.slug) "/delete" } { "삭제" }
                 }
             }
             h3 { "별칭 추가" }
@@ -235,6 +233,75 @@ pub fn edit_panel(ctx: &Ctx, e: &entry::Model, panel: &EditPanel, is_admin: bool
             }
         }
     }
+}
+
+/// `GET /e/{slug}/delete`: what deleting the entry would take with it, the gentler ways
+/// (archive, merge), and a form that deletes only with its box ticked.
+pub fn delete_page(
+    ctx: &Ctx,
+    e: &entry::Model,
+    impact: &crate::directory::write::DeletionImpact,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get("confirm");
+    let lines: [(u64, &str, &str); 7] = [
+        (impact.aliases, "별칭", "이 지워집니다."),
+        (impact.links, "다른 항목과의 연결", "이 지워집니다."),
+        (
+            impact.report_roles,
+            "보고서의 ‘방문한 곳’·‘방문한 기관’ 표시",
+            "가 사라집니다.",
+        ),
+        (
+            impact.stops,
+            "탐방 일정",
+            "은 이 항목의 이름을 글로 남기고 링크만 잃습니다.",
+        ),
+        (
+            impact.mentions,
+            "보고서 본문의 언급",
+            "은 글로 남고 링크만 잃습니다.",
+        ),
+        (impact.takeaways, "할 일", "은 관련 항목 없이 남습니다."),
+        (
+            impact.in_district,
+            "이 자치구의 항목",
+            "은 자치구 없이 남습니다.",
+        ),
+    ];
+    page(
+        ctx,
+        "항목 삭제",
+        html! {
+            h1 { "‘" (e.name) "’ 삭제 " span.en { "Delete" } }
+            p { "삭제는 되돌릴 수 없습니다. 변경 기록에는 남지만 이 항목의 페이지와 주소는 사라집니다." }
+            ul {
+                @for (n, what, then) in lines {
+                    @if n > 0 { li { (what) " " strong { (crate::web::format::thousands(n)) "개" } (then) } }
+                }
+            }
+            p {
+                "문을 닫았거나 더 이상 활동하지 않는 곳이면 삭제 대신 ‘종료로 표시 (보관)’를, 같은 곳이 두 번 등록되었다면 "
+                a href={ "/e/" (e.slug) "/merge" } { "다른 항목과 합치기" }
+                "를 쓰세요. 합치면 별칭, 연결, 보고서와 언급이 남는 항목으로 옮겨집니다."
+            }
+            form.stacked method="post" action={ "/e/" (e.slug) "/delete" } {
+                (csrf_field(ctx))
+                div class=[error.map(|_| "field-error")] {
+                    label {
+                        input type="checkbox" name="confirm" value="yes" required
+                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
+                        " 위 내용을 확인했습니다. ‘" (e.name) "’ 항목을 삭제합니다."
+                    }
+                    @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
+                }
+                div.inline-actions {
+                    button.danger type="submit" { "삭제" }
+                    a href={ "/e/" (e.slug) } { "취소" }
+                }
+            }
+        },
+    )
 }
 
 /// `GET /e/{slug}/merge`

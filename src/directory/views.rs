@@ -77,14 +77,16 @@ pub fn entry_page_with_panel(
             }
             @if !p.aliases.is_empty() {
                 h2 { (ctx.t("다른 이름", "Aliases")) }
-                p {
+                // A div, not a p: a form inside a p would end the paragraph in the browser's
+                // parser, and the delete buttons would fall out of their chips.
+                div.chips {
                     @for a in &p.aliases {
                         span.chip title=(label::<AliasType>(&a.alias_type, AliasType::label_ko, AliasType::label_en, ctx)) {
                             (a.name)
                             @if can_edit {
                                 form.inline method="post" action={ "/e/" (e.slug) "/aliases/" (a.id) "/delete" } {
                                     (crate::web::layout::csrf_field(ctx))
-                                    button type="submit" title="별칭 지우기" aria-label={ (a.name) " 지우기" } { "×" }
+                                    button type="submit" title=(ctx.t("별칭 지우기", "Remove alias")) aria-label={ (a.name) (ctx.t(" 지우기", ": remove")) } { "×" }
                                 }
                             }
                         }
@@ -94,17 +96,17 @@ pub fn entry_page_with_panel(
             @if !p.in_district.is_empty() {
                 h2 { (ctx.t("이 자치구의 항목", "In this district")) }
                 @for (kind, n, first) in &p.in_district {
-                    h3 { (kind.label_ko()) " " span.muted { (n) "곳" } }
+                    h3 { (ctx.t(kind.label_ko(), kind.label_en())) " " span.muted { (crate::web::format::thousands(*n)) (ctx.t("곳", "")) } }
                     p {
                         @for (i, x) in first.iter().enumerate() { @if i > 0 { " · " } (entry_link(x)) }
                         @if *n > first.len() as u64 {
-                            " · " a href={ "/" (kind.plural()) "?district=" (e.id) } { "모두 보기 →" }
+                            " · " a href={ "/" (kind.plural()) "?district=" (e.id) } { (ctx.t("모두 보기 →", "See all →")) }
                         }
                     }
                 }
             }
             h2 { (ctx.t("연결", "Links")) }
-            @if p.links.is_empty() { p.muted { "연결된 항목이 없습니다." } }
+            @if p.links.is_empty() { p.muted { (ctx.t("연결된 항목이 없습니다.", "No linked entries.")) } }
             @else {
                 ul.plain {
                     @for l in &p.links {

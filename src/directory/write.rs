@@ -450,13 +450,85 @@ pub async fn archive_entry(
     audit::update(db, actor, current, model).await
 }
 
-/// Deletes an entry with its details, aliases and links, each deletion audited.
+/// What deleting an entry takes with it, or leaves without it: what the confirmation page
+/// tells an admin before anything is deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DeletionImpact {
+    /// Its aliases (deleted).
+    pub aliases: u64,
+    /// Links from and to it (deleted).
+    pub links: u64,
+    /// Reports that name it as the place visited or a visitor (those roles are removed).
+    pub report_roles: u64,
+    /// Itinerary stops at it (kept, with its name as their text).
+    pub stops: u64,
+    /// Mentions of it in report text (the text stays, no longer linked).
+    pub mentions: u64,
+    /// Takeaways about it (kept, without the entry).
+    pub takeaways: u64,
+    /// Entries in it, when it is a district (they lose their district).
+    pub in_district: u64,
+}
+
+/// Counts what deleting entry `id` would touch ([`DeletionImpact`]).
+pub async fn deletion_impact(db: &impl ConnectionTrait, id: i64) -> AppResult<DeletionImpact> {
+    use crate::entities::{mention, report_entry, report_stop, takeaway};
+    use sea_orm::PaginatorTrait;
+    Ok(DeletionImpact {
+        aliases: alias::Entity::find()
+            .filter(alias::Column::EntryId.eq(id))
+            .count(db)
+            .await?,
+        links: link::Entity::find()
+            .filter(link::Column::FromId.eq(id).or(link::Column::ToId.eq(id)))
+            .count(db)
+            .await?,
+        report_roles: report_entry::Entity::find()
+            .filter(report_entry::Column::EntryId.eq(id))
+            .count(db)
+            .await?,
+        stops: report_stop::Entity::find()
+            .filter(report_stop::Column::EntryId.eq(id))
+            .count(db)
+            .await?,
+        mentions: mention::Entity::find()
+            .filter(mention::Column::EntryId.eq(id))
+            .count(db)
+            .await?,
+        takeaways: takeaway::Entity::find()
+            .filter(takeaway::Column::EntryId.eq(id))
+            .count(db)
+            .await?,
+        in_district: entry::Entity::find()
+            .filter(entry::Column::DistrictId.eq(id))
+            .count(db)
+            .await?,
+    })
+}
+
+/// Deletes an entry with its aliases, links and details, each deletion audited. An itinerary
+/// stop at it keeps the entry's name as its text (audited), so the report still says where
+/// the visit went; the database unlinks the rest (`ON DELETE` rules: report roles go,
+/// mentions, takeaways and district members stay without it).
 pub async fn delete_entry(
     db: &DatabaseConnection,
     actor: &Actor,
     current: entry::Model,
 ) -> AppResult<()> {
+    use crate::entities::report_stop;
     let txn = crate::db::begin_write(db).await?;
+    for stop in report_stop::Entity::find()
+        .filter(report_stop::Column::EntryId.eq(current.id))
+        .all(&txn)
+        .await?
+    {
+        let mut a = stop.clone().into_active_model();
+        a.entry_id = Set(None);
+        if stop.label.as_deref().is_none_or(|l| l.trim().is_empty()) {
+            a.label = Set(Some(current.name.clone()));
+        }
+        audit::update(&txn, actor, &stop, a).await?;
+    }
     for a in alias::Entity::find()
         .filter(alias::Column::EntryId.eq(current.id))
         .all(&txn)

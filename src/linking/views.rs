@@ -122,7 +122,7 @@ pub fn review_list(
     html! {
         section #mentions {
             h2 { (ctx.t("언급된 항목 검토", "Review mentions")) }
-            p.muted {
+            div.muted {
                 (ctx.t("확인된 연결 ", "Confirmed links: ")) (confirmed) " · " (ctx.t("검토할 제안 ", "Suggestions to review: ")) (suggested.len())
                 " "
                 form.inline method="post" action={ "/reports/" (report_slug) "/relink" } {

@@ -152,7 +152,7 @@ pub fn takeaways_page(
                                     }
                                 }
                                 @if ctx.can_edit() {
-                                    td { (toggle_form(ctx, o.takeaway.id, false)) }
+                                    td.nowrap { (toggle_form(ctx, o.takeaway.id, false)) }
                                 }
                             }
                         }
@@ -169,7 +169,7 @@ pub fn toggle_form(ctx: &Ctx, id: i64, done: bool) -> Markup {
     html! {
         form.inline method="post" action={ "/takeaways/" (id) "/toggle" } {
             (csrf_field(ctx))
-            button type="submit" { @if done { "다시 열기" } @else { "완료" } }
+            button type="submit" { @if done { (ctx.t("다시 열기", "Reopen")) } @else { (ctx.t("완료로 표시", "Mark done")) } }
         }
     }
 }

@@ -179,7 +179,7 @@ async fn figures_as_of_a_past_day_follow_the_audit_trail(backend: Backend) {
 
     // 2024-08-01: 바른터 is deleted.
     let mark = newest_audit_id(&app).await;
-    post_ok(&mut admin, &format!("{e3}/delete"), &[]).await;
+    post_ok(&mut admin, &format!("{e3}/delete"), &[("confirm", "yes")]).await;
     backdate_changes(&app, mark, "2024-08-01T03:00:00Z").await;
 
     // Before anything: the demo data was recorded today, so nothing counts.

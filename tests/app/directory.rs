@@ -155,14 +155,20 @@ async fn every_kind_round_trips_through_the_forms(backend: Backend) {
     let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
     assert_eq!(
         editor
-            .post_form(&format!("/e/{}/delete", encode("테스트-광장")), &[])
+            .post_form(
+                &format!("/e/{}/delete", encode("테스트-광장")),
+                &[("confirm", "yes")]
+            )
             .await
             .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
         admin
-            .post_form(&format!("/e/{}/delete", encode("테스트-광장")), &[])
+            .post_form(
+                &format!("/e/{}/delete", encode("테스트-광장")),
+                &[("confirm", "yes")]
+            )
             .await
             .status,
         StatusCode::SEE_OTHER
@@ -859,4 +865,73 @@ async fn list_index_pages_and_counts_as_the_sql_does(backend: Backend) {
         }
     }
     assert_eq!(compared, 40 * EntryKind::ALL.len());
+}
+
+both_backends!(deleting_an_entry_asks_first_and_says_what_goes_with_it);
+
+/// 바른참 is a stop of the demo report, named in its text and in one of its takeaways: the
+/// admin is told so before deleting; an unticked box deletes nothing; after the deletion the
+/// stop still reads 바른참.
+async fn deleting_an_entry_asks_first_and_says_what_goes_with_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let url = format!("/e/{}", encode("바른참"));
+    let confirm = format!("{url}/delete");
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    assert_eq!(editor.get(&confirm).await.status, StatusCode::FORBIDDEN);
+    let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let panel = admin.get(&url).await.body;
+    assert!(
+        panel.contains("<a href=\"/e/바른참/delete\">삭제</a>"),
+        "the entry page links the confirmation; no button deletes at once"
+    );
+    let page = admin.get(&confirm).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for told in [
+        "탐방 일정 <strong>1개</strong>",
+        "할 일 <strong>1개</strong>",
+        "보고서 본문의 언급 <strong>",
+        "다른 항목과 합치기",
+        "name=\"confirm\" value=\"yes\" required",
+    ] {
+        assert!(page.body.contains(told), "{told}: {}", page.body);
+    }
+    let find = || {
+        entry::Entity::find()
+            .filter(entry::Column::Slug.eq("바른참"))
+            .one(&app.db)
+    };
+    assert!(find().await.unwrap().is_some(), "the demo's entry");
+
+    let unticked = admin.post_form(&confirm, &[]).await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.body.contains("삭제하려면 확인란에 표시하세요"));
+    assert!(unticked.body.contains("aria-invalid=\"true\""));
+    assert!(find().await.unwrap().is_some(), "nothing deleted");
+
+    let r = admin.post_form(&confirm, &[("confirm", "yes")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(find().await.unwrap().is_none());
+    let stops = report_stop::Entity::find()
+        .filter(report_stop::Column::Label.eq("바른참"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(stops.len(), 1, "the stop keeps the name as its text");
+    assert_eq!(stops[0].entry_id, None);
+    let trail = audit_log::Entity::find()
+        .filter(audit_log::Column::TableName.eq("report_stops"))
+        .filter(audit_log::Column::RowId.eq(stops[0].id))
+        .count(&app.db)
+        .await
+        .unwrap();
+    assert!(trail >= 1, "the stop's change is audited");
+    let report = app
+        .client()
+        .get("/reports/seongdong-visit-2023-12")
+        .await
+        .body;
+    assert!(
+        report.contains("바른참</li>") || report.contains("바른참<br>"),
+        "itinerary still says 바른참"
+    );
 }

@@ -580,7 +580,10 @@ async fn history_names_tables_fields_and_codes_as_the_forms_do(backend: Backend)
     // Deleted, it is its number, marked; the admin's recent changes show the deletion so.
     let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
     let r = admin
-        .post_form(&format!("/e/{}/delete", encode(&store.slug)), &[])
+        .post_form(
+            &format!("/e/{}/delete", encode(&store.slug)),
+            &[("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let changes = admin.get("/admin/audit").await.body;
