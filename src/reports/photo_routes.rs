@@ -19,7 +19,7 @@ use crate::auth::policy::PHOTO_LIMIT;
 use crate::entities::{report, report_photo};
 use crate::error::{AppError, AppResult};
 use crate::reports::photo::{self, PhotoFormat, sanitize_file_name};
-use crate::reports::photo_views::{UploadState, manage_page, photos_path};
+use crate::reports::photo_views::{UploadState, delete_photo_page, manage_page, photos_path};
 use crate::reports::photo_write::{self, Direction, StoredFile};
 use crate::reports::queries::{photos_of, visible_report};
 use crate::web::form::{FieldErrors, HtmlForm};
@@ -43,7 +43,10 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/reports/{slug}/photos/{id}/edit", post(edit_photo))
         .route("/reports/{slug}/photos/{id}/move", post(move_photo))
-        .route("/reports/{slug}/photos/{id}/delete", post(delete_photo))
+        .route(
+            "/reports/{slug}/photos/{id}/delete",
+            get(confirm_delete_photo).post(delete_photo),
+        )
 }
 
 async fn find_report(state: &AppState, slug: &str) -> AppResult<report::Model> {
@@ -275,13 +278,62 @@ async fn move_photo(
 /// Deletes a photo.
 async fn delete_photo(
     State(state): State<AppState>,
+    ctx: Ctx,
     RequireEditor(user): RequireEditor,
     SlugIdPath(slug, id): SlugIdPath,
-) -> AppResult<Redirect> {
+    HtmlForm(input): HtmlForm<ConfirmInput>,
+) -> AppResult<Response> {
     let r = find_report(&state, &slug).await?;
+    if input.confirm != "yes" {
+        let meta = photo_meta(&state, &r, id).await?;
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "confirm",
+            ctx.t(
+                "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
+                "Tick the box to delete",
+            ),
+        );
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            delete_photo_page(&ctx, &r, &meta, &errors),
+        )
+            .into_response());
+    }
     let current = photo_write::find_photo(&state.db, r.id, id).await?;
     photo_write::delete_photo(&state.db, &user.actor(), current).await?;
-    Ok(back_to(&r, None))
+    Ok(back_to(&r, None).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct ConfirmInput {
+    confirm: String,
+}
+
+/// One photo of report `r` as the pages show it; not found when it is not that report's.
+async fn photo_meta(
+    state: &AppState,
+    r: &report::Model,
+    id: i64,
+) -> AppResult<crate::reports::queries::PhotoMeta> {
+    photos_of(&state.db, r.id)
+        .await?
+        .into_iter()
+        .find(|p| p.id == id)
+        .ok_or(AppError::NotFound)
+}
+
+/// The photo delete confirmation (editors).
+async fn confirm_delete_photo(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RequireEditor(_): RequireEditor,
+    SlugIdPath(slug, id): SlugIdPath,
+) -> AppResult<Markup> {
+    let r = find_report(&state, &slug).await?;
+    let meta = photo_meta(&state, &r, id).await?;
+    Ok(delete_photo_page(&ctx, &r, &meta, &FieldErrors::default()))
 }
 
 #[derive(Deserialize)]

@@ -164,14 +164,57 @@ fn one_photo(
                             button type="submit" { "↓ " (ctx.t("아래로", "Down")) }
                         }
                     }
-                    form.inline method="post" action={ (base) "/delete" } {
-                        (csrf_field(ctx))
-                        button.danger type="submit" { (ctx.t("삭제", "Delete")) }
-                    }
+                    a.danger href={ (base) "/delete" } { (ctx.t("삭제…", "Delete…")) }
                 }
             }
         }
     }
+}
+
+/// `GET /reports/{slug}/photos/{id}/delete` (editors): the photo, what deleting it loses, and
+/// a form that deletes only with its box ticked.
+pub fn delete_photo_page(
+    ctx: &Ctx,
+    r: &report::Model,
+    p: &PhotoMeta,
+    errors: &FieldErrors,
+) -> Markup {
+    let back = format!("{}#photo-{}", photos_path(&r.slug), p.id);
+    let error = errors.get("confirm");
+    page(
+        ctx,
+        ctx.t("사진 삭제", "Delete a photo"),
+        html! {
+            h1 { (ctx.t("사진 삭제", "Delete a photo")) }
+            p { a href=(back) { "← " (r.title) } }
+            (figure(ctx, &r.slug, p))
+            p {
+                @if p.has_file() {
+                    (ctx.t(
+                        "사진 파일과 설명, 사진출처가 함께 지워집니다. 파일은 변경 기록에 남지 않아 되돌릴 수 없습니다.",
+                        "The file, its caption and credit are deleted. The history does not keep the file: this cannot be undone.",
+                    ))
+                } @else {
+                    (ctx.t("이 사진 설명과 사진출처가 지워집니다.", "This caption and its credit are deleted."))
+                }
+            }
+            form.stacked method="post" action={ (photos_path(&r.slug)) "/" (p.id) "/delete" } {
+                (csrf_field(ctx))
+                div class=[error.map(|_| "field-error")] {
+                    label {
+                        input type="checkbox" name="confirm" value="yes" required
+                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
+                        " " (ctx.t("이 사진을 삭제합니다.", "Delete this photo."))
+                    }
+                    @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
+                }
+                div.inline-actions {
+                    button.danger type="submit" { (ctx.t("삭제", "Delete")) }
+                    a href=(back) { (ctx.t("취소", "Cancel")) }
+                }
+            }
+        },
+    )
 }
 
 /// `GET /reports/{slug}/photos` (editors).

@@ -532,10 +532,34 @@ async fn described_photos_get_files_move_change_and_are_deleted(backend: Backend
     assert_eq!(changed.caption.as_deref(), Some("와디즈 매장 전경"));
     assert_eq!(changed.credit, None);
 
-    // Delete: gone from the table, the page and the image URL; audited.
-    let r = editor
-        .post_form(&format!("{}/{}/delete", photos_url(DEMO), first.id), &[])
-        .await;
+    // Delete: the photo page links a confirmation, which shows the photo; an unticked box
+    // deletes nothing.
+    let delete = format!("{}/{}/delete", photos_url(DEMO), first.id);
+    let listed = editor.get(&photos_url(DEMO)).await.body;
+    assert!(listed.contains(&format!("<a class=\"danger\" href=\"{delete}\">")));
+    let confirm = editor.get(&delete).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.body.contains("와디즈 매장 전경") && confirm.body.contains("되돌릴 수 없습니다")
+    );
+    assert_eq!(
+        app.client().get(&delete).await.status,
+        StatusCode::SEE_OTHER,
+        "editors only: the anonymous are sent to sign in"
+    );
+    let unticked = editor.post_form(&delete, &[]).await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.body.contains("삭제하려면 확인란에 표시하세요"));
+    assert!(
+        report_photo::Entity::find_by_id(first.id)
+            .one(&app.db)
+            .await
+            .unwrap()
+            .is_some(),
+        "kept"
+    );
+    // Ticked: gone from the table, the page and the image URL; audited.
+    let r = editor.post_form(&delete, &[("confirm", "yes")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(
         report_photo::Entity::find_by_id(first.id)
