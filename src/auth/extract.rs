@@ -90,6 +90,13 @@ impl Ctx {
             .is_some_and(|u| u.has_rank(Role::Editor.rank()))
     }
 
+    /// True for admins.
+    pub fn is_admin(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.has_rank(Role::Admin.rank()))
+    }
+
     /// True when contact details (phone, e-mail, named people) may be shown.
     pub fn can_see_contacts(&self) -> bool {
         self.user.is_some()

@@ -16,7 +16,9 @@ use crate::entities::{
     report, report_entry, report_participant, report_photo, report_stop, takeaway,
 };
 use crate::error::{AppError, AppResult};
-use crate::reports::edit_views::{ReportForm, report_form_page, takeaways_page, upcoming_page};
+use crate::reports::edit_views::{
+    ReportForm, delete_report_page, report_form_page, takeaways_page, upcoming_page,
+};
 use crate::reports::input::{ReportInput, parse_report};
 use crate::reports::write::{self, ReportOutcome};
 use crate::reports::{ics, queries};
@@ -31,7 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/new", get(new_report))
         .route("/reports", post(create_report))
         .route("/reports/{slug}/edit", get(edit_report).post(update_report))
-        .route("/reports/{slug}/delete", post(delete_report))
+        .route(
+            "/reports/{slug}/delete",
+            get(confirm_delete_report).post(delete_report),
+        )
         .route("/takeaways", get(list_takeaways))
         .route("/takeaways/{id}/toggle", post(toggle_takeaway))
         .route("/visits/upcoming", get(list_upcoming))
@@ -287,15 +292,54 @@ async fn update_report(
     })
 }
 
-/// Deletes a report (admins).
+/// The delete confirmation (admins): what deleting the report takes with it.
+async fn confirm_delete_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    RequireAdmin(_): RequireAdmin,
+    SlugPath(slug): SlugPath,
+) -> AppResult<Markup> {
+    let r = find_report(&state, &slug).await?;
+    let impact = write::report_deletion_impact(&state.db, r.id).await?;
+    Ok(delete_report_page(
+        &ctx,
+        &r,
+        &impact,
+        &FieldErrors::default(),
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ConfirmInput {
+    confirm: String,
+}
+
+/// Deletes a report (admins) when the confirmation box was ticked; otherwise the confirmation
+/// again with the reason beside the box (422).
 async fn delete_report(
     State(state): State<AppState>,
+    ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     SlugPath(slug): SlugPath,
-) -> AppResult<Redirect> {
+    HtmlForm(input): HtmlForm<ConfirmInput>,
+) -> AppResult<Response> {
     let r = find_report(&state, &slug).await?;
+    if input.confirm != "yes" {
+        let impact = write::report_deletion_impact(&state.db, r.id).await?;
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "confirm",
+            "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
+        );
+        return Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            delete_report_page(&ctx, &r, &impact, &errors),
+        )
+            .into_response());
+    }
     write::delete_report(&state.db, &user.actor(), r).await?;
-    Ok(Redirect::to("/reports"))
+    Ok(Redirect::to("/reports").into_response())
 }
 
 /// Open takeaways across reports.

@@ -112,6 +112,65 @@ pub fn upcoming_page(ctx: &Ctx, rows: &[(report::Model, Vec<entry::Model>)]) -> 
     )
 }
 
+/// `GET /reports/{slug}/delete` (admins): what deleting the report takes with it, unpublishing
+/// as the gentler way, and a form that deletes only with its box ticked.
+pub fn delete_report_page(
+    ctx: &Ctx,
+    r: &report::Model,
+    impact: &crate::reports::write::ReportDeletionImpact,
+    errors: &FieldErrors,
+) -> Markup {
+    let error = errors.get("confirm");
+    let href = format!("/reports/{}", crate::web::url::encode_component(&r.slug));
+    let lines: [(u64, &str); 6] = [
+        (impact.stops, "탐방 일정"),
+        (impact.takeaways, "배운 점과 할 일"),
+        (impact.participants, "참가자 명단"),
+        (
+            impact.photo_files,
+            "올린 사진 파일 (변경 기록에 남지 않습니다)",
+        ),
+        (impact.photo_captions, "파일 없는 사진 설명"),
+        (
+            impact.mentions,
+            "본문 속 항목 연결 (항목 페이지의 ‘언급된 보고서’에서 빠집니다)",
+        ),
+    ];
+    page(
+        ctx,
+        "보고서 삭제",
+        html! {
+            h1 { "‘" (r.title) "’ 삭제 " span.en { "Delete" } }
+            p { "삭제는 되돌릴 수 없습니다. 본문과 함께 아래가 모두 지워집니다:" }
+            ul {
+                @for (n, what) in lines {
+                    @if n > 0 { li { (what) " " strong { (crate::web::format::thousands(n)) "개" } } }
+                }
+            }
+            p {
+                "공개 페이지에서 내리기만 하려면 "
+                a href={ (href) "/edit" } { "보고서를 고쳐" }
+                " 상태를 ‘초안’으로 바꾸세요. 편집자만 볼 수 있게 남습니다."
+            }
+            form.stacked method="post" action={ (href) "/delete" } {
+                (csrf_field(ctx))
+                div class=[error.map(|_| "field-error")] {
+                    label {
+                        input type="checkbox" name="confirm" value="yes" required
+                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
+                        " 위 내용을 확인했습니다. 이 보고서를 삭제합니다."
+                    }
+                    @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
+                }
+                div.inline-actions {
+                    button.danger type="submit" { "삭제" }
+                    a href=(href) { "취소" }
+                }
+            }
+        },
+    )
+}
+
 /// `GET /takeaways`: a page of the open takeaways; those due before `today` are marked.
 pub fn takeaways_page(
     ctx: &Ctx,

@@ -70,7 +70,10 @@ pub fn report_page(
             p.muted { a href="/reports" { (ctx.t("탐방 보고서", "Visit reports")) } " · " (state_badge(ctx, &r.state)) }
             h1 { (r.title) }
             @if ctx.can_edit() {
-                p { a.button href={ "/reports/" (r.slug) "/edit" } { (ctx.t("보고서 수정", "Edit report")) } }
+                div.inline-actions {
+                    a.button href={ "/reports/" (r.slug) "/edit" } { (ctx.t("보고서 수정", "Edit report")) }
+                    @if ctx.is_admin() { a.danger href={ "/reports/" (r.slug) "/delete" } { (ctx.t("삭제…", "Delete…")) } }
+                }
             }
             dl.facts {
                 @if let Some(a) = &r.author { dt { (ctx.t("작성", "Author")) } dd { (a) } }

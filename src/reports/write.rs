@@ -299,6 +299,58 @@ pub async fn update_report(
 }
 
 /// Deletes a report and its rows (admins).
+/// What deleting a report takes with it: what the confirmation page tells an admin.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReportDeletionImpact {
+    pub stops: u64,
+    pub takeaways: u64,
+    pub participants: u64,
+    /// Photos with an uploaded file (the history keeps no bytes).
+    pub photo_files: u64,
+    /// Captions without a file.
+    pub photo_captions: u64,
+    /// Mentions of entries in its text (the entries' pages stop listing it).
+    pub mentions: u64,
+}
+
+/// Counts what deleting report `id` would take with it ([`ReportDeletionImpact`]).
+pub async fn report_deletion_impact(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> AppResult<ReportDeletionImpact> {
+    use crate::entities::{mention, report_photo};
+    use sea_orm::PaginatorTrait;
+    let photos = |with_file: bool| {
+        let q = report_photo::Entity::find().filter(report_photo::Column::ReportId.eq(id));
+        if with_file {
+            q.filter(report_photo::Column::ByteSize.is_not_null())
+        } else {
+            q.filter(report_photo::Column::ByteSize.is_null())
+        }
+    };
+    Ok(ReportDeletionImpact {
+        stops: report_stop::Entity::find()
+            .filter(report_stop::Column::ReportId.eq(id))
+            .count(db)
+            .await?,
+        takeaways: takeaway::Entity::find()
+            .filter(takeaway::Column::ReportId.eq(id))
+            .count(db)
+            .await?,
+        participants: report_participant::Entity::find()
+            .filter(report_participant::Column::ReportId.eq(id))
+            .count(db)
+            .await?,
+        photo_files: photos(true).count(db).await?,
+        photo_captions: photos(false).count(db).await?,
+        mentions: mention::Entity::find()
+            .filter(mention::Column::ReportId.eq(id))
+            .filter(mention::Column::EntryId.is_not_null())
+            .count(db)
+            .await?,
+    })
+}
+
 pub async fn delete_report(
     db: &DatabaseConnection,
     actor: &Actor,

@@ -156,11 +156,37 @@ async fn reports_round_trip_through_the_form(backend: Backend) {
             .status,
         StatusCode::FORBIDDEN
     );
-    assert_eq!(
-        admin
-            .post_form(&format!("/reports/{slug}/delete"), &[])
+    // The report page links a confirmation that counts what goes; an unticked box deletes
+    // nothing.
+    let delete = format!("/reports/{slug}/delete");
+    assert!(admin.get(&url).await.body.contains("/delete\">삭제…</a>"));
+    assert!(
+        !editor.get(&url).await.body.contains("/delete\">"),
+        "admins only"
+    );
+    assert_eq!(editor.get(&delete).await.status, StatusCode::FORBIDDEN);
+    let confirm = admin.get(&delete).await.body;
+    for told in [
+        "탐방 일정 <strong>2개</strong>",
+        "배운 점과 할 일 <strong>1개</strong>",
+        "참가자 명단 <strong>1개</strong>",
+        "상태를 ‘초안’으로 바꾸세요",
+    ] {
+        assert!(confirm.contains(told), "{told}: {confirm}");
+    }
+    let unticked = admin.post_form(&delete, &[]).await;
+    assert_eq!(unticked.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unticked.body.contains("삭제하려면 확인란에 표시하세요"));
+    assert!(
+        report::Entity::find_by_id(row.id)
+            .one(&app.db)
             .await
-            .status,
+            .unwrap()
+            .is_some(),
+        "kept"
+    );
+    assert_eq!(
+        admin.post_form(&delete, &[("confirm", "yes")]).await.status,
         StatusCode::SEE_OTHER
     );
     assert!(
