@@ -24,7 +24,7 @@ use crate::entities::{
     center_detail, district_detail, enterprise_detail, entry, outlet_detail, program_detail,
 };
 use crate::error::{AppError, AppResult};
-use crate::web::form::{FieldErrors, HtmlForm};
+use crate::web::form::{Confirm, FieldErrors, HtmlForm};
 use crate::web::slug_path::SlugPath;
 use crate::web::url::entry_path;
 
@@ -302,12 +302,6 @@ async fn show_delete(
     Ok(delete_page(&ctx, &e, &impact, &FieldErrors::default()))
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct DeleteInput {
-    confirm: String,
-}
-
 /// Deletes an entry (admins), when the confirmation box was ticked; otherwise the
 /// confirmation again, with the reason beside the box (422).
 async fn delete_entry(
@@ -315,21 +309,13 @@ async fn delete_entry(
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     SlugPath(slug): SlugPath,
-    HtmlForm(input): HtmlForm<DeleteInput>,
+    HtmlForm(input): HtmlForm<Confirm>,
 ) -> AppResult<Response> {
     let e = find_entry(&state, &slug).await?;
-    if input.confirm != "yes" {
+    if !input.ticked() {
         let impact = write::deletion_impact(&state.db, e.id).await?;
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "confirm",
-            "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
-        );
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            delete_page(&ctx, &e, &impact, &errors),
-        )
-            .into_response());
+        let page = delete_page(&ctx, &e, &impact, &Confirm::unticked(&ctx));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let list =
         EntryKind::from_label(&e.kind).map_or("/".to_string(), |k| format!("/{}", k.plural()));

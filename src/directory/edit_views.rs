@@ -12,7 +12,7 @@ use crate::domain::{
     AliasType, CenterMode, CertType, EntryKind, EntryStatus, LinkType, OutletChannel, SocialPurpose,
 };
 use crate::entities::entry;
-use crate::web::form::{FieldErrors, enum_options, input, select, textarea};
+use crate::web::form::{FieldErrors, confirm_controls, enum_options, input, select, textarea};
 use crate::web::layout::{csrf_field, page};
 
 /// New entry or editing an existing one.
@@ -243,7 +243,6 @@ pub fn delete_page(
     impact: &crate::directory::write::DeletionImpact,
     errors: &FieldErrors,
 ) -> Markup {
-    let error = errors.get("confirm");
     let lines: [(u64, &str, &str); 7] = [
         (impact.aliases, "별칭", "이 지워집니다."),
         (impact.links, "다른 항목과의 연결", "이 지워집니다."),
@@ -287,18 +286,7 @@ pub fn delete_page(
             }
             form.stacked method="post" action={ "/e/" (e.slug) "/delete" } {
                 (csrf_field(ctx))
-                div class=[error.map(|_| "field-error")] {
-                    label {
-                        input type="checkbox" name="confirm" value="yes" required
-                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
-                        " 위 내용을 확인했습니다. ‘" (e.name) "’ 항목을 삭제합니다."
-                    }
-                    @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
-                }
-                div.inline-actions {
-                    button.danger type="submit" { "삭제" }
-                    a href={ "/e/" (e.slug) } { "취소" }
-                }
+                (confirm_controls(ctx, html! { "위 내용을 확인했습니다. ‘" (e.name) "’ 항목을 삭제합니다." }, errors, &format!("/e/{}", e.slug)))
             }
         },
     )

@@ -22,7 +22,7 @@ use crate::reports::edit_views::{
 use crate::reports::input::{ReportInput, parse_report};
 use crate::reports::write::{self, ReportOutcome};
 use crate::reports::{ics, queries};
-use crate::web::form::{FieldErrors, HtmlForm};
+use crate::web::form::{Confirm, FieldErrors, HtmlForm};
 use crate::web::pagination::{PER_PAGE, PageQuery};
 use crate::web::slug_path::{IdPath, SlugPath};
 use crate::web::url::encode_component;
@@ -309,12 +309,6 @@ async fn confirm_delete_report(
     ))
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-#[serde(default)]
-struct ConfirmInput {
-    confirm: String,
-}
-
 /// Deletes a report (admins) when the confirmation box was ticked; otherwise the confirmation
 /// again with the reason beside the box (422).
 async fn delete_report(
@@ -322,21 +316,13 @@ async fn delete_report(
     ctx: Ctx,
     RequireAdmin(user): RequireAdmin,
     SlugPath(slug): SlugPath,
-    HtmlForm(input): HtmlForm<ConfirmInput>,
+    HtmlForm(input): HtmlForm<Confirm>,
 ) -> AppResult<Response> {
     let r = find_report(&state, &slug).await?;
-    if input.confirm != "yes" {
+    if !input.ticked() {
         let impact = write::report_deletion_impact(&state.db, r.id).await?;
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "confirm",
-            "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
-        );
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            delete_report_page(&ctx, &r, &impact, &errors),
-        )
-            .into_response());
+        let page = delete_report_page(&ctx, &r, &impact, &Confirm::unticked(&ctx));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     write::delete_report(&state.db, &user.actor(), r).await?;
     Ok(Redirect::to("/reports").into_response())

@@ -8,7 +8,7 @@ use crate::domain::ReportState;
 use crate::entities::{entry, report};
 use crate::reports::input::ReportInput;
 use crate::reports::queries::OpenTakeaway;
-use crate::web::form::{FieldErrors, enum_options, input, select, textarea};
+use crate::web::form::{FieldErrors, confirm_controls, enum_options, input, select, textarea};
 use crate::web::layout::{csrf_field, page};
 use crate::web::pagination::Pager;
 
@@ -120,7 +120,6 @@ pub fn delete_report_page(
     impact: &crate::reports::write::ReportDeletionImpact,
     errors: &FieldErrors,
 ) -> Markup {
-    let error = errors.get("confirm");
     let href = format!("/reports/{}", crate::web::url::encode_component(&r.slug));
     let lines: [(u64, &str); 6] = [
         (impact.stops, "탐방 일정"),
@@ -154,18 +153,7 @@ pub fn delete_report_page(
             }
             form.stacked method="post" action={ (href) "/delete" } {
                 (csrf_field(ctx))
-                div class=[error.map(|_| "field-error")] {
-                    label {
-                        input type="checkbox" name="confirm" value="yes" required
-                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
-                        " 위 내용을 확인했습니다. 이 보고서를 삭제합니다."
-                    }
-                    @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
-                }
-                div.inline-actions {
-                    button.danger type="submit" { "삭제" }
-                    a href=(href) { "취소" }
-                }
+                (confirm_controls(ctx, html! { "위 내용을 확인했습니다. 이 보고서를 삭제합니다." }, errors, &href))
             }
         },
     )

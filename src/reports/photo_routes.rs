@@ -22,7 +22,7 @@ use crate::reports::photo::{self, PhotoFormat, sanitize_file_name};
 use crate::reports::photo_views::{UploadState, delete_photo_page, manage_page, photos_path};
 use crate::reports::photo_write::{self, Direction, StoredFile};
 use crate::reports::queries::{photos_of, visible_report};
-use crate::web::form::{FieldErrors, HtmlForm};
+use crate::web::form::{Confirm, FieldErrors, HtmlForm};
 use crate::web::slug_path::{SlugIdPath, SlugPath};
 use crate::web::upload::{self, Received};
 
@@ -281,34 +281,17 @@ async fn delete_photo(
     ctx: Ctx,
     RequireEditor(user): RequireEditor,
     SlugIdPath(slug, id): SlugIdPath,
-    HtmlForm(input): HtmlForm<ConfirmInput>,
+    HtmlForm(input): HtmlForm<Confirm>,
 ) -> AppResult<Response> {
     let r = find_report(&state, &slug).await?;
-    if input.confirm != "yes" {
+    if !input.ticked() {
         let meta = photo_meta(&state, &r, id).await?;
-        let mut errors = FieldErrors::default();
-        errors.add(
-            "confirm",
-            ctx.t(
-                "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
-                "Tick the box to delete",
-            ),
-        );
-        return Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            delete_photo_page(&ctx, &r, &meta, &errors),
-        )
-            .into_response());
+        let page = delete_photo_page(&ctx, &r, &meta, &Confirm::unticked(&ctx));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     let current = photo_write::find_photo(&state.db, r.id, id).await?;
     photo_write::delete_photo(&state.db, &user.actor(), current).await?;
     Ok(back_to(&r, None).into_response())
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct ConfirmInput {
-    confirm: String,
 }
 
 /// One photo of report `r` as the pages show it; not found when it is not that report's.

@@ -8,7 +8,7 @@ use crate::auth::extract::Ctx;
 use crate::entities::report;
 use crate::reports::photo::{MAX_PHOTO_BYTES, MAX_PIXELS, MAX_SIDE, THUMB_SIDE};
 use crate::reports::queries::PhotoMeta;
-use crate::web::form::FieldErrors;
+use crate::web::form::{FieldErrors, confirm_controls};
 use crate::web::layout::{csrf_field, page};
 use crate::web::url::encode_component;
 
@@ -180,7 +180,6 @@ pub fn delete_photo_page(
     errors: &FieldErrors,
 ) -> Markup {
     let back = format!("{}#photo-{}", photos_path(&r.slug), p.id);
-    let error = errors.get("confirm");
     page(
         ctx,
         ctx.t("사진 삭제", "Delete a photo"),
@@ -200,18 +199,7 @@ pub fn delete_photo_page(
             }
             form.stacked method="post" action={ (photos_path(&r.slug)) "/" (p.id) "/delete" } {
                 (csrf_field(ctx))
-                div class=[error.map(|_| "field-error")] {
-                    label {
-                        input type="checkbox" name="confirm" value="yes" required
-                            aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
-                        " " (ctx.t("이 사진을 삭제합니다.", "Delete this photo."))
-                    }
-                    @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
-                }
-                div.inline-actions {
-                    button.danger type="submit" { (ctx.t("삭제", "Delete")) }
-                    a href=(back) { (ctx.t("취소", "Cancel")) }
-                }
+                (confirm_controls(ctx, html! { (ctx.t("이 사진을 삭제합니다.", "Delete this photo.")) }, errors, &back))
             }
         },
     )

@@ -34,6 +34,60 @@ impl FieldErrors {
     }
 }
 
+/// The one field of a form that deletes something: a box that must be ticked. Browsers
+/// enforce it (`required`); the server checks it again and answers an unticked box with
+/// the confirmation page and [`Confirm::unticked`] beside the box.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Confirm {
+    confirm: String,
+}
+
+impl Confirm {
+    /// True when the box was ticked.
+    pub fn ticked(&self) -> bool {
+        self.confirm == "yes"
+    }
+
+    /// The error beside an unticked box.
+    pub fn unticked(ctx: &crate::auth::extract::Ctx) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        errors.add(
+            "confirm",
+            ctx.t(
+                "삭제하려면 확인란에 표시하세요 (tick the box to delete)",
+                "Tick the box to delete",
+            ),
+        );
+        errors
+    }
+}
+
+/// The end of a delete confirmation form: the box to tick (`label` beside it, the error under
+/// it), the red button and a way back to `cancel`.
+pub fn confirm_controls(
+    ctx: &crate::auth::extract::Ctx,
+    label: Markup,
+    errors: &FieldErrors,
+    cancel: &str,
+) -> Markup {
+    let error = errors.get("confirm");
+    html! {
+        div class=[error.map(|_| "field-error")] {
+            label {
+                input type="checkbox" name="confirm" value="yes" required
+                    aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
+                " " (label)
+            }
+            @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
+        }
+        div.inline-actions {
+            button.danger type="submit" { (ctx.t("삭제", "Delete")) }
+            a href=(cancel) { (ctx.t("취소", "Cancel")) }
+        }
+    }
+}
+
 /// One labelled input. Passwords are never echoed back (`keep` is ignored for them).
 pub fn input(label: &str, name: &str, kind: &str, keep: &str, errors: &FieldErrors) -> Markup {
     let error = errors.get(name);
