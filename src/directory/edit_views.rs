@@ -160,7 +160,7 @@ pub fn entry_form_page(ctx: &Ctx, f: &EntryForm<'_>) -> Markup {
                 (kind_fields(f))
                 (textarea("출처", "source", &i.source, e))
                 @if !f.warnings.is_empty() {
-                    label { input type="checkbox" name="confirm_duplicates" value="1"; " 중복이 아닙니다. 그대로 저장합니다." }
+                    label.check { input type="checkbox" name="confirm_duplicates" value="1"; span { "중복이 아닙니다. 그대로 저장합니다." } }
                 }
                 div { button type="submit" { "저장" } }
             }
@@ -244,8 +244,8 @@ pub fn delete_page(
     errors: &FieldErrors,
 ) -> Markup {
     let lines: [(u64, &str, &str); 7] = [
-        (impact.aliases, "별칭", "이 지워집니다."),
-        (impact.links, "다른 항목과의 연결", "이 지워집니다."),
+        (impact.aliases, "별칭", "가 지워집니다."),
+        (impact.links, "다른 항목과의 연결", "가 지워집니다."),
         (
             impact.report_roles,
             "보고서의 ‘방문한 곳’·‘방문한 기관’ 표시",
@@ -254,18 +254,18 @@ pub fn delete_page(
         (
             impact.stops,
             "탐방 일정",
-            "은 이 항목의 이름을 글로 남기고 링크만 잃습니다.",
+            "는 이 항목의 이름을 글로 남기고 링크만 잃습니다.",
         ),
         (
             impact.mentions,
             "보고서 본문의 언급",
-            "은 글로 남고 링크만 잃습니다.",
+            "는 글로 남고 링크만 잃습니다.",
         ),
-        (impact.takeaways, "할 일", "은 관련 항목 없이 남습니다."),
+        (impact.takeaways, "할 일", "는 관련 항목 없이 남습니다."),
         (
             impact.in_district,
             "이 자치구의 항목",
-            "은 자치구 없이 남습니다.",
+            "는 자치구 없이 남습니다.",
         ),
     ];
     page(
@@ -280,7 +280,7 @@ pub fn delete_page(
                 }
             }
             p {
-                "문을 닫았거나 더 이상 활동하지 않는 곳이면 삭제 대신 ‘종료로 표시 (보관)’를, 같은 곳이 두 번 등록되었다면 "
+                "문을 닫았거나 더 이상 활동하지 않는 곳이면 삭제 대신 ‘종료로 표시 (보관)’을, 같은 곳이 두 번 등록되었다면 "
                 a href={ "/e/" (e.slug) "/merge" } { "다른 항목과 합치기" }
                 "를 쓰세요. 합치면 별칭, 연결, 보고서와 언급이 남는 항목으로 옮겨집니다."
             }

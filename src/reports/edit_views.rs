@@ -206,7 +206,7 @@ pub fn takeaways_page(
                     }
                 }
             }
-            (crate::web::pagination::nav("/takeaways", pager))
+            (crate::web::pagination::nav(ctx, "/takeaways", pager))
         },
     )
 }

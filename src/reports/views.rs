@@ -44,7 +44,7 @@ pub fn list_page(ctx: &Ctx, rows: &[ReportLine], pager: Pager) -> Markup {
             }
             @if rows.is_empty() { p { (ctx.t("아직 보고서가 없습니다.", "No reports yet.")) } }
             @else { ul.plain { @for r in rows { li { (report_line(ctx, r)) } } } }
-            (crate::web::pagination::nav("/reports", pager))
+            (crate::web::pagination::nav(ctx, "/reports", pager))
         },
     )
 }

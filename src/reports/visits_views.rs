@@ -162,7 +162,7 @@ pub fn visits_page(ctx: &Ctx, net: &VisitNetwork) -> Markup {
                         }
                     }
                 }
-                (pagination::nav("/visits", pager))
+                (pagination::nav(ctx, "/visits", pager))
                 h2 { (ctx.t("가장 많이 방문받은 곳", "Most visited")) }
                 ol {
                     @for (id, n) in &net.most_visited {

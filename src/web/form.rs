@@ -74,10 +74,10 @@ pub fn confirm_controls(
     let error = errors.get("confirm");
     html! {
         div class=[error.map(|_| "field-error")] {
-            label {
+            label.check {
                 input type="checkbox" name="confirm" value="yes" required
                     aria-invalid=[error.map(|_| "true")] aria-describedby=[error.map(|_| "f-confirm-error")];
-                " " (label)
+                span { (label) }
             }
             @if let Some(msg) = error { span.error-text #f-confirm-error { (msg) } }
         }

@@ -53,13 +53,13 @@ impl Pager {
 
 /// Previous and next links under a list at `path` (`path?page=N`), when it has more than one
 /// page.
-pub fn nav(path: &str, pager: Pager) -> Markup {
+pub fn nav(ctx: &crate::auth::extract::Ctx, path: &str, pager: Pager) -> Markup {
     html! {
         @if pager.pages() > 1 {
-            nav.pager {
-                @if pager.has_prev() { a href={ (path) "?page=" (pager.page - 1) } { "← 이전" } }
+            nav.pager aria-label=(ctx.t("쪽", "Pages")) {
+                @if pager.has_prev() { a href={ (path) "?page=" (pager.page - 1) } { (ctx.t("← 이전", "← Previous")) } }
                 span { (pager.page) " / " (pager.pages()) }
-                @if pager.has_next() { a href={ (path) "?page=" (pager.page + 1) } { "다음 →" } }
+                @if pager.has_next() { a href={ (path) "?page=" (pager.page + 1) } { (ctx.t("다음 →", "Next →")) } }
             }
         }
     }
