@@ -7,7 +7,7 @@ use crate::directory::views::entry_link;
 use crate::domain::ReportState;
 use crate::entities::{entry, report};
 use crate::reports::input::ReportInput;
-use crate::reports::queries::OpenTakeaway;
+use crate::reports::queries::{OpenTakeaway, PlannedVisit};
 use crate::web::form::{FieldErrors, confirm_controls, enum_options, input, select, textarea};
 use crate::web::layout::{csrf_field, page};
 use crate::web::pagination::Pager;
@@ -86,7 +86,7 @@ pub fn report_form_page(ctx: &Ctx, f: &ReportForm<'_>) -> Markup {
 }
 
 /// `GET /visits/upcoming`
-pub fn upcoming_page(ctx: &Ctx, rows: &[(report::Model, Vec<entry::Model>)]) -> Markup {
+pub fn upcoming_page(ctx: &Ctx, rows: &[(PlannedVisit, Vec<entry::Model>)]) -> Markup {
     page(
         ctx,
         ctx.t("예정된 탐방", "Upcoming visits"),

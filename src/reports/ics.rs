@@ -4,7 +4,8 @@
 
 use chrono::{Duration, NaiveDateTime, Utc};
 
-use crate::entities::{entry, report};
+use crate::entities::entry;
+use crate::reports::queries::PlannedVisit;
 
 /// Escapes TEXT values: backslash, semicolon, comma and newlines.
 pub fn escape(s: &str) -> String {
@@ -46,7 +47,7 @@ fn utc_stamp(kst: NaiveDateTime) -> String {
 }
 
 /// The calendar for these planned visits (each with its host entries).
-pub fn calendar(visits: &[(report::Model, Vec<entry::Model>)], base_url: &str) -> String {
+pub fn calendar(visits: &[(PlannedVisit, Vec<entry::Model>)], base_url: &str) -> String {
     let mut out = String::new();
     for line in [
         "BEGIN:VCALENDAR",

@@ -324,16 +324,31 @@ pub async fn report_page(
     }))
 }
 
-/// Planned visits from `from` on, soonest first.
+/// A planned visit as the upcoming list and the calendar feed show it: no body.
+#[derive(Debug, Clone, PartialEq, FromQueryResult)]
+pub struct PlannedVisit {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub visited_at: Option<chrono::NaiveDateTime>,
+    /// The calendar event's `SEQUENCE`: it rises with every save.
+    pub version: i32,
+}
+
+/// Planned visits from `from` on, soonest first, with the entries they visit.
 pub async fn upcoming(
     db: &impl ConnectionTrait,
     from: chrono::NaiveDateTime,
-) -> AppResult<Vec<(report::Model, Vec<entry::Model>)>> {
+) -> AppResult<Vec<(PlannedVisit, Vec<entry::Model>)>> {
+    use report::Column as C;
     let rows = report::Entity::find()
-        .filter(report::Column::State.eq(ReportState::Planned.as_str()))
-        .filter(report::Column::VisitedAt.gte(from))
-        .order_by_asc(report::Column::VisitedAt)
+        .select_only()
+        .columns([C::Id, C::Slug, C::Title, C::VisitedAt, C::Version])
+        .filter(C::State.eq(ReportState::Planned.as_str()))
+        .filter(C::VisitedAt.gte(from))
+        .order_by_asc(C::VisitedAt)
         .limit(500)
+        .into_model::<PlannedVisit>()
         .all(db)
         .await?;
     let hosts = report_entry::Entity::find()
