@@ -14,6 +14,7 @@ use crate::auth::extract::Ctx;
 use crate::error::{AppError, AppResult};
 use crate::search::terms::SearchQuery;
 use crate::search::{queries, views};
+use crate::web::lang::Lang;
 
 /// `GET /search`.
 pub fn routes() -> Router<AppState> {
@@ -46,18 +47,17 @@ async fn show_search(
         return Ok(views::search_page(&ctx, &query, ""));
     }
     let cached = cached_search(&state, &query).await?;
-    let html = cached
-        .html
-        .get_or_init(|| views::results_section(&query, &cached.results).into_string());
+    let html = cached.html[usize::from(ctx.lang == Lang::En)]
+        .get_or_init(|| views::results_section(ctx.lang, &query, &cached.results).into_string());
     Ok(views::search_page(&ctx, &query, html))
 }
 
-/// One search in the page cache: its results and, once a page has shown them, their HTML
-/// (the same for every reader; marking the terms and cutting snippets cost more than the
-/// rest of a cached page).
+/// One search in the page cache: its results and, once a page has shown them, their HTML in
+/// Korean and in English (the same for every reader of a language; marking the terms and
+/// cutting snippets cost more than the rest of a cached page).
 pub struct CachedSearch {
     pub results: queries::SearchResults,
-    html: std::sync::OnceLock<String>,
+    html: [std::sync::OnceLock<String>; 2],
 }
 
 /// `GET /api/v1/search?q=…`: the same search as JSON.
@@ -84,7 +84,7 @@ async fn cached_search(
         .get_or_load(&state.stamps, &key, || async {
             Ok(CachedSearch {
                 results: queries::search(&state.db, query).await?,
-                html: std::sync::OnceLock::new(),
+                html: Default::default(),
             })
         })
         .await

@@ -6,6 +6,7 @@ use serde::Serialize;
 use crate::auth::extract::Ctx;
 use crate::search::queries::{CANDIDATES, EntryHit, SearchResults};
 use crate::search::terms::{SearchQuery, segments, snippet};
+use crate::web::lang::Lang;
 use crate::web::layout::page;
 
 /// `text` with every occurrence of a term wrapped in `<mark>`. Each run goes through maud's
@@ -41,25 +42,28 @@ pub fn search_form(ctx: &Ctx, id: &str, value: &str) -> Markup {
 
 /// `GET /search`
 ///
-/// `results_html` is [`results_section`] of the query's results: the same for every reader,
-/// so the route renders it once per cached search.
+/// `results_html` is [`results_section`] of the query's results in the reader's language: the
+/// same for every reader of that language, so the route renders it once per cached search and
+/// language.
 pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &str) -> Markup {
     let text = query.text();
-    let title = if query.is_empty() {
-        "검색".to_string()
-    } else {
-        format!("‘{text}’ 검색 결과")
+    let title = match (query.is_empty(), ctx.lang) {
+        (true, _) => ctx.t("검색", "Search").to_string(),
+        (false, Lang::Ko) => format!("‘{text}’ 검색 결과"),
+        (false, Lang::En) => format!("Search results for ‘{text}’"),
     };
     page(
         ctx,
         &title,
         html! {
-            h1 { "검색 " span.en { "Search" } }
+            h1 { @if ctx.lang == Lang::Ko { "검색 " span.en { "Search" } } @else { "Search" } }
             (search_form(ctx, "search-q", &text))
             @if query.is_empty() {
                 p.muted {
-                    "기관·기업 이름이나 약칭(예: 성동사경센터), 주소, 탐방 보고서의 낱말을 입력하세요. "
-                    "여러 낱말을 띄어 쓰면 모두 들어 있는 것만 찾습니다."
+                    (ctx.t(
+                        "기관·기업 이름이나 약칭(예: 성동사경센터), 주소, 탐방 보고서의 낱말을 입력하세요. 여러 낱말을 띄어 쓰면 모두 들어 있는 것만 찾습니다.",
+                        "Type a name or a short form (e.g. 성동사경센터), an address, or words from a visit report. Several words separated by spaces find what holds them all.",
+                    ))
                 }
             } @else {
                 (PreEscaped(results_html))
@@ -68,31 +72,37 @@ pub fn search_page(ctx: &Ctx, query: &SearchQuery, results_html: &str) -> Markup
     )
 }
 
-/// The results part of the search page: groups by kind, then reports, with the terms marked.
-pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
+/// The results part of the search page in `lang`: groups by kind, then reports, with the
+/// terms marked.
+pub fn results_section(lang: Lang, query: &SearchQuery, results: &SearchResults) -> Markup {
     let terms = &query.terms;
     // Entries found without the particles are marked with the terms they were found by.
     let entry_terms = results.entries_as.as_ref().map_or(terms, |q| &q.terms);
     html! {
     @if results.is_empty() {
-        p.notice { "검색 결과가 없습니다." }
+        p.notice { (lang.pick("검색 결과가 없습니다.", "Nothing found.")) }
     } @else {
         @if let Some(stemmed) = &results.entries_as {
             p.notice {
-                "‘" (query.text()) "’(으)로는 이름이 맞는 항목이 없어, 조사를 뗀 ‘" (stemmed.text())
-                "’(으)로 찾은 항목입니다."
+                @if lang == Lang::Ko {
+                    "‘" (query.text()) "’(으)로는 이름이 맞는 항목이 없어, 조사를 뗀 ‘" (stemmed.text())
+                    "’(으)로 찾은 항목입니다."
+                } @else {
+                    "No name matches ‘" (query.text()) "’; these entries were found as ‘"
+                    (stemmed.text()) "’, without the particles."
+                }
             }
         }
         @for group in &results.groups {
             @let terms = entry_terms;
             section.search-group {
-                h2 { (group.kind.label_ko()) " " span.count { (count(group.total, group.capped)) } }
+                h2 { (lang.pick(group.kind.label_ko(), group.kind.label_en())) " " span.count { (count(lang, group.total, group.capped)) } }
                 ul.plain.hits {
                     @for hit in &group.items {
                         li {
                             a href={ "/e/" (hit.slug) } { (highlight(&hit.name, terms)) }
                             @if let Some(alias) = &hit.matched_alias {
-                                " " span.chip { "별칭 " (highlight(alias, terms)) }
+                                " " span.chip { (lang.pick("별칭 ", "alias ")) (highlight(alias, terms)) }
                             }
                             @if let Some(s) = entry_snippet(hit, terms) {
                                 br; span.snippet { (highlight(&s, terms)) }
@@ -100,12 +110,12 @@ pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
                         }
                     }
                 }
-                (more_note(group.total, group.capped, group.items.len()))
+                (more_note(lang, group.total, group.capped, group.items.len()))
             }
         }
         @if results.reports.total > 0 {
             section.search-group {
-                h2 { "탐방 보고서 " span.count { (count(results.reports.total, results.reports.capped)) } }
+                h2 { (lang.pick("탐방 보고서", "Visit reports")) " " span.count { (count(lang, results.reports.total, results.reports.capped)) } }
                 ul.plain.hits {
                     @for r in &results.reports.items {
                         li {
@@ -116,7 +126,7 @@ pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
                         }
                     }
                 }
-                (more_note(results.reports.total, results.reports.capped, results.reports.items.len()))
+                (more_note(lang, results.reports.total, results.reports.capped, results.reports.items.len()))
             }
         }
     }
@@ -125,24 +135,33 @@ pub fn results_section(query: &SearchQuery, results: &SearchResults) -> Markup {
 
 /// "12건", or "1,030건 이상" when the search stopped reading matches (`total` is then what
 /// was read of this kind).
-fn count(total: u64, capped: bool) -> String {
-    if capped {
-        // Only the first `CANDIDATES` matches were read: this kind had `total` among them.
-        format!("{}건 이상", crate::web::format::thousands(total))
-    } else {
-        format!("{}건", crate::web::format::thousands(total))
+fn count(lang: Lang, total: u64, capped: bool) -> String {
+    let n = crate::web::format::thousands(total);
+    // When capped, only the first `CANDIDATES` matches were read: this kind had `total` among
+    // them.
+    match (lang, capped) {
+        (Lang::Ko, true) => format!("{n}건 이상"),
+        (Lang::Ko, false) => format!("{n}건"),
+        (Lang::En, true) => format!("at least {n}"),
+        (Lang::En, false) => n,
     }
 }
 
-fn more_note(total: u64, capped: bool, shown: usize) -> Markup {
+fn more_note(lang: Lang, total: u64, capped: bool, shown: usize) -> Markup {
+    let read = crate::web::format::thousands(CANDIDATES);
     html! {
         @if capped {
             p.muted {
-                "일치하는 항목이 너무 많아 " (crate::web::format::thousands(CANDIDATES))
-                "건까지만 살펴 상위 " (shown) "건을 보여 줍니다. 낱말을 더 넣거나 길게 써서 좁혀 보세요."
+                @if lang == Lang::Ko {
+                    "일치하는 항목이 너무 많아 " (read) "건까지만 살펴 상위 " (shown)
+                    "건을 보여 줍니다. 낱말을 더 넣거나 길게 써서 좁혀 보세요."
+                } @else {
+                    "Too many matches: the first " (read) " were read and the top " (shown)
+                    " are shown. Add words or longer ones to narrow it down."
+                }
             }
         } @else if total > shown as u64 {
-            p.muted { "상위 " (shown) "건만 보입니다. 낱말을 더 넣어 좁혀 보세요." }
+            p.muted { (lang.pick("상위 ", "Only the top ")) (shown) (lang.pick("건만 보입니다. 낱말을 더 넣어 좁혀 보세요.", " are shown. Add words to narrow it down.")) }
         }
     }
 }

@@ -252,6 +252,22 @@ async fn english_labels_by_query_cookie_or_browser(backend: Backend) {
     ] {
         assert!(!report.contains(korean), "{korean} on an English page");
     }
+    // The search page too; its results are cached once per search and language, so the same
+    // search read in Korean right after is Korean.
+    let sungsu = format!("/search?q={}", encode("성수"));
+    let found = c.get(&sungsu).await.body;
+    assert!(
+        found.contains("Search results for")
+            && found.contains("<h2>Visit reports <span class=\"count\">1</span></h2>"),
+        "{found}"
+    );
+    assert!(!found.contains("건</span>") && !found.contains("탐방 보고서"));
+    let mut korean = app.client();
+    let found = korean.get(&sungsu).await.body;
+    assert!(
+        found.contains("<h2>탐방 보고서 <span class=\"count\">1건</span></h2>"),
+        "{found}"
+    );
     let back = c.get("/?lang=ko").await.body;
     assert!(back.contains("<html lang=\"ko\">") && back.contains("지원센터"));
     // The switch keeps the page's query: a search stays a search in the other language.
