@@ -31,11 +31,7 @@ pub fn entry_link(e: &entry::Model) -> Markup {
 
 /// `GET /e/{slug}`: an entry with its details, aliases, links both ways and reports.
 pub fn entry_page(ctx: &Ctx, p: &EntryPage) -> Markup {
-    let is_admin = ctx
-        .user
-        .as_ref()
-        .is_some_and(|u| u.role == crate::domain::Role::Admin);
-    entry_page_with_panel(ctx, p, Some((&EditPanel::default(), is_admin)))
+    entry_page_with_panel(ctx, p, Some((&EditPanel::default(), ctx.is_admin())))
 }
 
 /// The entry page; editors also see the edit panel (`panel`: its state, and whether the user

@@ -336,8 +336,12 @@ async fn list_takeaways(
 ) -> AppResult<Markup> {
     let (rows, pager) =
         queries::open_takeaways(&state.db, ctx.can_edit(), q.number(), PER_PAGE).await?;
-    let today = crate::web::format::in_korea(chrono::Utc::now()).date();
-    Ok(takeaways_page(&ctx, &rows, pager, today))
+    Ok(takeaways_page(
+        &ctx,
+        &rows,
+        pager,
+        crate::compare::figures::today_kst(),
+    ))
 }
 
 /// Marks a takeaway done or open; back to where the button was.

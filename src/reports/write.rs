@@ -298,7 +298,6 @@ pub async fn update_report(
     Ok(ReportOutcome::Saved(Box::new(row)))
 }
 
-/// Deletes a report and its rows (admins).
 /// What deleting a report takes with it: what the confirmation page tells an admin.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ReportDeletionImpact {
@@ -351,6 +350,7 @@ pub async fn report_deletion_impact(
     })
 }
 
+/// Deletes a report and its rows (admins).
 pub async fn delete_report(
     db: &DatabaseConnection,
     actor: &Actor,
