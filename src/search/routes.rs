@@ -47,8 +47,9 @@ async fn show_search(
         return Ok(views::search_page(&ctx, &query, ""));
     }
     let cached = cached_search(&state, &query).await?;
-    let html = cached.html[usize::from(ctx.lang == Lang::En)]
-        .get_or_init(|| views::results_section(ctx.lang, &query, &cached.results).into_string());
+    let html = cached.html[usize::from(ctx.lang == Lang::En)].get_or_init(|| {
+        crate::web::cache::kept(views::results_section(ctx.lang, &query, &cached.results))
+    });
     Ok(views::search_page(&ctx, &query, html))
 }
 

@@ -198,6 +198,73 @@ async fn reports_round_trip_through_the_form(backend: Backend) {
     );
 }
 
+both_backends!(a_readers_report_page_is_kept_per_language_and_sign_in_until_a_write);
+
+/// Readers who cannot edit are served the report page's content as last rendered; it must
+/// never cross languages or sign-in, never carry one reader's frame to another, and never
+/// outlive a write.
+async fn a_readers_report_page_is_kept_per_language_and_sign_in_until_a_write(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let fields = [
+        ("title", "성동구 탐방"),
+        ("state", "published"),
+        ("visit_date", "2023-11-02"),
+        ("participants", "홍길동 (용산사경센터)"),
+        ("body", "성동구의 판로 지원을 배웠다."),
+    ];
+    let r = editor.post_form("/reports", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let url = r.location().unwrap().to_string();
+    let slug = url.trim_start_matches("/reports/").to_string();
+
+    let mut anon = app.client();
+    let mut english = app.client();
+    let mut viewer = app.signed_in("viewer@example.org", Role::Viewer).await;
+    for _ in 0..2 {
+        let ko = anon.get(&url).await;
+        assert_eq!(ko.status, StatusCode::OK);
+        assert!(ko.body.contains("<h2>본문</h2>") && !ko.body.contains("홍길동"));
+        assert!(ko.body.contains("href=\"/login\"") && !ko.body.contains("viewer@example.org"));
+        let en = english.get(&format!("{url}?lang=en")).await.body;
+        assert!(en.contains("<h2>Report</h2>") && !en.contains("<h2>본문</h2>"));
+        let signed_in = viewer.get(&url).await.body;
+        assert!(
+            signed_in.contains("홍길동") && signed_in.contains("viewer@example.org"),
+            "a signed-in reader sees the names and their own frame"
+        );
+        assert!(!signed_in.contains("/edit\""), "no edit link for a viewer");
+    }
+    assert!(
+        !anon.get(&url).await.body.contains("홍길동"),
+        "the signed-in reader's page is not served to the anonymous one"
+    );
+
+    let edited = [
+        ("title", "성동구 탐방 (수정)"),
+        ("state", "published"),
+        ("visit_date", "2023-11-02"),
+        ("body", "성동구의 공동판매장을 보았다."),
+        ("version", "1"),
+    ];
+    let r = editor.post_form(&format!("{url}/edit"), &edited).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let after = anon.get(&url).await.body;
+    assert!(after.contains("성동구 탐방 (수정)") && after.contains("공동판매장"));
+    assert!(
+        !after.contains("판로 지원"),
+        "the kept page went with the write"
+    );
+    assert!(english.get(&url).await.body.contains("공동판매장"));
+
+    let mut admin = app.signed_in("admin@example.org", Role::Admin).await;
+    let gone = admin
+        .post_form(&format!("/reports/{slug}/delete"), &[("confirm", "yes")])
+        .await;
+    assert_eq!(gone.status, StatusCode::SEE_OTHER);
+    assert_eq!(anon.get(&url).await.status, StatusCode::NOT_FOUND);
+}
+
 both_backends!(planned_visits_show_upcoming_and_in_the_calendar_feed);
 
 async fn planned_visits_show_upcoming_and_in_the_calendar_feed(backend: Backend) {
