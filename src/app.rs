@@ -75,10 +75,13 @@ const LISTS_CACHED: usize = 200;
 /// Pages of the reports list kept by each instance (50 titles, 5–8 KB each): every page of
 /// 10,000 reports as readers and as editors see them.
 const REPORT_LISTS_CACHED: usize = 400;
-/// Report pages kept by each instance, rendered: 25 KB for a body of 6,000 characters, 40 KB
-/// at the longest. Holding 500 took the server's peak at 100,000 entries from 123–127 to 141
-/// MiB, near the 150 MB limit, so the most recently read 300 are kept (about 7.5 MB).
+/// Report pages kept by each instance, rendered: 20–35 KB for a body of 6,000 characters
+/// with a route map, more with a long body. At most 500 of them and at most 8 MiB together:
+/// 500 pages at 100,000 entries (with route maps, before their outlines were written in whole
+/// pixels) took the server's peak from 123 to 155 MiB, over the 150 MB target.
 const REPORT_PAGES_CACHED: usize = 500;
+/// See [`REPORT_PAGES_CACHED`].
+const REPORT_PAGES_BYTES: usize = 8 << 20;
 
 impl AppState {
     /// State with default settings.
@@ -104,7 +107,11 @@ impl AppState {
             home: Arc::new(crate::web::cache::PageCache::new(1)),
             visits: Arc::new(crate::web::cache::PageCache::new(2)),
             report_lists: Arc::new(crate::web::cache::PageCache::new(REPORT_LISTS_CACHED)),
-            report_pages: Arc::new(crate::web::cache::PageCache::new(REPORT_PAGES_CACHED)),
+            report_pages: Arc::new(crate::web::cache::PageCache::with_budget(
+                REPORT_PAGES_CACHED,
+                REPORT_PAGES_BYTES,
+                crate::reports::routes::RenderedReport::weight,
+            )),
         }
     }
 }

@@ -32,6 +32,21 @@ pub struct Stamp {
     day: NaiveDate,
 }
 
+impl Stamp {
+    /// A stamp that differs from another made with a different `n`.
+    #[cfg(test)]
+    pub(crate) fn for_tests(n: i64) -> Stamp {
+        Stamp {
+            audit_max: Some(n),
+            audit_recent: 0,
+            entries_max: None,
+            reports_max: None,
+            mentions_max: None,
+            day: NaiveDate::MIN,
+        }
+    }
+}
+
 /// Reads the stamp now.
 pub async fn stamp(db: &impl ConnectionTrait) -> AppResult<Stamp> {
     let stmt = sea_orm::Statement::from_string(

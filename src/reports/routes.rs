@@ -83,6 +83,13 @@ pub struct RenderedReport {
     main: String,
 }
 
+impl RenderedReport {
+    /// What it weighs in the cache: its text (the strings are shrunk to their length).
+    pub fn weight(&self) -> usize {
+        self.title.len() + self.main.len()
+    }
+}
+
 /// The report page as `ctx` sees it, with a failed "link to another entry" shown at its
 /// suggestion (the review routes come back here with one).
 pub(crate) async fn report_markup(
