@@ -41,10 +41,11 @@ async fn list_reports(
     Ok(views::list_page(&ctx, &lines.0, lines.1))
 }
 
-/// Shows one report. A reader who cannot edit gets the page's content as it was last
-/// rendered for their language and sign-in, until a write changes anything: reading a report
-/// with its stops, photos, takeaways, participants, mentions and entries took nine statements
-/// and ~1.5 ms at 10,000 reports, and rendering its ~70 mention links more.
+/// Shows one report. A reader who cannot edit gets the page's content as it was rendered for
+/// their language and sign-in, while it is kept (until a write, within the cache's 500 pages
+/// and 8 MiB): reading a report with its stops, photos, takeaways, participants, mentions and
+/// entries took nine statements and ~1.5 ms at 10,000 reports, and rendering its ~70 mention
+/// links more.
 async fn show_report(
     State(state): State<AppState>,
     ctx: Ctx,
