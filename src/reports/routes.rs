@@ -74,7 +74,7 @@ async fn show_report(
     Ok(crate::web::layout::page(
         &ctx,
         &shown.title,
-        maud::html! { (maud::PreEscaped(shown.main.as_str())) },
+        maud::PreEscaped(shown.main.as_str()),
     ))
 }
 

@@ -1,7 +1,7 @@
 //! The one page shell every HTML page goes through, and the error pages.
 
 use axum::http::StatusCode;
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, Render, html};
 
 use crate::auth::extract::Ctx;
 use crate::domain::EntryKind;
@@ -14,7 +14,9 @@ pub fn csrf_field(ctx: &Ctx) -> Markup {
 }
 
 /// Wraps `body` in the site's layout: head, navigation (with the signed-in user), footer.
-pub fn page(ctx: &Ctx, title: &str, body: Markup) -> Markup {
+/// `body` is anything maud renders: built markup, or kept HTML as `PreEscaped(&str)`, which is
+/// then copied once, into the page.
+pub fn page(ctx: &Ctx, title: &str, body: impl Render) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(ctx.lang.tag()) {
