@@ -118,6 +118,16 @@ pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String, DbGuard)
     }
 }
 
+/// The pool over `url` closed and opened again, as `tambang::db::connect_and_migrate` hands
+/// it back after migrating. A test that moves the schema down or up through a pool and then
+/// uses it reopens it first: SQLite's connections opened while the migrations ran keep the
+/// schema they read then, and one that read it before a table existed can fail "no such
+/// table" now and then under load.
+pub async fn reopened(db: DatabaseConnection, url: &str) -> DatabaseConnection {
+    db.close().await.expect("pool closed");
+    tambang::db::connect(url).await.expect("pool reopened")
+}
+
 static NEXT_DB: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The same server URL pointing at another database.

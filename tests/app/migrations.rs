@@ -5,12 +5,12 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use tambang::entities::entry;
 
 use crate::both_backends;
-use crate::helpers::{Backend, fresh_db};
+use crate::helpers::{Backend, fresh_db, reopened};
 
 both_backends!(migrations_go_up_down_and_up_again);
 
 async fn migrations_go_up_down_and_up_again(backend: Backend) {
-    let (db, _url, _guard) = fresh_db(backend).await;
+    let (db, url, _guard) = fresh_db(backend).await;
     assert!(
         Migrator::get_pending_migrations(&db)
             .await
@@ -46,6 +46,7 @@ async fn migrations_go_up_down_and_up_again(backend: Backend) {
     );
 
     Migrator::up(&db, None).await.expect("up again");
+    let db = reopened(db, &url).await;
     assert!(
         Migrator::get_pending_migrations(&db)
             .await
@@ -85,7 +86,7 @@ both_backends!(changes_written_before_the_history_summary_get_one);
 async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
     use tambang::entities::audit_log;
 
-    let (db, _url, _guard) = fresh_db(backend).await;
+    let (db, url, _guard) = fresh_db(backend).await;
     // Back to before the summary migration, however many came after it.
     let names: Vec<String> = Migrator::migrations()
         .iter()
@@ -114,6 +115,7 @@ async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
     Migrator::up(&db, None)
         .await
         .expect("the summary migration");
+    let db = reopened(db, &url).await;
 
     let rows = audit_log::Entity::find().all(&db).await.unwrap();
     assert_eq!(rows.len(), 2);
