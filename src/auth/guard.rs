@@ -17,7 +17,7 @@ use crate::auth::cookies;
 use crate::auth::crypto::{constant_time_eq, random_token};
 use crate::auth::extract::{Ctx, SessionUser, deny};
 use crate::auth::policy;
-use crate::auth::{sessions, tokens};
+use crate::auth::{sessions, tokens, upload_token};
 use crate::domain::Role;
 use crate::entities::user;
 use crate::error::AppError;
@@ -146,19 +146,27 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             return error_for(&path, AppError::TooLarge(rule.max_body));
         }
         let (parts, body) = req.into_parts();
+        let matches = |submitted: Option<&str>| {
+            !issue_csrf && submitted.is_some_and(|s| constant_time_eq(s, &csrf))
+        };
         let csrf_ok = |body: &[u8]| {
-            let submitted = submitted_csrf(&parts.headers, parts.uri.query(), body);
-            via_bearer.is_some()
-                || (!issue_csrf
-                    && submitted
-                        .as_deref()
-                        .is_some_and(|s| constant_time_eq(s, &csrf)))
+            via_bearer.is_some() || matches(submitted_csrf(&parts.headers, body).as_deref())
         };
         let body = if rule.streamed && !carries_token(&parts.headers) {
-            // Checked before a byte is read; the route reads the body within the limit.
-            if !csrf_ok(&[]) {
-                return error_for(&path, AppError::Csrf);
-            }
+            // An upload: its token is a header, or the form's first field, read before the
+            // rest (`upload_token`); the route reads the body within the limit.
+            let body = if csrf_ok(&[]) {
+                body
+            } else {
+                let taken = match upload_token::boundary(&parts.headers) {
+                    Some(boundary) => upload_token::take(body, &boundary).await,
+                    None => None,
+                };
+                match taken {
+                    Some((token, body)) if matches(Some(&token)) => body,
+                    _ => return error_for(&path, AppError::Csrf),
+                }
+            };
             Body::new(http_body_util::Limited::new(body, rule.max_body))
         } else {
             let bytes = match to_bytes(body, rule.max_body).await {
@@ -213,24 +221,21 @@ fn carries_token(headers: &HeaderMap) -> bool {
         .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"))
 }
 
-/// The token a request submits: `X-CSRF-Token` header, a `csrf` form field, or `?csrf=`.
-fn submitted_csrf(headers: &HeaderMap, query: Option<&str>, body: &[u8]) -> Option<String> {
+/// The token a request submits: the `X-CSRF-Token` header or a URL-encoded form's `csrf`
+/// field (an upload's is read by `upload_token`). Never the query string: a token in a URL
+/// stays in logs and history.
+fn submitted_csrf(headers: &HeaderMap, body: &[u8]) -> Option<String> {
     if let Some(h) = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return Some(h.to_string());
     }
-    let from = |raw: &[u8]| {
-        serde_urlencoded::from_bytes::<Vec<(String, String)>>(raw)
-            .ok()?
-            .into_iter()
-            .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v)
-    };
-    if carries_token(headers)
-        && let Some(t) = from(body)
-    {
-        return Some(t);
+    if !carries_token(headers) {
+        return None;
     }
-    query.and_then(|q| from(q.as_bytes()))
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
 }
 
 /// Adds the security headers to every response.

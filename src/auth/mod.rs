@@ -10,5 +10,6 @@ pub mod routes;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod upload_token;
 pub mod users;
 pub mod views;

@@ -38,7 +38,9 @@ pub fn upload_page(ctx: &Ctx, form: &UploadForm) -> Markup {
         html! {
             h1 { "기업 목록 가져오기 " span.en { "Import an enterprise list" } }
             p { "CSV·TSV 파일 (UTF-8, UTF-8 BOM, UTF-16, CP949/EUC-KR), 최대 " (UPLOAD_MIB) "MB. 엑셀 통합 문서(.xlsx)는 첫 시트를 읽습니다 (an .xlsx workbook: its first sheet)." }
-            form.stacked method="post" enctype="multipart/form-data" action={ "/imports?csrf=" (ctx.csrf) } {
+            form.stacked method="post" enctype="multipart/form-data" action="/imports" {
+                // First: the guard reads an upload's token from its first field.
+                (csrf_field(ctx))
                 div class=[failed.then_some("field-error")] {
                     label for="f-file" { "파일 "
                         input id="f-file" type="file" name="file" required

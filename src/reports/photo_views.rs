@@ -119,7 +119,6 @@ fn one_photo(
     up: &UploadState,
 ) -> Markup {
     let base = format!("{}/{}", photos_path(slug), p.id);
-    let csrf_q = format!("?csrf={}", encode_component(&ctx.csrf));
     let failed_here = up.target == Some(p.id);
     html! {
         li.photo-row id={ "photo-" (p.id) } {
@@ -138,7 +137,9 @@ fn one_photo(
                     (text_field(ctx.t("사진출처", "Credit"), "credit", &format!("credit-{}", p.id), p.credit.as_deref().unwrap_or("")))
                     button type="submit" { (ctx.t("설명 저장", "Save caption")) }
                 }
-                form.stacked method="post" enctype="multipart/form-data" action={ (base) "/file" (csrf_q) } {
+                form.stacked method="post" enctype="multipart/form-data" action={ (base) "/file" } {
+                    // First: the guard reads an upload's token from its first field.
+                    (csrf_field(ctx))
                     div class=[failed_here.then_some("field-error")] {
                         label for={ "file-" (p.id) } {
                             @if p.has_file() { (ctx.t("파일 바꾸기", "Replace the file")) }
@@ -222,8 +223,9 @@ pub fn manage_page(ctx: &Ctx, r: &report::Model, photos: &[PhotoMeta], up: &Uplo
             h1 { (title) }
             h2 { (ctx.t("새 사진 올리기", "Upload a photo")) }
             (limits_note(ctx))
-            form.stacked method="post" enctype="multipart/form-data"
-                action={ (photos_path(&r.slug)) "?csrf=" (encode_component(&ctx.csrf)) } {
+            form.stacked method="post" enctype="multipart/form-data" action=(photos_path(&r.slug)) {
+                // First: the guard reads an upload's token from its first field.
+                (csrf_field(ctx))
                 div class=[new_failed.then_some("field-error")] {
                     label for="f-file" {
                         (ctx.t("사진 파일", "Photo file"))

@@ -128,6 +128,20 @@ pub async fn reopened(db: DatabaseConnection, url: &str) -> DatabaseConnection {
     tambang::db::connect(url).await.expect("pool reopened")
 }
 
+/// The form token as the first part of a multipart `body` of `content_type`, where a browser
+/// sends it (the upload forms put their hidden `csrf` field first) and the guard reads it.
+pub fn token_first(csrf: &str, content_type: &str, body: &[u8]) -> Vec<u8> {
+    let boundary = content_type
+        .split_once("boundary=")
+        .map(|(_, b)| b.trim_matches('"'))
+        .expect("a multipart content type");
+    let mut out =
+        format!("--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+            .into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
 static NEXT_DB: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// The same server URL pointing at another database.

@@ -13,6 +13,7 @@ use tambang::entities::entry;
 
 use crate::both_backends;
 use crate::helpers::{Backend, encode, spawn_app};
+use futures_util::StreamExt;
 
 both_backends!(
     a_huge_upload_is_refused_without_reading_it,
@@ -46,8 +47,14 @@ async fn a_huge_upload_is_refused_without_reading_it(backend: Backend) {
                 })
             }
         });
-        let mut req = Request::post(format!("/imports?csrf={csrf}"))
-            .header("content-type", "multipart/form-data; boundary=XYZ");
+        let ct = "multipart/form-data; boundary=XYZ";
+        // The token, then a file part that never ends.
+        let file_part =
+            b"--XYZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.csv\"\r\n\r\n";
+        let token = Bytes::from(crate::helpers::token_first(&csrf, ct, file_part));
+        let stream =
+            futures_util::stream::once(async move { Ok::<_, std::io::Error>(token) }).chain(stream);
+        let mut req = Request::post("/imports").header("content-type", ct);
         if announce {
             req = req.header("content-length", GIB.to_string());
         }

@@ -512,15 +512,19 @@ fn multipart(file: &[u8], source: &str) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-/// The wizard's upload request of a multipart `body`, with the form token in the action.
+/// The wizard's upload request of a multipart `body`, with the form token as its first field.
 fn upload_request(
     csrf: &str,
     content_type: &str,
     body: Vec<u8>,
 ) -> axum::http::Request<axum::body::Body> {
-    axum::http::Request::post(format!("/imports?csrf={csrf}"))
+    axum::http::Request::post("/imports")
         .header("content-type", content_type)
-        .body(axum::body::Body::from(body))
+        .body(axum::body::Body::from(crate::helpers::token_first(
+            csrf,
+            content_type,
+            &body,
+        )))
         .unwrap()
 }
 

@@ -11,7 +11,7 @@ use tambang::entities::{audit_log, report, report_photo};
 use tower::ServiceExt;
 
 use crate::both_backends;
-use crate::helpers::{Backend, Client, Reply, TestApp, encode, spawn_app};
+use crate::helpers::{Backend, Client, Reply, TestApp, encode, spawn_app, token_first};
 
 const DEMO: &str = "seongdong-visit-2023-12";
 
@@ -55,7 +55,8 @@ async fn upload(
 ) -> Reply {
     let csrf = client.csrf().await;
     let (ct, body) = multipart(fields, file_name, file);
-    let request = Request::post(format!("{path}?csrf={csrf}"))
+    let body = token_first(&csrf, &ct, &body);
+    let request = Request::post(path)
         .header("content-type", ct)
         .header("content-length", body.len())
         .body(Body::from(body))
@@ -339,8 +340,8 @@ async fn an_over_limit_upload_is_refused_with_413_before_it_is_stored(backend: B
     let csrf = editor.csrf().await;
     for announce in [true, false] {
         let (ct, body) = fields_around(&big);
-        let mut request =
-            Request::post(format!("{}?csrf={csrf}", photos_url(DEMO))).header("content-type", ct);
+        let body = token_first(&csrf, &ct, &body);
+        let mut request = Request::post(photos_url(DEMO)).header("content-type", ct);
         if announce {
             request = request.header("content-length", body.len());
         }
@@ -372,24 +373,71 @@ async fn an_over_limit_upload_is_refused_with_413_before_it_is_stored(backend: B
     assert!(r.body.contains("최대 32MB"), "{}", r.body);
     // Without one (streamed): refused while reading.
     let (ct, body) = multipart(&typed, "huge.png", &huge);
-    let request = Request::post(format!("{}?csrf={csrf}", photos_url(DEMO)))
+    let body = token_first(&csrf, &ct, &body);
+    let request = Request::post(photos_url(DEMO))
         .header("content-type", ct)
         .body(futures_util_stream(body))
         .unwrap();
     let r = editor.send(request).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(r.body.contains("최대 32MB"), "{}", r.body);
-    // A streamed upload's form token is checked before its body is read.
+    // A streamed upload's form token is its first field, checked before the file is read:
+    // missing, in the URL (where logs would keep it), after another field, or wrong, the
+    // upload is refused.
     let (ct, body) = multipart(&typed, "big.png", &big);
-    let request = Request::post(photos_url(DEMO))
-        .header("content-type", ct)
-        .body(futures_util_stream(body))
-        .unwrap();
-    assert_eq!(editor.send(request).await.status, StatusCode::FORBIDDEN);
+    let (_, after_caption) = multipart(&[typed[0], ("csrf", &csrf)], "big.png", &big);
+    for (path, body) in [
+        (photos_url(DEMO), body.clone()),
+        (format!("{}?csrf={csrf}", photos_url(DEMO)), body.clone()),
+        (photos_url(DEMO), after_caption),
+        (photos_url(DEMO), token_first(&"0".repeat(64), &ct, &body)),
+    ] {
+        let request = Request::post(&path)
+            .header("content-type", &ct)
+            .body(futures_util_stream(body))
+            .unwrap();
+        let r = editor.send(request).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}: {}", r.body);
+        assert!(r.body.contains("CSRF"), "{}", r.body);
+    }
     assert_eq!(
         report_photo::Entity::find().count(&app.db).await.unwrap(),
         before
     );
+}
+
+both_backends!(upload_forms_carry_their_token_first_and_never_in_the_url);
+
+/// Every upload form opens with its hidden token (the guard reads an upload's token from its
+/// first field), and no page puts the token in a URL.
+async fn upload_forms_carry_their_token_first_and_never_in_the_url(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let mut editor = app.signed_in("editor@example.org", Role::Editor).await;
+    let csrf = editor.csrf().await;
+    for path in [photos_url(DEMO), "/imports/new".to_string()] {
+        let page = editor.get(&path).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        let forms: Vec<&str> = page
+            .body
+            .split("<form ")
+            .skip(1)
+            .filter(|f| {
+                f.starts_with("class=\"stacked\" method=\"post\" enctype=\"multipart/form-data\"")
+            })
+            .collect();
+        assert!(!forms.is_empty(), "{path} has an upload form");
+        for form in forms {
+            let inside = &form[form.find('>').unwrap() + 1..];
+            assert!(
+                inside.starts_with(&format!(
+                    "<input type=\"hidden\" name=\"csrf\" value=\"{csrf}\">"
+                )),
+                "{path}: {}",
+                &inside[..inside.len().min(200)]
+            );
+        }
+        assert!(!page.body.contains("csrf="), "{path}");
+    }
 }
 
 /// The error message shown beside the form's `field` (empty when there is none).
