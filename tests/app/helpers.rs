@@ -118,6 +118,22 @@ pub async fn fresh_db(backend: Backend) -> (DatabaseConnection, String, DbGuard)
     }
 }
 
+/// Reverts the schema to just before the migration called `name`, however many came after.
+pub async fn down_to_before(db: &DatabaseConnection, name: &str) {
+    use migration::{Migrator, MigratorTrait};
+    let names: Vec<String> = Migrator::migrations()
+        .iter()
+        .map(|m| m.name().to_string())
+        .collect();
+    let at = names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("no migration {name}"));
+    Migrator::down(db, Some((names.len() - at) as u32))
+        .await
+        .unwrap_or_else(|e| panic!("down to before {name}: {e}"));
+}
+
 /// The pool over `url` closed and opened again, as `tambang::db::connect_and_migrate` hands
 /// it back after migrating. A test that moves the schema down or up through a pool and then
 /// uses it reopens it first: SQLite's connections opened while the migrations ran keep the

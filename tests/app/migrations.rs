@@ -5,7 +5,7 @@ use sea_orm::{ConnectionTrait, EntityTrait, PaginatorTrait};
 use tambang::entities::entry;
 
 use crate::both_backends;
-use crate::helpers::{Backend, fresh_db, reopened};
+use crate::helpers::{Backend, down_to_before, fresh_db, reopened};
 
 both_backends!(migrations_go_up_down_and_up_again);
 
@@ -87,18 +87,7 @@ async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
     use tambang::entities::audit_log;
 
     let (db, url, _guard) = fresh_db(backend).await;
-    // Back to before the summary migration, however many came after it.
-    let names: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_string())
-        .collect();
-    let at = names
-        .iter()
-        .position(|n| n == "m20261206_000016_audit_summary")
-        .expect("the summary migration");
-    Migrator::down(&db, Some((names.len() - at) as u32))
-        .await
-        .expect("before the summary");
+    down_to_before(&db, "m20261206_000016_audit_summary").await;
     let long = "성동구 사회적경제지원센터 방문 ".repeat(20);
     let inserts = [
         format!(r#"{{"body": [null, "{long}"], "title": [null, "방문기"]}}"#),

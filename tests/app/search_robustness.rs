@@ -12,7 +12,7 @@ use tambang::search::terms::SearchQuery;
 
 use crate::both_backends;
 use crate::helpers::insert_entry;
-use crate::helpers::{Backend, TestApp, encode, fresh_db, reopened, spawn_app};
+use crate::helpers::{Backend, TestApp, down_to_before, encode, fresh_db, reopened, spawn_app};
 use crate::search::{all_names, api, names};
 
 both_backends!(results_follow_inserts_renames_aliases_and_deletes);
@@ -249,17 +249,7 @@ both_backends!(migration_indexes_existing_rows);
 async fn migration_indexes_existing_rows(backend: Backend) {
     let (db, url, _guard) = fresh_db(backend).await;
     tambang::demo::load(&db).await.expect("demo");
-    let names: Vec<String> = Migrator::migrations()
-        .iter()
-        .map(|m| m.name().to_string())
-        .collect();
-    let at = names
-        .iter()
-        .position(|n| n == "m20261202_000012_search_bigrams")
-        .expect("the bigram migration");
-    Migrator::down(&db, Some((names.len() - at) as u32))
-        .await
-        .expect("search down");
+    down_to_before(&db, "m20261202_000012_search_bigrams").await;
     Migrator::up(&db, None).await.expect("search up");
     let db = reopened(db, &url).await;
     let results = search(&db, &SearchQuery::parse("성동사경센터"))
@@ -267,6 +257,17 @@ async fn migration_indexes_existing_rows(backend: Backend) {
         .expect("search");
     assert_eq!(results.groups[0].items[0].name, "성동구사회적경제지원센터");
     let results = search(&db, &SearchQuery::parse("다회용기")).await.unwrap();
+    assert_eq!(results.reports.total, 1);
+    // Two characters are found through the pair index alone (a trigram needs three).
+    let results = search(&db, &SearchQuery::parse("소영")).await.unwrap();
+    let names: Vec<&str> = results
+        .groups
+        .iter()
+        .flat_map(|g| &g.items)
+        .map(|i| i.name.as_str())
+        .collect();
+    assert!(names.contains(&"소영씨스토어"), "{names:?}");
+    let results = search(&db, &SearchQuery::parse("다회")).await.unwrap();
     assert_eq!(results.reports.total, 1);
 }
 
