@@ -123,7 +123,7 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
 /// the migrations run, and each keeps the schema it read when it opened: a connection that
 /// read it before `entries` existed fails to prepare a statement on `entries` with "no such
 /// table" whenever SQLite cannot re-check the schema at that moment. Under load that was one
-/// `DELETE FROM entries` in ~250 right after migrating (a flaky test on CI); with every
+/// `DELETE FROM entries` in ~300 right after migrating (a flaky test on CI); with every
 /// connection opened after the last migration, none holds an older schema.
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, AppError> {
     let failed = |e: DbErr| AppError::Config(format!("migrating the database failed: {e}"));

@@ -128,7 +128,7 @@ async fn changes_written_before_the_history_summary_get_one(backend: Backend) {
 
 /// Connections that SQLite opened while the migrations ran keep the schema they read then,
 /// and one that read it before `entries` existed could fail "no such table: entries" (a flaky
-/// delete right after migrating, about one in 250 under load). The migrations' statements
+/// delete right after migrating, about one in 300 under load). The migrations' statements
 /// follow one another faster than the pool takes each connection back, so migrating opens
 /// several; `connect_and_migrate` therefore opens the pool again and hands back one holding
 /// no connection from before (4 of them without that, in every run tried).
