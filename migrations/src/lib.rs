@@ -26,6 +26,7 @@ mod m20261206_000017_pg_alias_names;
 mod m20261206_000018_pg_report_body_lz4;
 mod m20261206_000019_report_state_visited;
 mod m20261207_000020_report_visit_order;
+mod m20261207_000021_figure_indexes;
 mod util;
 
 /// The ordered list of migrations.
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_pg_report_body_lz4::Migration),
             Box::new(m20261206_000019_report_state_visited::Migration),
             Box::new(m20261207_000020_report_visit_order::Migration),
+            Box::new(m20261207_000021_figure_indexes::Migration),
         ]
     }
 }
