@@ -14,7 +14,7 @@ use maud::Markup;
 use crate::app::AppState;
 use crate::auth::extract::Ctx;
 use crate::compare::cache::{Rings, Today};
-use crate::compare::figures::{DistrictFigures, Moment, figures_at, today_kst};
+use crate::compare::figures::{DistrictFigures, today_kst};
 use crate::compare::rows::{Figure, all_figures, show};
 use crate::compare::svg::MapArea;
 use crate::compare::views::{compare_page, coverage_page, map_page};
@@ -106,19 +106,22 @@ fn as_of_field(ctx: &Ctx, q: &CompareQuery) -> AsOfField {
     field
 }
 
-/// The figures of every district: today's from the shared cache, a past day's computed now.
+/// The figures of every district, today's or a past day's, from the shared cache.
 pub async fn figures_for(state: &AppState, as_of: Option<NaiveDate>) -> AppResult<Figures> {
     let today = state.figures.today(&state.stamps, &state.db).await?;
     Ok(match as_of {
         None => Figures::Today(today),
-        Some(date) => Figures::Past(figures_at(&state.db, Moment::end_of(date)).await?, today),
+        Some(date) => Figures::Past(
+            state.figures.past(&state.stamps, &state.db, date).await?,
+            today,
+        ),
     })
 }
 
 /// Figures for one request, with today's cached boundaries either way.
 pub enum Figures {
     Today(Arc<Today>),
-    Past(Vec<DistrictFigures>, Arc<Today>),
+    Past(Arc<Vec<DistrictFigures>>, Arc<Today>),
 }
 
 impl Figures {

@@ -558,7 +558,13 @@ async fn cached_figures_follow_writes_on_every_instance(backend: Backend) {
     assert_eq!(count(&c.get(&path).await.body), before);
     assert_eq!(count(&get_other(&other, &path).await), before);
 
-    // A population import from the command line reaches the cached pages too.
+    // A population import from the command line reaches the cached pages too, a past day's
+    // included (its figures are kept like today's).
+    let past = format!("{path}&as_of=2025-06-30");
+    let kept = csv_row(&c.get(&past).await.body, "인구")[0].clone();
+    assert_eq!(csv_row(&c.get(&past).await.body, "인구")[0], kept);
+    assert_eq!(csv_row(&get_other(&other, &past).await, "인구")[0], kept);
+    assert_ne!(kept, "123456");
     let actor = tambang::audit::Actor::system("cli");
     tambang::compare::district_figures::import(
         &app.db,
@@ -571,6 +577,11 @@ async fn cached_figures_follow_writes_on_every_instance(backend: Backend) {
     assert_eq!(csv_row(&c.get(&path).await.body, "인구")[0], "123456");
     assert_eq!(
         csv_row(&get_other(&other, &path).await, "인구")[0],
+        "123456"
+    );
+    assert_eq!(csv_row(&c.get(&past).await.body, "인구")[0], "123456");
+    assert_eq!(
+        csv_row(&get_other(&other, &past).await, "인구")[0],
         "123456"
     );
 }
