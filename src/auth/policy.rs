@@ -57,7 +57,8 @@ pub struct WriteRoute {
     pub max_body: usize,
     /// The body is handed to the route as it arrives instead of read first (a file upload),
     /// unless it is an URL-encoded form, which may carry the CSRF token: the token must then
-    /// come in the query string or a header, and reading the body fails past `max_body`.
+    /// come in a header or as the multipart form's first field (`upload_token`), and reading
+    /// the body fails past `max_body`.
     pub streamed: bool,
 }
 
