@@ -2,7 +2,7 @@
 //! box. A bounding box narrows the rows in SQL (indexed `lat, lng`); the exact great-circle
 //! distance decides.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -12,8 +12,18 @@ use crate::domain::LatLng;
 use crate::entities::entry;
 use crate::error::AppResult;
 
-/// Metres per degree of latitude.
-const M_PER_DEG: f64 = 111_320.0;
+/// Metres per degree of latitude on the sphere [`distance_m`] measures on.
+const M_PER_DEG: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
+/// How much wider than the circle a search box is drawn: on the sphere a point just outside
+/// a box of exactly the radius can still lie (by a few centimetres per kilometre) inside the
+/// circle; with this margin nothing within the radius falls outside the box.
+const BOX_MARGIN: f64 = 1.01;
+/// The radius tried first, as a part of the one asked for. Where entries cluster — a
+/// district's centre can hold thousands within a kilometre — the nearest few lie well inside
+/// it, and a box a quarter as wide reads a quarter of SQLite's index (the box's whole band of
+/// latitude) and a sixteenth of PostgreSQL's rows. When it holds fewer than asked for, the
+/// whole radius is searched.
+const FIRST_REACH: f64 = 0.25;
 
 /// Entries within `radius_m` of `center` (except `exclude`), nearest first, with distances.
 pub async fn within(
@@ -23,17 +33,50 @@ pub async fn within(
     exclude: Option<i64>,
     limit: usize,
 ) -> AppResult<Vec<(entry::Model, f64)>> {
-    let dlat = radius_m / M_PER_DEG;
-    let dlng = radius_m / (M_PER_DEG * center.lat().to_radians().cos().max(0.01));
+    // Everything outside a box lies beyond its radius, so when the nearer box alone holds
+    // `limit` entries within its radius, they are the nearest of the whole circle.
+    let mut near = nearest_points(db, center, radius_m * FIRST_REACH, exclude, limit).await?;
+    if near.len() < limit {
+        near = nearest_points(db, center, radius_m, exclude, limit).await?;
+    }
+    let mut rows: std::collections::HashMap<i64, entry::Model> = entry::Entity::find()
+        .filter(entry::Column::Id.is_in(near.iter().map(|(id, _)| *id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    Ok(near
+        .into_iter()
+        .filter_map(|(id, d)| Some((rows.remove(&id)?, d)))
+        .collect())
+}
+
+/// Ids and distances of the (at most `limit`) entries nearest to `center` within `radius_m`
+/// (except `exclude`), nearest first.
+async fn nearest_points(
+    db: &impl ConnectionTrait,
+    center: LatLng,
+    radius_m: f64,
+    exclude: Option<i64>,
+    limit: usize,
+) -> AppResult<Vec<(i64, f64)>> {
+    let kx = M_PER_DEG * center.lat().to_radians().cos().max(0.01);
+    let dlat = radius_m * BOX_MARGIN / M_PER_DEG;
+    let dlng = radius_m * BOX_MARGIN / kx;
     // The nearest few are chosen in SQL from the covering `(lat, lng)` index with a flat-earth
     // distance (within 1 km it differs from the great circle by far less than a metre), so
-    // where entries cluster — a district's centre can have thousands within the box — only a
-    // handful of rows leave the database. The exact distance then decides, over a few spares.
-    let kx = M_PER_DEG * center.lat().to_radians().cos().max(0.01);
-    let d2 = Expr::cust_with_values(
-        "((lat - $1) * $2) * ((lat - $1) * $2) + ((lng - $3) * $4) * ((lng - $3) * $4)",
-        [center.lat(), M_PER_DEG, center.lng(), kx],
-    );
+    // only a handful of rows leave the database. The exact distance then decides, over a few
+    // spares.
+    // Built from typed parts, not custom SQL: sea-query binds a custom expression's `$1`
+    // placeholders on PostgreSQL only. On SQLite this order's values were never bound, its
+    // `$1`…`$4` read the query's first values (the box's bounds), and the "nearest" were
+    // another point's.
+    let dy = Expr::col(entry::Column::Lat)
+        .sub(center.lat())
+        .mul(M_PER_DEG);
+    let dx = Expr::col(entry::Column::Lng).sub(center.lng()).mul(kx);
+    let d2 = dy.clone().mul(dy).add(dx.clone().mul(dx));
     let points: Vec<(i64, Option<f64>, Option<f64>)> = entry::Entity::find()
         .select_only()
         .columns([entry::Column::Id, entry::Column::Lat, entry::Column::Lng])
@@ -54,17 +97,7 @@ pub async fn within(
         .collect();
     near.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
     near.truncate(limit);
-    let mut rows: std::collections::HashMap<i64, entry::Model> = entry::Entity::find()
-        .filter(entry::Column::Id.is_in(near.iter().map(|(id, _)| *id)))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|e| (e.id, e))
-        .collect();
-    Ok(near
-        .into_iter()
-        .filter_map(|(id, d)| Some((rows.remove(&id)?, d)))
-        .collect())
+    Ok(near)
 }
 
 /// Entries inside the box from `south_west` to `north_east`, by name.

@@ -112,6 +112,108 @@ async fn coverage_lists_districts_with_and_without_a_center(backend: Backend) {
     assert!(html.contains("(22)"));
 }
 
+both_backends!(nearest_entries_are_those_a_full_scan_finds);
+
+/// `geo::within` against every entry's exact distance: in a dense cluster (answered from the
+/// nearer box), from a sparse point (the whole radius searched), with an entry excluded, and
+/// for an entry 0.5 m inside the radius due north, which a box of exactly the radius on a
+/// different earth missed.
+async fn nearest_entries_are_those_a_full_scan_finds(backend: Backend) {
+    use sea_orm::{ActiveModelTrait, EntityTrait};
+    use tambang::directory::duplicates::distance_m;
+    use tambang::directory::geo;
+    use tambang::domain::LatLng;
+    use tambang::entities::entry;
+
+    let app = spawn_app(backend).await;
+    let now = chrono::Utc::now();
+    // Busan, away from the demo's Seoul entries (which the full scan also sees).
+    let (lat0, lng0) = (35.1, 129.0);
+    let m_per_deg = 6_371_000.0 * std::f64::consts::PI / 180.0;
+    let at = |north_m: f64, east_m: f64| {
+        (
+            lat0 + north_m / m_per_deg,
+            lng0 + east_m / (m_per_deg * lat0.to_radians().cos()),
+        )
+    };
+    // 40 entries within about 100 m, 8 between 300 and 950 m, one just inside 1 km due north
+    // and one just outside it due east.
+    let mut spots: Vec<(f64, f64)> = (0..40)
+        .map(|i| {
+            let (r, a) = (5.0 + 2.4 * f64::from(i), f64::from(i) * 2.4);
+            at(r * a.sin(), r * a.cos())
+        })
+        .collect();
+    spots.extend((0..8).map(|i| {
+        let (r, a) = (300.0 + 90.0 * f64::from(i), f64::from(i) * 0.8);
+        at(r * a.sin(), r * a.cos())
+    }));
+    spots.push(at(999.5, 0.0));
+    spots.push(at(0.0, 1000.6));
+    let mut ids = Vec::new();
+    for (i, (lat, lng)) in spots.iter().enumerate() {
+        let e = entry::ActiveModel {
+            kind: Set("place".into()),
+            slug: Set(format!("spot-{i}")),
+            name: Set(format!("지점 {i}")),
+            lat: Set(Some(*lat)),
+            lng: Set(Some(*lng)),
+            status: Set("active".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            version: Set(1),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        ids.push(e.id);
+    }
+    let everyone = entry::Entity::find().all(&app.db).await.unwrap();
+    let scan = |lat: f64, lng: f64, radius: f64, exclude: Option<i64>, limit: usize| {
+        let mut v: Vec<(i64, f64)> = everyone
+            .iter()
+            .filter(|e| Some(e.id) != exclude)
+            .filter_map(|e| Some((e.id, distance_m(lat, lng, e.lat?, e.lng?))))
+            .filter(|&(_, d)| d <= radius)
+            .collect();
+        v.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        v.truncate(limit);
+        v.into_iter().map(|(id, _)| id).collect::<Vec<_>>()
+    };
+    let cases = [
+        (lat0, lng0, 1000.0, None, 10),
+        (lat0, lng0, 1000.0, Some(ids[0]), 10),
+        (lat0, lng0, 1000.0, None, 200),
+        (lat0, lng0, 60.0, None, 200),
+        (spots[45].0, spots[45].1, 1000.0, None, 10),
+        (spots[45].0, spots[45].1, 1000.0, Some(ids[45]), 3),
+    ];
+    for (lat, lng, radius, exclude, limit) in cases {
+        let found: Vec<i64> = geo::within(
+            &app.db,
+            LatLng::new(lat, lng).unwrap(),
+            radius,
+            exclude,
+            limit,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|(e, _)| e.id)
+        .collect();
+        let expected = scan(lat, lng, radius, exclude, limit);
+        assert!(!expected.is_empty());
+        assert_eq!(
+            found, expected,
+            "within {radius} m of ({lat}, {lng}), limit {limit}, excluding {exclude:?}"
+        );
+    }
+    let all_in_1km = scan(lat0, lng0, 1000.0, None, 200);
+    assert!(all_in_1km.contains(&ids[48]) && !all_in_1km.contains(&ids[49]));
+    assert_eq!(all_in_1km.len(), 49);
+}
+
 both_backends!(near_and_bbox_queries_use_real_distances);
 
 async fn near_and_bbox_queries_use_real_distances(backend: Backend) {
