@@ -1,10 +1,9 @@
 //! The researchers' view: compare page, CSV, charts and the map as well-formed SVG.
 
 use axum::http::StatusCode;
-use sea_orm::Set;
 
 use crate::both_backends;
-use crate::helpers::{Backend, spawn_app};
+use crate::helpers::{Backend, insert_entry_at, spawn_app};
 
 fn svg_blocks(html: &str) -> Vec<String> {
     html.split("<svg")
@@ -119,14 +118,13 @@ both_backends!(nearest_entries_are_those_a_full_scan_finds);
 /// for an entry 0.5 m inside the radius due north, which a box of exactly the radius on a
 /// different earth missed.
 async fn nearest_entries_are_those_a_full_scan_finds(backend: Backend) {
-    use sea_orm::{ActiveModelTrait, EntityTrait};
+    use sea_orm::EntityTrait;
     use tambang::directory::duplicates::distance_m;
     use tambang::directory::geo;
     use tambang::domain::LatLng;
     use tambang::entities::entry;
 
     let app = spawn_app(backend).await;
-    let now = chrono::Utc::now();
     // Busan, away from the demo's Seoul entries (which the full scan also sees).
     let (lat0, lng0) = (35.1, 129.0);
     let m_per_deg = 6_371_000.0 * std::f64::consts::PI / 180.0;
@@ -151,23 +149,13 @@ async fn nearest_entries_are_those_a_full_scan_finds(backend: Backend) {
     spots.push(at(999.5, 0.0));
     spots.push(at(0.0, 1000.6));
     let mut ids = Vec::new();
-    for (i, (lat, lng)) in spots.iter().enumerate() {
-        let e = entry::ActiveModel {
-            kind: Set("place".into()),
-            slug: Set(format!("spot-{i}")),
-            name: Set(format!("지점 {i}")),
-            lat: Set(Some(*lat)),
-            lng: Set(Some(*lng)),
-            status: Set("active".into()),
-            created_at: Set(now),
-            updated_at: Set(now),
-            version: Set(1),
-            ..Default::default()
-        }
-        .insert(&app.db)
-        .await
-        .unwrap();
-        ids.push(e.id);
+    for (i, &spot) in spots.iter().enumerate() {
+        let (slug, name) = (format!("spot-{i}"), format!("지점 {i}"));
+        ids.push(
+            insert_entry_at(&app, "place", &slug, &name, Some(spot))
+                .await
+                .id,
+        );
     }
     let everyone = entry::Entity::find().all(&app.db).await.unwrap();
     let scan = |lat: f64, lng: f64, radius: f64, exclude: Option<i64>, limit: usize| {
@@ -217,24 +205,9 @@ async fn nearest_entries_are_those_a_full_scan_finds(backend: Backend) {
 both_backends!(near_and_bbox_queries_use_real_distances);
 
 async fn near_and_bbox_queries_use_real_distances(backend: Backend) {
-    use sea_orm::ActiveModelTrait;
     let app = spawn_app(backend).await;
-    let now = chrono::Utc::now();
-    tambang::entities::entry::ActiveModel {
-        kind: Set("place".into()),
-        slug: Set("seongsu-station".into()),
-        name: Set("성수역".into()),
-        lat: Set(Some(37.5446)),
-        lng: Set(Some(127.0557)),
-        status: Set("active".into()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        version: Set(1),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap();
+    let station = Some((37.5446, 127.0557));
+    insert_entry_at(&app, "place", "seongsu-station", "성수역", station).await;
     let mut c = app.client();
     let near = c
         .get(&format!(

@@ -488,11 +488,24 @@ pub async fn insert_visited_report(
 
 /// A new entry of `kind` named `name`, written straight through sea-orm.
 pub async fn insert_entry(app: &TestApp, kind: &str, slug: &str, name: &str) -> entry::Model {
+    insert_entry_at(app, kind, slug, name, None).await
+}
+
+/// [`insert_entry`] at `(lat, lng)`.
+pub async fn insert_entry_at(
+    app: &TestApp,
+    kind: &str,
+    slug: &str,
+    name: &str,
+    at: Option<(f64, f64)>,
+) -> entry::Model {
     let now = chrono::Utc::now();
     entry::ActiveModel {
         kind: Set(kind.into()),
         slug: Set(slug.into()),
         name: Set(name.into()),
+        lat: Set(at.map(|(lat, _)| lat)),
+        lng: Set(at.map(|(_, lng)| lng)),
         status: Set("active".into()),
         created_at: Set(now),
         updated_at: Set(now),
