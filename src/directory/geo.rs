@@ -15,7 +15,7 @@ use crate::error::AppResult;
 /// Metres per degree of latitude on the sphere [`distance_m`] measures on.
 const M_PER_DEG: f64 = 6_371_000.0 * std::f64::consts::PI / 180.0;
 /// How much wider than the circle a search box is drawn: on the sphere a point just outside
-/// a box of exactly the radius can still lie (by a few centimetres per kilometre) inside the
+/// a box of exactly the radius can still lie (by well under a metre per kilometre) inside the
 /// circle; with this margin nothing within the radius falls outside the box.
 const BOX_MARGIN: f64 = 1.01;
 /// The radius tried first, as a part of the one asked for. Where entries cluster — a
@@ -66,12 +66,10 @@ async fn nearest_points(
     let dlng = radius_m * BOX_MARGIN / kx;
     // The nearest few are chosen in SQL from the covering `(lat, lng)` index with a flat-earth
     // distance (within 1 km it differs from the great circle by far less than a metre), so
-    // only a handful of rows leave the database. The exact distance then decides, over a few
-    // spares.
-    // Built from typed parts, not custom SQL: sea-query binds a custom expression's `$1`
-    // placeholders on PostgreSQL only. On SQLite this order's values were never bound, its
-    // `$1`…`$4` read the query's first values (the box's bounds), and the "nearest" were
-    // another point's.
+    // only a handful of rows leave the database; the exact distance then decides, over a few
+    // spares. The distance is built from typed parts, not custom SQL: sea-query binds a
+    // custom expression's `$1` placeholders on PostgreSQL only (on SQLite they read the
+    // query's first values, the box's bounds, and the "nearest" were another point's).
     let dy = Expr::col(entry::Column::Lat)
         .sub(center.lat())
         .mul(M_PER_DEG);
