@@ -15,6 +15,7 @@ use crate::compare::figures::{DistrictFigures, Moment, all_districts, figures_at
 use crate::compare::svg::rings_of;
 use crate::entities::district_detail;
 use crate::error::AppResult;
+use crate::web::cache::PageCache;
 
 /// A district's boundary as rings of (lng, lat).
 pub type Rings = Vec<Vec<(f64, f64)>>;
@@ -50,27 +51,23 @@ type Slot = Option<(Stamp, Arc<Today>)>;
 /// at 100,000 entries); a day's figures are small (25 districts' counts and their centers).
 pub const PAST_DAYS_KEPT: usize = 4;
 
-/// A past day's figures, as computed under a stamp.
-type PastDay = (Stamp, NaiveDate, Arc<Vec<DistrictFigures>>);
-
 /// The shared cache of today's figures (one per app instance).
-#[derive(Default)]
 pub struct FiguresCache {
     slot: RwLock<Slot>,
     /// One computation at a time; the others wait for it and reuse its result.
     computing: tokio::sync::Mutex<()>,
-    /// The last past days asked for, oldest first; only those of the current stamp count.
-    past: RwLock<Vec<PastDay>>,
+    /// The last past days computed, by date, under the current stamp.
+    past: PageCache<Vec<DistrictFigures>>,
 }
 
-/// `kept` with `day` added last: days of another stamp and an older copy of the same day go,
-/// and the oldest goes when [`PAST_DAYS_KEPT`] are kept.
-fn keep(kept: &mut Vec<PastDay>, day: PastDay) {
-    kept.retain(|(stamp, date, _)| *stamp == day.0 && *date != day.1);
-    if kept.len() >= PAST_DAYS_KEPT {
-        kept.remove(0);
+impl Default for FiguresCache {
+    fn default() -> Self {
+        FiguresCache {
+            slot: RwLock::default(),
+            computing: tokio::sync::Mutex::default(),
+            past: PageCache::new(PAST_DAYS_KEPT),
+        }
     }
-    kept.push(day);
 }
 
 impl FiguresCache {
@@ -110,59 +107,17 @@ impl FiguresCache {
     }
 
     /// The figures at the end of `date`: from the cache when nothing changed since they were
-    /// computed, else afresh (two requests for one new day may both compute it).
+    /// computed, else afresh.
     pub async fn past(
         &self,
         stamps: &Stamps,
         db: &(impl ConnectionTrait + StreamTrait),
         date: NaiveDate,
     ) -> AppResult<Arc<Vec<DistrictFigures>>> {
-        // The stamp is taken before the figures, so a write in between is not missed.
-        let now = stamps.now().await?;
-        let kept = self.past.read().ok().and_then(|kept| {
-            kept.iter()
-                .find(|(stamp, day, _)| *stamp == now && *day == date)
-                .map(|(_, _, f)| Arc::clone(f))
-        });
-        if let Some(f) = kept {
-            return Ok(f);
-        }
-        let figures = Arc::new(figures_at(db, Moment::end_of(date)).await?);
-        if let Ok(mut kept) = self.past.write() {
-            keep(&mut kept, (now, date, Arc::clone(&figures)));
-        }
-        Ok(figures)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn day(stamp: Stamp, d: u32) -> PastDay {
-        let date = NaiveDate::from_ymd_opt(2024, 6, d).unwrap();
-        (stamp, date, Arc::new(Vec::new()))
-    }
-
-    fn days(kept: &[PastDay]) -> Vec<u32> {
-        use chrono::Datelike;
-        kept.iter().map(|(_, d, _)| d.day()).collect()
-    }
-
-    #[test]
-    fn the_last_days_asked_are_kept_under_the_current_stamp_only() {
-        let (old, new) = (Stamp::for_tests(1), Stamp::for_tests(2));
-        let mut kept = Vec::new();
-        for d in 1..=PAST_DAYS_KEPT as u32 + 2 {
-            keep(&mut kept, day(old, d));
-        }
-        assert_eq!(kept.len(), PAST_DAYS_KEPT);
-        assert_eq!(days(&kept), vec![3, 4, 5, 6]);
-        // The same day again moves to the end instead of being kept twice.
-        keep(&mut kept, day(old, 4));
-        assert_eq!(days(&kept), vec![3, 5, 6, 4]);
-        // After a write, the days computed before it are forgotten.
-        keep(&mut kept, day(new, 9));
-        assert_eq!(days(&kept), vec![9]);
+        self.past
+            .get_or_load(stamps, &date.to_string(), || {
+                figures_at(db, Moment::end_of(date))
+            })
+            .await
     }
 }
