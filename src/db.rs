@@ -128,14 +128,15 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, AppError> {
 pub async fn connect_and_migrate(url: &str) -> Result<DatabaseConnection, AppError> {
     let failed = |e: DbErr| AppError::Config(format!("migrating the database failed: {e}"));
     let db = connect(url).await?;
-    let pending = Migrator::get_pending_migrations(&db)
-        .await
-        .map_err(failed)?
-        .len();
+    let reopen = db.get_database_backend() == DbBackend::Sqlite
+        && !Migrator::get_pending_migrations(&db)
+            .await
+            .map_err(failed)?
+            .is_empty();
     Migrator::up(&db, None).await.map_err(failed)?;
     // Data fix-ups whose rules live in Rust, not SQL.
     crate::directory::write::backfill_name_keys(&db).await?;
-    if pending == 0 || db.get_database_backend() != DbBackend::Sqlite {
+    if !reopen {
         return Ok(db);
     }
     db.close().await?;
